@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# scrapewatch build. `make` builds build/scrapewatch; `make test` installs
+# what it needs (scripts/install-deps.sh), builds, and runs every test,
+# including the AddressSanitizer/UBSan build and a short fuzz run.
+
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+BUILD   := build
+ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror
+CFLAGS  ?= -O2 -g
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
+LDLIBS  := -lpcap -lcjson
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+SRC      := $(shell find src -name '*.c' | sort)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC))
+LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+ASAN_OBJ := $(patsubst src/%.c,$(BUILD)/asan/%.o,$(LIB_SRC))
+HDRS     := $(shell find src include -name '*.h')
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+ASAN_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests-asan/%,$(UNIT_SRC))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+DECODE_SRC := $(sort $(wildcard src/decode/*.c))
+
+BPF_OBJ  := $(BUILD)/bpf/scrapewatch.bpf.o
+BPF_SKEL := $(BUILD)/scrapewatch.skel.h
+
+.PHONY: all deps test demo bench fuzz fuzz-build format format-check clean
+
+all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BPF_SKEL)
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
+
+$(BUILD)/scrapewatch: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/sw_pcapgen: tests/gen/sw_pcapgen.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+
+# BPF chain: .bpf.c -> .bpf.o -> .skel.h
+$(BPF_OBJ): bpf/scrapewatch.bpf.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
+		-I/usr/include/$(MULTIARCH) -Wall -Werror -c $< -o $@
+
+$(BPF_SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name scrapewatch_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests-asan/%: tests/unit/%.c $(ASAN_OBJ) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		$< $(DECODE_SRC) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+test-build: all $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory test-build
+	@tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh
+
+# FUZZ_SECONDS per harness (default 120).
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-120} tests/fuzz/run.sh
+
+format:
+	clang-format -i $(shell find src include bpf tests -name '*.[ch]')
+
+format-check:
+	@clang-format --dry-run --Werror $(shell find src include bpf tests -name '*.[ch]')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Offline capture through libpcap: pcap and pcapng, micro- and nanosecond
+ * timestamps, from a file or "-" for stdin. Timestamps are read at
+ * nanosecond precision whatever the file holds. Errors name the file, the
+ * byte offset where reading stopped, and libpcap's reason.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "capture.h"
+#include "decode/decode.h"
+
+struct pcap_file_priv {
+	pcap_t *pcap;
+	FILE *fp;
+	const char *path;
+	int linktype;
+	uint64_t size; /* 0 for pipes */
+	uint64_t good_offset; /* end of the last record read whole */
+	/* For stdin: the magic we peeked, replayed ahead of the stream. */
+	uint8_t peek[4];
+	size_t peek_len;
+	size_t peek_pos;
+};
+
+static const uint32_t known_magic[] = {
+	0xa1b2c3d4, 0xd4c3b2a1, /* pcap, microseconds */
+	0xa1b23c4d, 0x4d3cb2a1, /* pcap, nanoseconds */
+	0x0a0d0d0a, /* pcapng section header (palindromic) */
+};
+
+static int magic_known(const uint8_t m[4])
+{
+	uint32_t v = ((uint32_t)m[0] << 24) | ((uint32_t)m[1] << 16) |
+		     ((uint32_t)m[2] << 8) | m[3];
+	size_t i;
+
+	for (i = 0; i < sizeof(known_magic) / sizeof(known_magic[0]); i++)
+		if (known_magic[i] == v)
+			return 1;
+	return 0;
+}
+
+static void describe_magic(char *errbuf, const char *path, const uint8_t *m,
+			   size_t n)
+{
+	if (n == 0)
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: not a pcap/pcapng file (empty file)", path);
+	else if (n < 4)
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: not a pcap/pcapng file (only %zu bytes)", path, n);
+	else
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: not a pcap/pcapng file (magic 0x%02x%02x%02x%02x)",
+			 path, m[0], m[1], m[2], m[3]);
+}
+
+int sw_capture_pcap_file_probe(const char *path, char *errbuf)
+{
+	uint8_t m[4];
+	size_t n;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "%s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	n = fread(m, 1, sizeof(m), fp);
+	fclose(fp);
+	if (n < 4 || !magic_known(m)) {
+		describe_magic(errbuf, path, m, n);
+		return -1;
+	}
+	return 0;
+}
+
+/* fopencookie read hook for stdin: the peeked magic first, then the rest. */
+static ssize_t stdin_read(void *cookie, char *buf, size_t size)
+{
+	struct pcap_file_priv *p = cookie;
+
+	if (p->peek_pos < p->peek_len) {
+		size_t n = p->peek_len - p->peek_pos;
+
+		if (n > size)
+			n = size;
+		memcpy(buf, p->peek + p->peek_pos, n);
+		p->peek_pos += n;
+		return (ssize_t)n;
+	}
+	return (ssize_t)fread(buf, 1, size, stdin);
+}
+
+/* libpcap hands out DLT_ values; the decoder wants LINKTYPE_ numbers. They
+ * differ only for raw IP, whose DLT_RAW is 12 (14 on some BSDs). */
+static int linktype_from_dlt(int dlt)
+{
+	return dlt == DLT_RAW ? SW_LINKTYPE_RAW : dlt;
+}
+
+static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	struct pcap_file_priv *p;
+	struct stat st;
+	int err;
+
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "%s: %s", path,
+			 strerror(errno));
+		return -ENOMEM;
+	}
+	p->path = path;
+	if (strcmp(path, "-") == 0) {
+		cookie_io_functions_t io = { .read = stdin_read };
+
+		p->peek_len = fread(p->peek, 1, sizeof(p->peek), stdin);
+		if (p->peek_len < 4 || !magic_known(p->peek)) {
+			describe_magic(errbuf, "-", p->peek, p->peek_len);
+			err = -EINVAL;
+			goto fail;
+		}
+		p->fp = fopencookie(p, "r", io);
+	} else {
+		p->fp = fopen(path, "rb");
+		if (p->fp && fstat(fileno(p->fp), &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			p->size = (uint64_t)st.st_size;
+	}
+	if (!p->fp) {
+		err = -errno;
+		snprintf(errbuf, SW_ERRBUF_SIZE, "%s: %s", path,
+			 strerror(errno));
+		goto fail;
+	}
+	p->pcap = pcap_fopen_offline_with_tstamp_precision(
+		p->fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (!p->pcap) {
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: not a readable pcap/pcapng file: %s", path,
+			 pcap_err);
+		fclose(p->fp);
+		err = -EINVAL;
+		goto fail;
+	}
+	/* pcap_close() now owns and closes fp. */
+	p->linktype = linktype_from_dlt(pcap_datalink(p->pcap));
+	p->good_offset = (uint64_t)ftello(p->fp);
+	c->priv = p;
+	return 0;
+fail:
+	free(p);
+	return err;
+}
+
+static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
+			  char *errbuf)
+{
+	struct pcap_file_priv *p = c->priv;
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	int rc;
+
+	rc = pcap_next_ex(p->pcap, &hdr, &data);
+	if (rc == 1) {
+		f->data = data;
+		f->caplen = hdr->caplen;
+		f->wirelen = hdr->len;
+		f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ULL +
+			   (uint64_t)hdr->ts.tv_usec;
+		f->linktype = p->linktype;
+		if (p->size || strcmp(p->path, "-") != 0)
+			p->good_offset = (uint64_t)ftello(p->fp);
+		else
+			p->good_offset += 16 + hdr->caplen;
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(errbuf, SW_ERRBUF_SIZE,
+		 "%s: offset %llu: %s; records before it were processed",
+		 p->path, (unsigned long long)p->good_offset,
+		 pcap_geterr(p->pcap));
+	return -EIO;
+}
+
+static void pcap_file_progress(struct sw_capture *c,
+			       struct sw_capture_progress *pr)
+{
+	struct pcap_file_priv *p = c->priv;
+
+	pr->bytes_done = p->good_offset;
+	pr->bytes_total = p->size;
+}
+
+static void pcap_file_cleanup(struct sw_capture *c)
+{
+	struct pcap_file_priv *p = c->priv;
+
+	if (!p)
+		return;
+	pcap_close(p->pcap);
+	free(p);
+	c->priv = NULL;
+}
+
+const struct sw_capture_ops sw_capture_pcap_file_ops = {
+	.name = "pcap-file",
+	.open_op = pcap_file_open,
+	.read_op = pcap_file_read,
+	.progress_op = pcap_file_progress,
+	.cleanup_op = pcap_file_cleanup,
+};

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * JSON records (ECS field names) and where they go. Every record is built
+ * with cJSON and written as one line of NDJSON. Until the sink layer lands
+ * the only destination is a stdio stream.
+ */
+#ifndef SW_OUTPUT_H
+#define SW_OUTPUT_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "track/flow_table.h"
+
+struct sw_stats;
+
+/* RFC 3339 UTC with microseconds, e.g. 2026-11-28T19:57:18.123456Z. */
+void sw_format_time(uint64_t ts_ns, char *buf, size_t len);
+/* Textual address of a key address (4 or 16 bytes by family). */
+void sw_format_addr(int family, const uint8_t *addr, char *buf, size_t len);
+
+/* An ECS flow record (event.dataset scrapewatch.flow). */
+cJSON *sw_json_flow(const struct sw_flow *f);
+/* A statistics record (event.dataset scrapewatch.stats). */
+cJSON *sw_json_stats(const struct sw_stats *st,
+		     const struct sw_flow_table *flows);
+
+/* Write a record as one NDJSON line and free it. 0, or -errno. */
+int sw_output_record(FILE *out, cJSON *rec);
+
+#endif /* SW_OUTPUT_H */

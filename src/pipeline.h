@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The analysis pipeline behind every capture mode: frames in, decode,
+ * flow table and accounting, records out. Capture backends feed it frames;
+ * it never knows where they came from.
+ */
+#ifndef SW_PIPELINE_H
+#define SW_PIPELINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture/capture.h"
+#include "decode/decode.h"
+#include "track/flow_table.h"
+
+struct sw_stats {
+	uint64_t packets; /* frames read */
+	uint64_t bytes; /* bytes on the wire */
+	uint64_t decoded; /* frames that reached TCP or UDP */
+	uint64_t reasons[SW_DR_MAX]; /* frames not decoded, by reason */
+	uint64_t anomalies[SW_DR_MAX]; /* decoded, with a non-fatal problem */
+	uint64_t fragments; /* IPv4/IPv6 fragments, first ones included */
+	uint64_t files; /* inputs opened */
+	uint64_t read_errors; /* inputs that stopped early */
+	uint64_t first_ns; /* packet time of the first frame */
+	uint64_t last_ns; /* packet time of the latest frame */
+};
+
+enum sw_pipeline_emit {
+	SW_EMIT_NONE = 0,
+	SW_EMIT_FLOWS = 1 << 0, /* a record per ended flow */
+};
+
+struct sw_pipeline {
+	struct sw_flow_table *flows;
+	struct sw_stats stats;
+	FILE *out;
+	unsigned emit; /* enum sw_pipeline_emit */
+	int write_error; /* -errno of the first failed write */
+};
+
+int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
+		     FILE *out, unsigned emit);
+void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f);
+/* End of all input: flush open flows. */
+void sw_pipeline_finish(struct sw_pipeline *p);
+void sw_pipeline_destroy(struct sw_pipeline *p);
+
+#endif /* SW_PIPELINE_H */

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Flow table: open addressing with linear probing over a power-of-two slot
+ * array kept at most 3/4 full, backward-shift deletion (no tombstones), and
+ * an incremental sweep driven by packet time that visits every slot once
+ * per SWEEP_PASS_NS, so expiry costs O(1) per packet and replays expire
+ * flows exactly as live capture would. When max_flows are held, the
+ * stalest flow near the new key's home slot is evicted and emitted.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_table.h"
+
+#define SWEEP_TICK_NS 100000000ULL /* 100 ms of packet time */
+#define SWEEP_PASS_NS 10000000000ULL /* every slot visited each 10 s */
+#define EVICT_WINDOW 16 /* slots examined to choose a victim */
+
+struct sw_flow_table {
+	struct sw_flow *slots;
+	uint32_t mask;
+	uint32_t count;
+	uint32_t max_flows;
+	uint32_t sweep_cursor;
+	uint32_t sweep_per_tick;
+	uint64_t now_ns;
+	uint64_t next_sweep_ns;
+	struct sw_flow_table_cfg cfg;
+	struct sw_flow_table_stats stats;
+	sw_flow_end_fn on_end;
+	void *ctx;
+};
+
+void sw_flow_table_default_cfg(struct sw_flow_table_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_flows = 196608;
+	cfg->tcp_new_timeout_ns = 30ULL * 1000000000ULL;
+	cfg->tcp_established_timeout_ns = 300ULL * 1000000000ULL;
+	cfg->tcp_closing_timeout_ns = 10ULL * 1000000000ULL;
+	cfg->tcp_closed_timeout_ns = 2ULL * 1000000000ULL;
+	cfg->udp_timeout_ns = 60ULL * 1000000000ULL;
+	cfg->acct.udp_turn_gap_ns = SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
+}
+
+struct sw_flow_table *sw_flow_table_new(const struct sw_flow_table_cfg *cfg,
+					sw_flow_end_fn on_end, void *ctx)
+{
+	struct sw_flow_table *t;
+	uint64_t want, nslots = 16;
+
+	if (!cfg->max_flows || cfg->max_flows > (1u << 30)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	want = ((uint64_t)cfg->max_flows * 4 + 2) / 3;
+	while (nslots < want)
+		nslots <<= 1;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->slots = calloc(nslots, sizeof(*t->slots));
+	if (!t->slots) {
+		free(t);
+		return NULL;
+	}
+	t->mask = (uint32_t)(nslots - 1);
+	t->max_flows = cfg->max_flows;
+	t->cfg = *cfg;
+	t->on_end = on_end;
+	t->ctx = ctx;
+	t->sweep_per_tick =
+		(uint32_t)(nslots * SWEEP_TICK_NS / SWEEP_PASS_NS) + 1;
+	return t;
+}
+
+void sw_flow_table_free(struct sw_flow_table *t)
+{
+	if (!t)
+		return;
+	free(t->slots);
+	free(t);
+}
+
+static uint64_t key_hash(const struct sw_flow_key *k)
+{
+	uint64_t w[5], h = 0x243f6a8885a308d3ULL;
+	int i;
+
+	memcpy(w, k, sizeof(w));
+	for (i = 0; i < 5; i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 31;
+	}
+	return h ^ (h >> 29);
+}
+
+static int key_eq(const struct sw_flow_key *a, const struct sw_flow_key *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static int slot_used(const struct sw_flow *f)
+{
+	return f->key.family != SW_FAMILY_NONE;
+}
+
+/* Remove slot i, shifting later members of its probe run back into it. */
+static void slot_delete(struct sw_flow_table *t, uint32_t i)
+{
+	uint32_t j = i;
+
+	for (;;) {
+		uint32_t home;
+
+		j = (j + 1) & t->mask;
+		if (!slot_used(&t->slots[j]))
+			break;
+		home = (uint32_t)key_hash(&t->slots[j].key) & t->mask;
+		/* Entry j may move to i only if its home is not in (i, j]. */
+		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
+			t->slots[i] = t->slots[j];
+			i = j;
+		}
+	}
+	memset(&t->slots[i], 0, sizeof(t->slots[i]));
+	t->count--;
+	t->stats.active = t->count;
+}
+
+static void flow_end(struct sw_flow_table *t, uint32_t i, int reason)
+{
+	struct sw_flow *f = &t->slots[i];
+
+	if (reason != SW_CLOSE_NONE)
+		f->acct.close_reason = (uint8_t)reason;
+	if (f->acct.close_reason == SW_CLOSE_NONE)
+		f->acct.close_reason = SW_CLOSE_IDLE;
+	t->stats.ended++;
+	if (t->on_end)
+		t->on_end(f, t->ctx);
+	slot_delete(t, i);
+}
+
+static uint64_t flow_timeout(const struct sw_flow_table *t,
+			     const struct sw_flow *f)
+{
+	if (f->key.proto != SW_IPPROTO_TCP)
+		return t->cfg.udp_timeout_ns;
+	switch (f->acct.state) {
+	case SW_STATE_NEW:
+		return t->cfg.tcp_new_timeout_ns;
+	case SW_STATE_CLOSING:
+		return t->cfg.tcp_closing_timeout_ns;
+	case SW_STATE_CLOSED:
+		return t->cfg.tcp_closed_timeout_ns;
+	default:
+		return t->cfg.tcp_established_timeout_ns;
+	}
+}
+
+/* Why an expired flow ends: a one-sided FIN that timed out still closed. */
+static int expiry_reason(const struct sw_flow *f)
+{
+	if (f->acct.state == SW_STATE_CLOSED)
+		return f->acct.close_reason;
+	if (f->acct.state == SW_STATE_CLOSING)
+		return SW_CLOSE_FIN;
+	return SW_CLOSE_IDLE;
+}
+
+static void sweep(struct sw_flow_table *t, uint32_t nslots)
+{
+	uint32_t n;
+
+	for (n = 0; n < nslots && t->count; n++) {
+		uint32_t i = t->sweep_cursor;
+		struct sw_flow *f = &t->slots[i];
+
+		if (slot_used(f) &&
+		    f->acct.last_ns + flow_timeout(t, f) <= t->now_ns) {
+			/* Deletion may shift another entry into slot i:
+			 * look at it again before moving on. */
+			flow_end(t, i, expiry_reason(f));
+			continue;
+		}
+		t->sweep_cursor = (i + 1) & t->mask;
+	}
+}
+
+static void advance_time(struct sw_flow_table *t, uint64_t ts)
+{
+	uint64_t ticks;
+
+	if (ts <= t->now_ns)
+		return;
+	t->now_ns = ts;
+	if (!t->next_sweep_ns) {
+		t->next_sweep_ns = ts + SWEEP_TICK_NS;
+		return;
+	}
+	if (ts < t->next_sweep_ns)
+		return;
+	ticks = (ts - t->next_sweep_ns) / SWEEP_TICK_NS + 1;
+	t->next_sweep_ns += ticks * SWEEP_TICK_NS;
+	if (ticks > SWEEP_PASS_NS / SWEEP_TICK_NS)
+		ticks = SWEEP_PASS_NS / SWEEP_TICK_NS;
+	sweep(t, (uint32_t)(ticks * t->sweep_per_tick));
+}
+
+/* Make room: end the stalest flow among those near slot home. */
+static void evict_near(struct sw_flow_table *t, uint32_t home)
+{
+	uint32_t i, victim = UINT32_MAX, n;
+	uint64_t oldest = UINT64_MAX;
+
+	for (n = 0, i = home; n < EVICT_WINDOW; n++, i = (i + 1) & t->mask) {
+		if (slot_used(&t->slots[i]) &&
+		    t->slots[i].acct.last_ns < oldest) {
+			oldest = t->slots[i].acct.last_ns;
+			victim = i;
+		}
+	}
+	/* Nothing near home (a sparse spot): take the sweep cursor's next. */
+	for (i = t->sweep_cursor; victim == UINT32_MAX; i = (i + 1) & t->mask)
+		if (slot_used(&t->slots[i]))
+			victim = i;
+	t->stats.evicted++;
+	flow_end(t, victim, SW_CLOSE_EVICTED);
+}
+
+static int is_service_port(uint16_t port)
+{
+	static const uint16_t known[] = { 1080, 1194, 1433, 1521, 1883, 2049,
+					  3000, 3128, 3306, 3389, 4443, 5000,
+					  5060, 5222, 5432, 5601, 5672, 6379,
+					  6443, 8000, 8008, 8080, 8081, 8088,
+					  8443, 8888, 9000, 9090, 9092, 9200,
+					  9443, 11211, 27017 };
+	size_t i;
+
+	if (port < 1024)
+		return 1;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i] == port)
+			return 1;
+	return 0;
+}
+
+/*
+ * Decide whether the packet's source is the client. The SYN sender is;
+ * without a handshake, the side on a service port is the server, then the
+ * lower port; a tie makes the sender the client.
+ */
+static int src_is_client(const struct sw_packet *pkt, uint8_t *origin)
+{
+	int s_svc, d_svc;
+
+	if (pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN)) {
+		*origin = (pkt->tcp_flags & SW_TCP_ACK) ? SW_ORIGIN_SYNACK :
+							  SW_ORIGIN_SYN;
+		return !(pkt->tcp_flags & SW_TCP_ACK);
+	}
+	*origin = SW_ORIGIN_PORT;
+	s_svc = is_service_port(pkt->sport);
+	d_svc = is_service_port(pkt->dport);
+	if (s_svc != d_svc)
+		return d_svc;
+	if (pkt->sport != pkt->dport)
+		return pkt->sport > pkt->dport;
+	return 1;
+}
+
+static void flow_start(struct sw_flow *f, const struct sw_flow_key *key,
+		       const struct sw_packet *pkt, int src_is_b)
+{
+	uint8_t origin;
+	int client_is_src = src_is_client(pkt, &origin);
+	uint8_t client_is_b = (uint8_t)(client_is_src ? src_is_b : !src_is_b);
+
+	f->key = *key;
+	sw_acct_init(&f->acct, pkt->ts_ns, client_is_b, origin);
+}
+
+struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
+				     const struct sw_packet *pkt, int *dir)
+{
+	struct sw_flow_key key;
+	struct sw_acct_pkt ap;
+	struct sw_flow *f;
+	uint32_t home, i;
+	int src_is_b = sw_flow_key_from_packet(pkt, &key);
+
+	advance_time(t, pkt->ts_ns);
+	home = (uint32_t)key_hash(&key) & t->mask;
+	for (i = home; slot_used(&t->slots[i]); i = (i + 1) & t->mask)
+		if (key_eq(&t->slots[i].key, &key))
+			break;
+	f = &t->slots[i];
+
+	ap.ts_ns = pkt->ts_ns;
+	ap.seq = pkt->seq;
+	ap.ack = pkt->ack;
+	ap.payload_len = pkt->payload_len;
+	ap.tcp_flags = pkt->proto == SW_IPPROTO_TCP ? pkt->tcp_flags : 0;
+	ap.proto = pkt->proto;
+	ap.pad = 0;
+
+	if (slot_used(f)) {
+		ap.dir = (uint8_t)(src_is_b == f->acct.client_is_b ?
+					   SW_DIR_C2S :
+					   SW_DIR_S2C);
+		if (pkt->proto == SW_IPPROTO_TCP &&
+		    (pkt->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN &&
+		    sw_acct_syn_starts_new(&f->acct, &ap)) {
+			/* Emit the old connection, start the new one in the
+			 * same slot: the key is the same. */
+			f->acct.close_reason = f->acct.state == SW_STATE_CLOSED ?
+						       f->acct.close_reason :
+						       SW_CLOSE_REUSED;
+			t->stats.ended++;
+			t->stats.reused++;
+			if (t->on_end)
+				t->on_end(f, t->ctx);
+			flow_start(f, &key, pkt, src_is_b);
+			t->stats.created++;
+			ap.dir = SW_DIR_C2S;
+		}
+	} else {
+		if (t->count >= t->max_flows) {
+			evict_near(t, home);
+			for (i = home; slot_used(&t->slots[i]);
+			     i = (i + 1) & t->mask)
+				;
+			f = &t->slots[i];
+		}
+		flow_start(f, &key, pkt, src_is_b);
+		t->count++;
+		t->stats.created++;
+		t->stats.active = t->count;
+		if (t->count > t->stats.active_max)
+			t->stats.active_max = t->count;
+		ap.dir = (uint8_t)(src_is_b == f->acct.client_is_b ?
+					   SW_DIR_C2S :
+					   SW_DIR_S2C);
+	}
+	sw_acct_update(&f->acct, &ap, &t->cfg.acct);
+	*dir = ap.dir;
+	return f;
+}
+
+static int cmp_first_seen(const void *a, const void *b)
+{
+	const struct sw_flow *fa = *(const struct sw_flow *const *)a;
+	const struct sw_flow *fb = *(const struct sw_flow *const *)b;
+
+	if (fa->acct.first_ns != fb->acct.first_ns)
+		return fa->acct.first_ns < fb->acct.first_ns ? -1 : 1;
+	return memcmp(&fa->key, &fb->key, sizeof(fa->key));
+}
+
+void sw_flow_table_flush(struct sw_flow_table *t, int reason)
+{
+	struct sw_flow **order;
+	uint32_t i, n = 0;
+
+	if (!t->count)
+		return;
+	order = malloc((size_t)t->count * sizeof(*order));
+	if (order) {
+		for (i = 0; i <= t->mask; i++)
+			if (slot_used(&t->slots[i]))
+				order[n++] = &t->slots[i];
+		qsort(order, n, sizeof(*order), cmp_first_seen);
+		for (i = 0; i < n; i++) {
+			struct sw_flow *f = order[i];
+
+			if (f->acct.state == SW_STATE_CLOSED)
+				;
+			else if (f->acct.state == SW_STATE_CLOSING &&
+				 reason == SW_CLOSE_END_OF_INPUT)
+				f->acct.close_reason = SW_CLOSE_FIN;
+			else
+				f->acct.close_reason = (uint8_t)reason;
+			t->stats.ended++;
+			if (t->on_end)
+				t->on_end(f, t->ctx);
+		}
+		free(order);
+		memset(t->slots, 0, ((size_t)t->mask + 1) * sizeof(*t->slots));
+		t->count = 0;
+		t->stats.active = 0;
+		return;
+	}
+	/* Out of memory: flush in slot order rather than lose flows. */
+	for (i = 0; i <= t->mask;)
+		if (slot_used(&t->slots[i]))
+			flow_end(t, i, reason);
+		else
+			i++;
+}
+
+const struct sw_flow_table_stats *
+sw_flow_table_stats(const struct sw_flow_table *t)
+{
+	return &t->stats;
+}
+
+size_t sw_flow_table_bytes(const struct sw_flow_table *t)
+{
+	return sizeof(*t) + ((size_t)t->mask + 1) * sizeof(*t->slots);
+}
+
+uint32_t sw_flow_table_capacity(const struct sw_flow_table *t)
+{
+	return t->max_flows;
+}
+
+void sw_flow_client(const struct sw_flow *f, const uint8_t **addr,
+		    uint16_t *port)
+{
+	*addr = f->acct.client_is_b ? f->key.addr_b : f->key.addr_a;
+	*port = f->acct.client_is_b ? f->key.port_b : f->key.port_a;
+}
+
+void sw_flow_server(const struct sw_flow *f, const uint8_t **addr,
+		    uint16_t *port)
+{
+	*addr = f->acct.client_is_b ? f->key.addr_a : f->key.addr_b;
+	*port = f->acct.client_is_b ? f->key.port_a : f->key.port_b;
+}

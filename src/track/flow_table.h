@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The userspace flow table: bidirectional flows keyed by the normalised
+ * 5-tuple, fixed capacity, idle timeouts per protocol and state, and every
+ * flow that leaves the table (closed, idle, evicted, or still open at end of
+ * input) handed to an end callback, so none is lost silently.
+ */
+#ifndef SW_FLOW_TABLE_H
+#define SW_FLOW_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "scrapewatch/flow_acct.h"
+
+/* One table entry: exactly what is kept per flow. */
+struct sw_flow {
+	struct sw_flow_key key;
+	struct sw_flow_acct acct;
+};
+_Static_assert(sizeof(struct sw_flow) == 128, "flow entry is 128 bytes");
+
+struct sw_flow_table_cfg {
+	uint32_t max_flows; /* flows held at once; more evict the stalest */
+	uint64_t tcp_new_timeout_ns; /* handshake only */
+	uint64_t tcp_established_timeout_ns;
+	uint64_t tcp_closing_timeout_ns; /* one FIN seen */
+	uint64_t tcp_closed_timeout_ns; /* RST, or both FINs: linger */
+	uint64_t udp_timeout_ns;
+	struct sw_acct_cfg acct;
+};
+
+struct sw_flow_table_stats {
+	uint64_t created;
+	uint64_t ended;
+	uint64_t evicted;
+	uint64_t reused;
+	uint64_t active;
+	uint64_t active_max;
+};
+
+/* Called for every flow leaving the table; acct.close_reason is set. */
+typedef void (*sw_flow_end_fn)(const struct sw_flow *flow, void *ctx);
+
+struct sw_flow_table;
+
+void sw_flow_table_default_cfg(struct sw_flow_table_cfg *cfg);
+
+/* NULL with errno set on failure. */
+struct sw_flow_table *sw_flow_table_new(const struct sw_flow_table_cfg *cfg,
+					sw_flow_end_fn on_end, void *ctx);
+void sw_flow_table_free(struct sw_flow_table *t);
+
+/*
+ * Account one decoded TCP or UDP packet. Returns its flow (valid until the
+ * next call) and sets *dir to enum sw_dir. Also expires idle flows as
+ * packet time passes.
+ */
+struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
+				     const struct sw_packet *pkt, int *dir);
+
+/* End every flow still open, oldest first, with the given reason. */
+void sw_flow_table_flush(struct sw_flow_table *t, int reason);
+
+const struct sw_flow_table_stats *
+sw_flow_table_stats(const struct sw_flow_table *t);
+/* Bytes of memory the table holds, slots included. */
+size_t sw_flow_table_bytes(const struct sw_flow_table *t);
+uint32_t sw_flow_table_capacity(const struct sw_flow_table *t);
+
+/* Which endpoint of a flow is the client: fills address and port. */
+void sw_flow_client(const struct sw_flow *f, const uint8_t **addr,
+		    uint16_t *port);
+void sw_flow_server(const struct sw_flow *f, const uint8_t **addr,
+		    uint16_t *port);
+
+#endif /* SW_FLOW_TABLE_H */
