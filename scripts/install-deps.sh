@@ -13,7 +13,7 @@ clang-format
 libbpf-dev bpftool linux-libc-dev
 libpcap-dev libcjson-dev libcmocka-dev libssl-dev
 tshark tcpdump p0f
-nginx-light curl wget iproute2 procps
+nginx-light curl wget iproute2 procps time
 python3 python3-jsonschema
 "
 

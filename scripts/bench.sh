@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# make bench: generate a large capture of mixed traffic (not committed),
+# then time `scrapewatch flows` against the raw libpcap read
+# (`tcpdump -r FILE -w /dev/null`) in the same run, and report medians:
+# Mpps, ns/packet, the ratio to the baseline, peak RSS and bytes per flow.
+# Figures only: nothing here passes or fails on speed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKETS=${BENCH_PACKETS:-5000000}
+RUNS=${BENCH_RUNS:-5}
+dir=build/bench
+cap=$dir/bench-$PACKETS.pcap
+mkdir -p "$dir"
+
+if [ ! -s "$cap" ]; then
+	echo "bench: generating $cap ($PACKETS packets)..."
+	build/sw_pcapgen bench --packets "$PACKETS" --out "$cap.tmp"
+	mv "$cap.tmp" "$cap"
+fi
+cat "$cap" >/dev/null # warm the page cache for both contenders
+npkts=$(build/scrapewatch replay -q "$cap" | python3 -c 'import json,sys; print(json.load(sys.stdin)["scrapewatch"]["stats"]["packets"])')
+echo "bench: $cap: $npkts packets, $(($(stat -c %s "$cap") / 1000000)) MB"
+
+# time_runs NAME CMD...: prints "seconds maxrss_kb" per run into $dir/NAME.
+time_runs() {
+	local name=$1
+	shift
+	: >"$dir/$name.times"
+	for _ in $(seq "$RUNS"); do
+		/usr/bin/time -f "%e %M" -o "$dir/$name.one" "$@" >/dev/null
+		cat "$dir/$name.one" >>"$dir/$name.times"
+	done
+}
+
+time_runs baseline tcpdump -r "$cap" -w /dev/null
+time_runs flows build/scrapewatch flows -q "$cap"
+build/scrapewatch replay -q "$cap" >"$dir/stats.json"
+
+python3 - "$dir" "$npkts" "$RUNS" <<'PY'
+import json, statistics, sys
+d, n, runs = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def load(name):
+    rows = [l.split() for l in open(f"{d}/{name}.times") if l.strip()]
+    return [float(r[0]) for r in rows], [int(r[1]) for r in rows]
+bt, _ = load("baseline")
+ft, frss = load("flows")
+st = json.load(open(f"{d}/stats.json"))["scrapewatch"]["stats"]["flows"]
+b, f = statistics.median(bt), statistics.median(ft)
+print(f"bench: medians of {runs} runs")
+print(f"  raw read (tcpdump -r -w /dev/null): {b:7.3f} s  {n/b/1e6:6.2f} Mpps  {b/n*1e9:6.1f} ns/pkt")
+print(f"  scrapewatch flows:                  {f:7.3f} s  {n/f/1e6:6.2f} Mpps  {f/n*1e9:6.1f} ns/pkt")
+ratio = b / f
+print(f"  ratio flows/raw packet rate: {ratio:.2f}x (target >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
+rss = statistics.median(frss) * 1024
+print(f"  peak RSS: {rss/1e6:.1f} MB; flows created {st['created']}, at most {st['active_max']} at once")
+print(f"  state per flow: {st['entry_bytes']} B per entry; table {st['table_bytes']/1e6:.1f} MB "
+      f"for capacity {st['capacity']} = {st['table_bytes']/st['capacity']:.0f} B/flow at capacity")
+PY
