@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Golden tests over the synthetic fixtures.
+
+For every tests/fixtures/synthetic/NAME.pcap:
+- NAME.expect.json (ground truth written by the generator from what it
+  built) must match scrapewatch's flow records: bytes each way and turns;
+- NAME.expect-stats.json, where present, must match the decode counters of
+  the replay stats record;
+- every record must validate against docs/schema/*.schema.json;
+- the flow records must equal the reviewed snapshot tests/golden/NAME.ndjson
+  (UPDATE_GOLDEN=1 rewrites the snapshots).
+Prints PASS/FAIL per check with actual and expected; exits 1 on failure.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+
+SW = "build/scrapewatch"
+FIX = "tests/fixtures/synthetic"
+fails = 0
+
+
+def check(name, actual, expected):
+    global fails
+    if actual == expected:
+        print(f"PASS golden: {name}")
+    else:
+        fails += 1
+        print(f"FAIL golden: {name}: actual {actual!r} expected {expected!r}")
+
+
+def run(args):
+    p = subprocess.run([SW] + args, capture_output=True, text=True)
+    return p.returncode, [json.loads(l) for l in p.stdout.splitlines()], p.stderr
+
+
+def load_schema(name):
+    with open(f"docs/schema/{name}.schema.json") as f:
+        return jsonschema.Draft202012Validator(json.load(f))
+
+
+def main():
+    flow_schema, stats_schema = load_schema("flow"), load_schema("stats")
+    caps = sorted(glob.glob(f"{FIX}/*.pcap") + glob.glob(f"{FIX}/*.pcapng"))
+    check("synthetic fixtures present", len(caps) > 0, True)
+    for cap in caps:
+        name = os.path.basename(cap).rsplit(".", 1)[0]
+        base = cap.rsplit(".", 1)[0]
+        rc, flows, err = run(["flows", cap])
+        if not os.path.exists(base + ".expect.json") and rc != 0:
+            continue  # deliberately broken inputs are the CLI tests' job
+        check(f"{name}: exit status", rc, 0)
+        for rec in flows:
+            errs = [e.message for e in flow_schema.iter_errors(rec)]
+            check(f"{name}: flow record matches schema", errs, [])
+            break
+        if os.path.exists(base + ".expect.json"):
+            with open(base + ".expect.json") as f:
+                truth = json.load(f)
+            by_key = {}
+            for r in flows:
+                k = (r["source"]["ip"], r["source"]["port"],
+                     r["destination"]["ip"], r["destination"]["port"])
+                by_key.setdefault(k, []).append(r)
+            for t in truth:
+                k = (t["client_ip"], t["client_port"], t["server_ip"],
+                     t["server_port"])
+                got = by_key.get(k)
+                label = f"{name}: {k[0]}:{k[1]}->{k[2]}:{k[3]}"
+                if not got:
+                    check(f"{label} present", None, "a flow record")
+                    continue
+                r = got[0]
+                check(f"{label} transport", r["network"]["transport"],
+                      t["transport"])
+                check(f"{label} source.bytes", r["source"]["bytes"],
+                      t["source_bytes"])
+                check(f"{label} destination.bytes",
+                      r["destination"]["bytes"], t["destination_bytes"])
+                check(f"{label} turns", r["scrapewatch"]["flow"]["turns"],
+                      t["turns"])
+        if os.path.exists(base + ".expect-stats.json"):
+            with open(base + ".expect-stats.json") as f:
+                want = json.load(f)
+            _, recs, _ = run(["replay", cap])
+            stats = recs[-1]
+            errs = [e.message for e in stats_schema.iter_errors(stats)]
+            check(f"{name}: stats record matches schema", errs, [])
+            s = stats["scrapewatch"]["stats"]
+            for group, counts in want.items():
+                for reason, n in counts.items():
+                    check(f"{name}: stats {group}.{reason}",
+                          s.get(group, {}).get(reason, 0), n)
+        snap = f"tests/golden/{name}.ndjson"
+        text = "".join(json.dumps(r, sort_keys=True) + "\n" for r in flows)
+        if os.environ.get("UPDATE_GOLDEN"):
+            with open(snap, "w") as f:
+                f.write(text)
+        if os.path.exists(snap):
+            with open(snap) as f:
+                check(f"{name}: matches snapshot {snap}", f.read() == text,
+                      True)
+        else:
+            check(f"{name}: snapshot {snap} exists", False, True)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
