@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson
+LDLIBS  := -lpcap -lcjson -lcrypto
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC      := $(shell find src -name '*.c' | sort)
@@ -81,7 +81,7 @@ $(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		$< $(DECODE_SRC) -o $@
+		$< $(DECODE_SRC) -o $@ -lcrypto
 
 fuzz-build: $(FUZZ_BIN)
 
