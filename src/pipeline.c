@@ -15,11 +15,13 @@ static void on_flow_end(const struct sw_flow *f, void *ctx)
 	struct sw_pipeline *p = ctx;
 	int rc;
 
-	if (!(p->emit & SW_EMIT_FLOWS))
-		return;
-	rc = sw_output_record(p->out, sw_json_flow(f));
-	if (rc && !p->write_error)
-		p->write_error = rc;
+	if (p->emit & SW_EMIT_FLOWS) {
+		rc = sw_output_record(p->out,
+				      sw_json_flow(f, sw_heads_find(p->heads, f)));
+		if (rc && !p->write_error)
+			p->write_error = rc;
+	}
+	sw_heads_release(p->heads, f);
 }
 
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
@@ -28,13 +30,24 @@ int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
 	memset(p, 0, sizeof(*p));
 	p->out = out;
 	p->emit = emit;
+	p->heads = sw_heads_new();
+	if (!p->heads)
+		return -errno;
 	p->flows = sw_flow_table_new(cfg, on_flow_end, p);
-	return p->flows ? 0 : -errno;
+	if (!p->flows) {
+		int err = -errno;
+
+		sw_heads_free(p->heads);
+		p->heads = NULL;
+		return err;
+	}
+	return 0;
 }
 
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 {
 	struct sw_packet pkt;
+	struct sw_flow *f;
 	int rc, dir;
 
 	p->stats.packets++;
@@ -56,7 +69,8 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 	p->stats.decoded++;
 	if (pkt.anomaly)
 		p->stats.anomalies[pkt.anomaly]++;
-	sw_flow_table_packet(p->flows, &pkt, &dir);
+	f = sw_flow_table_packet(p->flows, &pkt, &dir);
+	sw_heads_packet(p->heads, f, dir, &pkt);
 }
 
 void sw_pipeline_finish(struct sw_pipeline *p)
@@ -68,4 +82,6 @@ void sw_pipeline_destroy(struct sw_pipeline *p)
 {
 	sw_flow_table_free(p->flows);
 	p->flows = NULL;
+	sw_heads_free(p->heads);
+	p->heads = NULL;
 }

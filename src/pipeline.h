@@ -13,6 +13,7 @@
 #include "capture/capture.h"
 #include "decode/decode.h"
 #include "track/flow_table.h"
+#include "track/heads.h"
 
 struct sw_stats {
 	uint64_t packets; /* frames read */
@@ -34,6 +35,7 @@ enum sw_pipeline_emit {
 
 struct sw_pipeline {
 	struct sw_flow_table *flows;
+	struct sw_heads *heads;
 	struct sw_stats stats;
 	FILE *out;
 	unsigned emit; /* enum sw_pipeline_emit */

@@ -93,6 +93,12 @@ enum sw_close_reason {
 	SW_CLOSE_MAX,
 };
 
+/* Bits of sw_flow_acct.user_flags: userspace bookkeeping only. */
+enum sw_user_flag {
+	SW_UF_HAS_FP = 1 << 0, /* a heads side record exists */
+	SW_UF_HEADS_DONE = 1 << 1, /* nothing more to read from heads */
+};
+
 /* How the client side of a flow was decided (sw_flow_acct.origin). */
 enum sw_client_origin {
 	SW_ORIGIN_SYN = 1, /* the client sent the SYN */
@@ -116,7 +122,8 @@ struct sw_flow_acct {
 	__u8 close_reason; /* enum sw_close_reason */
 	__u8 origin; /* enum sw_client_origin */
 	__u8 client_is_b; /* 1: key endpoint b is the client; 0: a is */
-	__u8 pad[4]; /* zero */
+	__u8 user_flags; /* userspace only (SW_UF_*); the kernel leaves 0 */
+	__u8 pad[3]; /* zero */
 };
 _Static_assert(sizeof(struct sw_flow_acct) == 88, "sw_flow_acct size");
 

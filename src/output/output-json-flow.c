@@ -65,7 +65,152 @@ static void add_endpoint(cJSON *obj, int family, const uint8_t *addr,
 	cJSON_AddNumberToObject(obj, "packets", packets);
 }
 
-cJSON *sw_json_flow(const struct sw_flow *f)
+/*
+ * Add a string that came off the wire: printable ASCII is kept, every other
+ * byte becomes the four characters \xNN, and the result is capped, so it
+ * is valid UTF-8, stays on one line and can't grow without bound.
+ */
+void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
+		      size_t len)
+{
+	char out[SW_WIRE_STRING_MAX + 1];
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o + 4 < SW_WIRE_STRING_MAX; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			out[o++] = (char)s[i];
+		} else {
+			snprintf(out + o, 5, "\\x%02x", s[i]);
+			o += 4;
+		}
+	}
+	out[o] = '\0';
+	cJSON_AddStringToObject(obj, name, out);
+}
+
+static const char *tls_version_name(uint16_t v)
+{
+	switch (v) {
+	case 0x0304:
+		return "1.3";
+	case 0x0303:
+		return "1.2";
+	case 0x0302:
+		return "1.1";
+	case 0x0301:
+		return "1.0";
+	case 0x0300:
+		return "3.0";
+	default:
+		return NULL;
+	}
+}
+
+static cJSON *child(cJSON *parent, const char *name)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(parent, name);
+
+	return o ? o : cJSON_AddObjectToObject(parent, name);
+}
+
+/* Does a User-Agent's claimed OS contradict the SYN's OS class? */
+static const char *ua_os_mismatch(const struct sw_http_req *r,
+				  const char *os_class)
+{
+	char ua[SW_HTTP_UA_MAX + 1];
+	int claims_windows, claims_apple;
+
+	if (!os_class[0] || !(r->present & SW_HTTP_HAS_UA))
+		return NULL;
+	memcpy(ua, r->ua, r->ua_len);
+	ua[r->ua_len] = '\0';
+	claims_windows = strstr(ua, "Windows NT") != NULL;
+	claims_apple = strstr(ua, "Macintosh") || strstr(ua, "iPhone") ||
+		       strstr(ua, "iPad");
+	if (claims_windows && strcmp(os_class, "windows") != 0)
+		return "user_agent_os_vs_tcp";
+	if (claims_apple && strcmp(os_class, "macos/ios") != 0 &&
+	    strcmp(os_class, "bsd") != 0)
+		return "user_agent_os_vs_tcp";
+	return NULL;
+}
+
+static void add_fingerprints(cJSON *rec, cJSON *swo, const struct sw_flow_fp *fp)
+{
+	cJSON *o, *c;
+	const char *v, *mismatch = NULL;
+
+	if (fp->tls_done) {
+		o = child(rec, "tls");
+		c = child(o, "client");
+		cJSON_AddStringToObject(c, "ja3", fp->ja3);
+		cJSON_AddStringToObject(c, "ja4", fp->ja4);
+		if (fp->sni_len)
+			sw_json_add_wire(c, "server_name", fp->sni, fp->sni_len);
+		cJSON_AddNumberToObject(c, "supported_ciphers", fp->n_ciphers);
+		v = tls_version_name(fp->tls_version);
+		if (v) {
+			cJSON_AddStringToObject(o, "version", v);
+			cJSON_AddStringToObject(o, "version_protocol", "tls");
+		}
+		o = child(swo, "tls");
+		cJSON_AddStringToObject(o, "transport", fp->tls_transport == 'q' ?
+								"quic" :
+								"tcp");
+		if (fp->ja3_str)
+			cJSON_AddStringToObject(o, "ja3_string", fp->ja3_str);
+		if (fp->ja4_r)
+			cJSON_AddStringToObject(o, "ja4_r", fp->ja4_r);
+		if (fp->alpn_len)
+			sw_json_add_wire(o, "alpn", fp->alpn, fp->alpn_len);
+		cJSON_AddBoolToObject(o, "grease", fp->grease);
+	}
+	if (fp->has_request) {
+		const struct sw_http_req *r = fp->first_req;
+
+		o = child(child(rec, "http"), "request");
+		sw_json_add_wire(o, "method", (const uint8_t *)r->method_raw,
+				 r->method_len);
+		cJSON_AddStringToObject(child(rec, "http"), "version",
+					r->version == 10 ? "1.0" : "1.1");
+		sw_json_add_wire(child(rec, "url"), "path",
+				 (const uint8_t *)r->path, r->path_len);
+		if (r->present & SW_HTTP_HAS_HOST)
+			sw_json_add_wire(child(rec, "url"), "domain",
+					 (const uint8_t *)r->host, r->host_len);
+		if (r->present & SW_HTTP_HAS_UA)
+			sw_json_add_wire(child(rec, "user_agent"), "original",
+					 (const uint8_t *)r->ua, r->ua_len);
+		o = child(swo, "http");
+		if (r->present & SW_HTTP_HAS_ACCEPT_LANGUAGE)
+			sw_json_add_wire(o, "accept_language",
+					 (const uint8_t *)r->accept_language,
+					 r->accept_language_len);
+		cJSON_AddStringToObject(o, "header_order_hash",
+					r->hdr_order_hash);
+		cJSON_AddNumberToObject(o, "documents", fp->documents);
+		cJSON_AddNumberToObject(o, "assets", fp->assets);
+		cJSON_AddNumberToObject(child(swo, "flow"), "requests",
+					fp->requests);
+		mismatch = ua_os_mismatch(r, fp->os_class);
+	}
+	if (fp->syn_sig[0] || fp->synack_sig[0]) {
+		o = child(swo, "tcp");
+		if (fp->syn_sig[0]) {
+			cJSON_AddStringToObject(o, "signature", fp->syn_sig);
+			cJSON_AddStringToObject(o, "os_class", fp->os_class);
+			cJSON_AddNumberToObject(o, "initial_ttl", fp->ittl);
+		}
+		if (fp->synack_sig[0])
+			cJSON_AddStringToObject(o, "server_signature",
+						fp->synack_sig);
+	}
+	if (mismatch)
+		cJSON_AddStringToObject(child(swo, "fingerprint"), "mismatch",
+					mismatch);
+}
+
+cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 {
 	const struct sw_flow_acct *a = &f->acct;
 	uint8_t cflags = a->dir[SW_DIR_C2S].flags;
@@ -133,6 +278,8 @@ cJSON *sw_json_flow(const struct sw_flow *f)
 	if (f->key.proto == SW_IPPROTO_TCP)
 		cJSON_AddBoolToObject(o, "syn_seen",
 				      (cflags & SW_DIRF_SYN) != 0);
+	if (fp)
+		add_fingerprints(rec, sw, fp);
 	return rec;
 }
 

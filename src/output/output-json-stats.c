@@ -19,8 +19,33 @@ static void add_reasons(cJSON *parent, const char *name, const uint64_t *v,
 						(double)v[r]);
 }
 
+static void add_counts(cJSON *parent, const char *name, const uint64_t *v,
+		       int n, const char *(*namer)(int))
+{
+	cJSON *o = cJSON_AddObjectToObject(parent, name);
+	int r;
+
+	for (r = 0; r < n; r++)
+		if (v[r])
+			cJSON_AddNumberToObject(o, namer(r), (double)v[r]);
+}
+
+static void add_heads(cJSON *s, const struct sw_heads_stats *hs)
+{
+	cJSON *o = cJSON_AddObjectToObject(s, "heads");
+
+	add_counts(o, "tls", hs->tls, SW_TLS_REASON_MAX, sw_tls_reason_name);
+	add_counts(o, "http", hs->http, SW_HTTP_REASON_MAX, sw_http_reason_name);
+	add_counts(o, "quic", hs->quic, SW_QUIC_REASON_MAX, sw_quic_reason_name);
+	cJSON_AddNumberToObject(o, "syn_signatures", (double)hs->syn_signatures);
+	cJSON_AddNumberToObject(o, "records_max", (double)hs->records_max);
+	cJSON_AddNumberToObject(o, "alloc_failures",
+				(double)hs->alloc_failures);
+}
+
 cJSON *sw_json_stats(const struct sw_stats *st,
-		     const struct sw_flow_table *flows)
+		     const struct sw_flow_table *flows,
+		     const struct sw_heads *heads)
 {
 	const struct sw_flow_table_stats *fs = sw_flow_table_stats(flows);
 	cJSON *rec, *o, *s, *fo;
@@ -58,5 +83,6 @@ cJSON *sw_json_stats(const struct sw_stats *st,
 	cJSON_AddNumberToObject(fo, "entry_bytes", sizeof(struct sw_flow));
 	cJSON_AddNumberToObject(fo, "table_bytes",
 				(double)sw_flow_table_bytes(flows));
+	add_heads(s, sw_heads_stats(heads));
 	return rec;
 }

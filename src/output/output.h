@@ -12,6 +12,10 @@
 #include <stdio.h>
 
 #include "track/flow_table.h"
+#include "track/heads.h"
+
+/* Longest string taken off the wire that a record carries, escaped. */
+#define SW_WIRE_STRING_MAX 1024
 
 struct sw_stats;
 
@@ -20,11 +24,15 @@ void sw_format_time(uint64_t ts_ns, char *buf, size_t len);
 /* Textual address of a key address (4 or 16 bytes by family). */
 void sw_format_addr(int family, const uint8_t *addr, char *buf, size_t len);
 
-/* An ECS flow record (event.dataset scrapewatch.flow). */
-cJSON *sw_json_flow(const struct sw_flow *f);
+/* An ECS flow record (event.dataset scrapewatch.flow); fp may be NULL. */
+cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp);
+/* Add an untrusted wire string: escaped, capped, one line. */
+void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
+		      size_t len);
 /* A statistics record (event.dataset scrapewatch.stats). */
 cJSON *sw_json_stats(const struct sw_stats *st,
-		     const struct sw_flow_table *flows);
+		     const struct sw_flow_table *flows,
+		     const struct sw_heads *heads);
 
 /* Write a record as one NDJSON line and free it. 0, or -errno. */
 int sw_output_record(FILE *out, cJSON *rec);

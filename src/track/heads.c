@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The heads stage (see heads.h): per flow, read the start of the client
+ * stream and fingerprint it. A TCP client stream that opens with a TLS
+ * handshake record is read up to its ClientHello (JA3, JA4); one that opens
+ * with an HTTP method is parsed request by request, skipping bodies by
+ * Content-Length and resynchronising on the next request turn when a body
+ * can't be skipped; a UDP flow whose client sends a QUIC Initial is
+ * decrypted up to its ClientHello. SYN and SYN-ACK give TCP signatures.
+ * Once a flow has nothing more to read, its flow entry is flagged so later
+ * packets skip this stage without a lookup.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heads.h"
+#include "decode/tcp-sig.h"
+
+enum heads_mode {
+	MODE_NEW = 0, /* client stream not seen yet */
+	MODE_TLS, /* reading a ClientHello */
+	MODE_HTTP, /* parsing request heads */
+	MODE_HTTP_WAIT_TURN, /* lost sync: wait for the next request turn */
+	MODE_QUIC, /* reading Initial packets */
+	MODE_DONE, /* nothing more to read from this flow */
+	MODE_PROBE, /* stream buffer ready, protocol not known yet */
+};
+
+struct sw_heads {
+	struct sw_flow_fp **buckets;
+	uint32_t mask;
+	struct sw_heads_stats stats;
+};
+
+struct sw_heads *sw_heads_new(void)
+{
+	struct sw_heads *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->mask = 1023;
+	h->buckets = calloc((size_t)h->mask + 1, sizeof(*h->buckets));
+	if (!h->buckets) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static void fp_free(struct sw_flow_fp *fp)
+{
+	sw_stream_head_free(&fp->head);
+	free(fp->quic);
+	free(fp->ja4_r);
+	free(fp->ja3_str);
+	free(fp->first_req);
+	free(fp);
+}
+
+void sw_heads_free(struct sw_heads *h)
+{
+	uint32_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i <= h->mask; i++) {
+		struct sw_flow_fp *fp = h->buckets[i], *next;
+
+		for (; fp; fp = next) {
+			next = fp->next;
+			fp_free(fp);
+		}
+	}
+	free(h->buckets);
+	free(h);
+}
+
+static uint32_t key_bucket(const struct sw_heads *h, const struct sw_flow_key *k)
+{
+	uint64_t w[5], x = 0xcbf29ce484222325ULL;
+	int i;
+
+	memcpy(w, k, sizeof(w));
+	for (i = 0; i < 5; i++)
+		x = (x ^ w[i]) * 0x100000001b3ULL ^ (x >> 33);
+	return (uint32_t)(x ^ (x >> 29)) & h->mask;
+}
+
+static void grow(struct sw_heads *h)
+{
+	uint32_t i, nmask = h->mask * 2 + 1;
+	struct sw_flow_fp **nb = calloc((size_t)nmask + 1, sizeof(*nb));
+	struct sw_heads old = *h;
+
+	if (!nb)
+		return; /* longer chains, still correct */
+	h->buckets = nb;
+	h->mask = nmask;
+	for (i = 0; i <= old.mask; i++) {
+		struct sw_flow_fp *fp = old.buckets[i], *next;
+
+		for (; fp; fp = next) {
+			uint32_t b = key_bucket(h, &fp->key);
+
+			next = fp->next;
+			fp->next = nb[b];
+			nb[b] = fp;
+		}
+	}
+	free(old.buckets);
+}
+
+struct sw_flow_fp *sw_heads_find(struct sw_heads *h, const struct sw_flow *f)
+{
+	struct sw_flow_fp *fp;
+
+	if (!(f->acct.user_flags & SW_UF_HAS_FP))
+		return NULL;
+	for (fp = h->buckets[key_bucket(h, &f->key)]; fp; fp = fp->next)
+		if (memcmp(&fp->key, &f->key, sizeof(fp->key)) == 0)
+			return fp;
+	return NULL;
+}
+
+static struct sw_flow_fp *fp_get(struct sw_heads *h, struct sw_flow *f)
+{
+	struct sw_flow_fp *fp = sw_heads_find(h, f);
+	uint32_t b;
+
+	if (fp)
+		return fp;
+	fp = calloc(1, sizeof(*fp));
+	if (!fp) {
+		h->stats.alloc_failures++;
+		return NULL;
+	}
+	fp->key = f->key;
+	if (h->stats.records + 1 > (uint64_t)h->mask + 1)
+		grow(h);
+	b = key_bucket(h, &f->key);
+	fp->next = h->buckets[b];
+	h->buckets[b] = fp;
+	f->acct.user_flags |= SW_UF_HAS_FP;
+	h->stats.records++;
+	if (h->stats.records > h->stats.records_max)
+		h->stats.records_max = h->stats.records;
+	return fp;
+}
+
+void sw_heads_release(struct sw_heads *h, const struct sw_flow *f)
+{
+	struct sw_flow_fp **pp;
+
+	if (!(f->acct.user_flags & SW_UF_HAS_FP))
+		return;
+	for (pp = &h->buckets[key_bucket(h, &f->key)]; *pp; pp = &(*pp)->next) {
+		if (memcmp(&(*pp)->key, &f->key, sizeof(f->key)) == 0) {
+			struct sw_flow_fp *fp = *pp;
+
+			*pp = fp->next;
+			fp_free(fp);
+			h->stats.records--;
+			return;
+		}
+	}
+}
+
+/* Nothing more to read: drop buffers, let later packets skip us. */
+static void finish(struct sw_flow *f, struct sw_flow_fp *fp)
+{
+	fp->mode = MODE_DONE;
+	sw_stream_head_free(&fp->head);
+	free(fp->quic);
+	fp->quic = NULL;
+	f->acct.user_flags |= SW_UF_HEADS_DONE;
+}
+
+static uint16_t highest_version(const struct sw_tls_hello *t)
+{
+	uint16_t best = 0;
+	int i;
+
+	if (!t->has_supported_versions)
+		return t->legacy_version;
+	for (i = 0; i < t->n_versions; i++)
+		if (!sw_tls_is_grease(t->versions[i]) && t->versions[i] > best)
+			best = t->versions[i];
+	return best ? best : t->legacy_version;
+}
+
+static void take_hello(struct sw_flow_fp *fp, const struct sw_tls_hello *t,
+		       char transport)
+{
+	char *s;
+	int i;
+
+	fp->tls_done = 1;
+	fp->tls_transport = transport;
+	s = malloc(SW_TLS_JA3_STR_MAX);
+	if (s) {
+		sw_tls_ja3(t, s, SW_TLS_JA3_STR_MAX, fp->ja3);
+		fp->ja3_str = s;
+	}
+	s = malloc(SW_TLS_JA4_R_MAX);
+	sw_tls_ja4(t, transport, fp->ja4, s, s ? SW_TLS_JA4_R_MAX : 0);
+	fp->ja4_r = s;
+	fp->tls_version = highest_version(t);
+	fp->n_ciphers = (uint16_t)(t->n_ciphers + t->ciphers_over);
+	for (i = 0; i < t->n_ciphers; i++)
+		if (sw_tls_is_grease(t->ciphers[i]))
+			fp->grease = 1;
+	fp->sni_len = t->has_sni ? t->sni_len : 0;
+	memcpy(fp->sni, t->sni, fp->sni_len);
+	if (t->has_alpn) {
+		fp->alpn_len = t->alpn_first_len < SW_TLS_ALPN_MAX ?
+				       t->alpn_first_len :
+				       SW_TLS_ALPN_MAX;
+		memcpy(fp->alpn, t->alpn_first, fp->alpn_len);
+	}
+}
+
+static void read_tls(struct sw_heads *h, struct sw_flow *f,
+		     struct sw_flow_fp *fp)
+{
+	struct sw_tls_hello t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	rc = sw_tls_parse_records(fp->head.buf, fp->head.contiguous, &t);
+	if (rc == SW_TLS_MORE && fp->head.contiguous < SW_HEAD_MAX)
+		return;
+	if (rc == SW_TLS_MORE)
+		rc = SW_TLS_TOO_LONG;
+	h->stats.tls[rc]++;
+	if (rc == SW_TLS_OK)
+		take_hello(fp, &t, 't');
+	finish(f, fp);
+}
+
+static void take_request(struct sw_flow_fp *fp, const struct sw_http_req *r)
+{
+	fp->requests++;
+	if (r->kind == SW_HTTP_DOCUMENT)
+		fp->documents++;
+	else if (r->kind == SW_HTTP_ASSET)
+		fp->assets++;
+	if (!fp->has_request) {
+		fp->first_req = malloc(sizeof(*fp->first_req));
+		if (fp->first_req) {
+			*fp->first_req = *r;
+			fp->has_request = 1;
+		}
+	}
+}
+
+/* Parse every complete request head in the buffer. */
+static void read_http(struct sw_heads *h, struct sw_flow *f,
+		      struct sw_flow_fp *fp)
+{
+	struct sw_http_req r;
+	uint32_t head_len;
+	int rc;
+
+	while (fp->mode == MODE_HTTP && fp->head.contiguous > 0) {
+		if (fp->skip_body) {
+			uint32_t n = fp->head.contiguous;
+
+			if (n > fp->skip_body)
+				n = (uint32_t)fp->skip_body;
+			sw_stream_head_consume(&fp->head, n);
+			fp->skip_body -= n;
+			continue;
+		}
+		rc = sw_http_parse_request(fp->head.buf, fp->head.contiguous,
+					   &r, &head_len);
+		if (rc == SW_HTTP_MORE) {
+			if (fp->head.contiguous >= SW_HEAD_MAX) {
+				h->stats.http[SW_HTTP_TOO_LONG]++;
+				fp->mode = MODE_HTTP_WAIT_TURN;
+			}
+			return;
+		}
+		h->stats.http[rc < SW_HTTP_REASON_MAX ? rc : 0]++;
+		if (rc != SW_HTTP_OK) {
+			if (fp->requests == 0) {
+				finish(f, fp);
+				return;
+			}
+			fp->mode = MODE_HTTP_WAIT_TURN;
+			return;
+		}
+		take_request(fp, &r);
+		sw_stream_head_consume(&fp->head, head_len);
+		if (r.chunked) {
+			fp->mode = MODE_HTTP_WAIT_TURN;
+			return;
+		}
+		if (r.content_length > 0)
+			fp->skip_body = (uint64_t)r.content_length;
+	}
+}
+
+static void tcp_payload(struct sw_heads *h, struct sw_flow *f,
+			struct sw_flow_fp *fp, const struct sw_packet *pkt)
+{
+	uint32_t caplen = pkt->payload_caplen;
+	int new_turn = f->acct.turns != fp->last_turns;
+
+	fp->last_turns = f->acct.turns;
+	if (fp->mode == MODE_HTTP_WAIT_TURN) {
+		if (!new_turn)
+			return;
+		fp->skip_body = 0;
+		if (sw_stream_head_reset(&fp->head, pkt->seq)) {
+			finish(f, fp);
+			return;
+		}
+		fp->mode = MODE_HTTP;
+	}
+	if (fp->mode == MODE_NEW) {
+		uint32_t base = fp->base_known ? fp->stream_base : pkt->seq;
+
+		if (sw_stream_head_reset(&fp->head, base)) {
+			h->stats.alloc_failures++;
+			finish(f, fp);
+			return;
+		}
+		fp->mode = MODE_PROBE;
+	}
+	/* A snap length may have cut the payload: read what was captured,
+	 * a hole then stops the head where the capture stopped. */
+	if (!sw_stream_head_add(&fp->head, pkt->seq, pkt->payload, caplen))
+		return;
+	if (fp->mode == MODE_PROBE) {
+		if (fp->head.buf[0] == 0x16) {
+			fp->mode = MODE_TLS;
+		} else if (sw_http_looks_like_request(fp->head.buf,
+						      fp->head.contiguous)) {
+			fp->mode = MODE_HTTP;
+		} else {
+			finish(f, fp);
+			return;
+		}
+	}
+	if (fp->mode == MODE_TLS)
+		read_tls(h, f, fp);
+	else if (fp->mode == MODE_HTTP)
+		read_http(h, f, fp);
+}
+
+static void udp_payload(struct sw_heads *h, struct sw_flow *f,
+			struct sw_flow_fp *fp, const struct sw_packet *pkt)
+{
+	struct sw_tls_hello t;
+	int rc;
+
+	if (fp->mode == MODE_NEW) {
+		if (!sw_quic_is_initial(pkt->payload, pkt->payload_caplen)) {
+			finish(f, fp);
+			return;
+		}
+		fp->quic = malloc(sizeof(*fp->quic));
+		if (!fp->quic) {
+			h->stats.alloc_failures++;
+			finish(f, fp);
+			return;
+		}
+		sw_quic_crypto_init(fp->quic);
+		fp->mode = MODE_QUIC;
+	}
+	if (!sw_quic_is_initial(pkt->payload, pkt->payload_caplen))
+		return;
+	rc = sw_quic_parse_initial(pkt->payload, pkt->payload_caplen, fp->quic);
+	h->stats.quic[rc < SW_QUIC_REASON_MAX ? rc : 0]++;
+	if (rc != SW_QUIC_OK) {
+		finish(f, fp);
+		return;
+	}
+	memset(&t, 0, sizeof(t));
+	rc = sw_tls_parse_handshake(fp->quic->data, fp->quic->contiguous, &t);
+	if (rc == SW_TLS_MORE && fp->quic->contiguous < SW_QUIC_CRYPTO_MAX)
+		return;
+	if (rc == SW_TLS_MORE)
+		rc = SW_TLS_TOO_LONG;
+	h->stats.tls[rc]++;
+	if (rc == SW_TLS_OK)
+		take_hello(fp, &t, 'q');
+	finish(f, fp);
+}
+
+static void syn_signature(struct sw_heads *h, struct sw_flow_fp *fp,
+			  const struct sw_packet *pkt)
+{
+	struct sw_tcp_sig_info info;
+	int server = (pkt->tcp_flags & SW_TCP_ACK) != 0;
+	char *dst = server ? fp->synack_sig : fp->syn_sig;
+
+	if (sw_tcp_sig_format(pkt, dst, SW_SIG_MAX, &info) != 0) {
+		dst[0] = '\0';
+		return;
+	}
+	h->stats.syn_signatures++;
+	if (!server) {
+		fp->ittl = info.ittl;
+		snprintf(fp->os_class, sizeof(fp->os_class), "%s",
+			 info.os_class);
+		fp->stream_base = pkt->seq + 1;
+		fp->base_known = 1;
+	}
+}
+
+void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
+		     const struct sw_packet *pkt)
+{
+	struct sw_flow_fp *fp;
+	int syn = pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN);
+
+	if (f->acct.user_flags & SW_UF_HEADS_DONE)
+		return;
+	if (!syn && (dir != SW_DIR_C2S || pkt->payload_len == 0))
+		return;
+	fp = fp_get(h, f);
+	if (!fp)
+		return;
+	if (syn) {
+		syn_signature(h, fp, pkt);
+		if (dir != SW_DIR_C2S || pkt->payload_len == 0)
+			return;
+	}
+	if (fp->mode == MODE_DONE || pkt->payload_caplen == 0)
+		return;
+	if (pkt->proto == SW_IPPROTO_TCP)
+		tcp_payload(h, f, fp, pkt);
+	else
+		udp_payload(h, f, fp, pkt);
+}
+
+const struct sw_heads_stats *sw_heads_stats(const struct sw_heads *h)
+{
+	return &h->stats;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Heads and the fingerprints taken from them. For each flow that shows a
+ * head (a SYN, a TLS ClientHello, an HTTP request head, a QUIC Initial) a
+ * side record keeps the fingerprints until the flow ends, outside the
+ * 128-byte flow entry. Reassembly buffers live only while a head is being
+ * read. Only flows with something to say cost memory here.
+ */
+#ifndef SW_HEADS_H
+#define SW_HEADS_H
+
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "decode/http.h"
+#include "decode/quic.h"
+#include "decode/tls.h"
+#include "track/flow_table.h"
+#include "track/stream_head.h"
+
+/* Counters of the heads stage, by parser and reason. */
+struct sw_heads_stats {
+	uint64_t tls[SW_TLS_REASON_MAX]; /* ClientHellos read, by outcome */
+	uint64_t http[SW_HTTP_REASON_MAX]; /* request heads, by outcome */
+	uint64_t quic[SW_QUIC_REASON_MAX]; /* Initial packets, by outcome */
+	uint64_t syn_signatures;
+	uint64_t records; /* side records alive now */
+	uint64_t records_max;
+	uint64_t alloc_failures;
+};
+
+#define SW_SIG_MAX 96
+
+/* What is known of one flow from its heads. Strings are raw wire bytes. */
+struct sw_flow_fp {
+	struct sw_flow_key key;
+	struct sw_flow_fp *next; /* hash chain */
+
+	/* TCP SYN signatures, p0f raw format; empty when not seen. */
+	char syn_sig[SW_SIG_MAX];
+	char synack_sig[SW_SIG_MAX];
+	char os_class[16];
+	uint8_t ittl;
+
+	/* TLS or QUIC ClientHello. */
+	uint8_t tls_done; /* 1: fingerprinted */
+	char tls_transport; /* 't' or 'q' */
+	char ja3[33];
+	char ja4[SW_TLS_JA4_LEN];
+	char *ja4_r; /* malloc'd */
+	char *ja3_str; /* malloc'd */
+	uint16_t tls_version; /* negotiated-capable: highest offered */
+	uint16_t n_ciphers;
+	uint8_t grease; /* ClientHello carried GREASE values */
+	uint8_t sni_len;
+	uint8_t sni[SW_TLS_SNI_MAX];
+	uint8_t alpn_len;
+	uint8_t alpn[SW_TLS_ALPN_MAX]; /* first ALPN value */
+
+	/* Cleartext HTTP/1.x. */
+	uint32_t requests; /* request heads parsed on this connection */
+	uint32_t documents; /* of which documents */
+	uint32_t assets; /* of which page assets */
+	uint8_t has_request; /* first_req is valid */
+	struct sw_http_req *first_req; /* malloc'd */
+
+	/* Head reading state. */
+	uint8_t mode; /* enum in heads.c */
+	uint32_t stream_base; /* client ISN + 1, when the SYN was seen */
+	uint8_t base_known;
+	uint32_t last_turns; /* flow turns at the last segment seen */
+	uint64_t skip_body; /* request body bytes still to skip */
+	struct sw_stream_head head;
+	struct sw_quic_crypto *quic; /* malloc'd while reading */
+};
+
+struct sw_heads;
+
+struct sw_heads *sw_heads_new(void);
+void sw_heads_free(struct sw_heads *h);
+
+/* Look at one accounted packet of flow f (dir is enum sw_dir). */
+void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
+		     const struct sw_packet *pkt);
+/* The side record of a flow, or NULL. */
+struct sw_flow_fp *sw_heads_find(struct sw_heads *h, const struct sw_flow *f);
+/* Forget a flow's side record (after its record was written). */
+void sw_heads_release(struct sw_heads *h, const struct sw_flow *f);
+
+const struct sw_heads_stats *sw_heads_stats(const struct sw_heads *h);
+
+#endif /* SW_HEADS_H */

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Client stream head reassembly (see stream_head.h). A byte bitmap marks
+ * what has arrived, so any order of retransmits, overlaps and reordering
+ * gives the same bytes; the first copy of a byte wins, as in most stacks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream_head.h"
+
+int sw_stream_head_reset(struct sw_stream_head *h, uint32_t base_seq)
+{
+	if (!h->buf) {
+		h->buf = malloc(SW_HEAD_MAX);
+		h->have = calloc(1, SW_HEAD_MAX / 8);
+		if (!h->buf || !h->have) {
+			sw_stream_head_free(h);
+			return -ENOMEM;
+		}
+	} else {
+		memset(h->have, 0, SW_HEAD_MAX / 8);
+	}
+	h->base_seq = base_seq;
+	h->contiguous = 0;
+	h->high = 0;
+	return 0;
+}
+
+static int bit_get(const uint8_t *bm, uint32_t i)
+{
+	return (bm[i >> 3] >> (i & 7)) & 1;
+}
+
+uint32_t sw_stream_head_add(struct sw_stream_head *h, uint32_t seq,
+			    const uint8_t *data, uint32_t len)
+{
+	int32_t rel = (int32_t)(seq - h->base_seq);
+	uint32_t start, end, i, before = h->contiguous;
+
+	if (!h->buf || len == 0)
+		return 0;
+	/* Trim what lies before the base (already consumed or earlier). */
+	if (rel < 0) {
+		if ((uint32_t)-rel >= len)
+			return 0;
+		data += (uint32_t)-rel;
+		len -= (uint32_t)-rel;
+		rel = 0;
+	}
+	start = (uint32_t)rel;
+	if (start >= SW_HEAD_MAX)
+		return 0;
+	end = start + len;
+	if (end > SW_HEAD_MAX || end < start)
+		end = SW_HEAD_MAX;
+	for (i = start; i < end; i++) {
+		if (!bit_get(h->have, i)) {
+			h->buf[i] = data[i - start];
+			h->have[i >> 3] |= (uint8_t)(1u << (i & 7));
+		}
+	}
+	if (end > h->high)
+		h->high = end;
+	while (h->contiguous < h->high && bit_get(h->have, h->contiguous))
+		h->contiguous++;
+	return h->contiguous - before;
+}
+
+void sw_stream_head_consume(struct sw_stream_head *h, uint32_t n)
+{
+	uint32_t i, keep;
+
+	if (!h->buf)
+		return;
+	if (n > h->contiguous)
+		n = h->contiguous;
+	keep = h->high - n;
+	memmove(h->buf, h->buf + n, keep);
+	/* Shift the bitmap bit by bit: heads are small and this is rare. */
+	for (i = 0; i < keep; i++) {
+		uint32_t from = i + n;
+
+		if (bit_get(h->have, from))
+			h->have[i >> 3] |= (uint8_t)(1u << (i & 7));
+		else
+			h->have[i >> 3] &= (uint8_t)~(1u << (i & 7));
+	}
+	for (; i < h->high; i++)
+		h->have[i >> 3] &= (uint8_t)~(1u << (i & 7));
+	h->base_seq += n;
+	h->contiguous -= n;
+	h->high = keep;
+}
+
+void sw_stream_head_free(struct sw_stream_head *h)
+{
+	free(h->buf);
+	free(h->have);
+	h->buf = NULL;
+	h->have = NULL;
+	h->contiguous = 0;
+	h->high = 0;
+}
