@@ -18,7 +18,9 @@
 #include <cmocka.h>
 
 #include <openssl/evp.h>
+#include <pcap/pcap.h>
 
+#include "decode/decode.h"
 #include "decode/quic.h"
 
 #define EXPECT_EQ(what, actual, expected)                                      \
@@ -766,6 +768,62 @@ static void test_garbage(void **state)
 	}
 }
 
+/*
+ * Two client Initials of ngtcp2's gtlsclient (Debian 12, QUIC version 1)
+ * to localhost, the second a retransmission of the first. tshark 4.0
+ * decrypts them to the same ClientHello: a 369-byte CRYPTO frame at offset
+ * 0, handshake length 365, SNI "localhost".
+ */
+#define NGTCP2_PCAP "tests/fixtures/quic/ngtcp2-v1.pcap"
+
+static void test_real_ngtcp2(void **state)
+{
+	static const uint8_t dcid[] = { 0xb9, 0x34, 0xc0, 0xd7, 0x4d, 0x92,
+					0x82, 0x73, 0x67, 0xb8, 0xa5, 0x8c,
+					0x1a, 0x08, 0xef, 0x8f, 0xa9, 0x46 };
+	static struct sw_quic_crypto c;
+	char errbuf[PCAP_ERRBUF_SIZE], what[64];
+	struct pcap_pkthdr *hdr;
+	const uint8_t *data;
+	struct sw_packet pkt;
+	unsigned int n = 0;
+	pcap_t *pc;
+
+	(void)state;
+	pc = pcap_open_offline(NGTCP2_PCAP, errbuf);
+	if (!pc)
+		fail_msg("%s: %s", NGTCP2_PCAP, errbuf);
+	sw_quic_crypto_init(&c);
+	while (pcap_next_ex(pc, &hdr, &data) == 1) {
+		snprintf(what, sizeof(what), "datagram %u", ++n);
+		memset(&pkt, 0, sizeof(pkt));
+		EXPECT_EQ(what,
+			  sw_decode(pcap_datalink(pc), data, hdr->caplen,
+				    hdr->len, &pkt),
+			  SW_DR_OK);
+		EXPECT_EQ(what, pkt.dport, 4433);
+		EXPECT_EQ(what,
+			  sw_quic_is_initial(pkt.payload, pkt.payload_caplen),
+			  1);
+		EXPECT_REASON(what,
+			      sw_quic_parse_initial(pkt.payload,
+						    pkt.payload_caplen, &c),
+			      SW_QUIC_OK);
+	}
+	pcap_close(pc);
+	EXPECT_EQ("datagrams", n, 2);
+	EXPECT_EQ("initials", c.initials, 2);
+	EXPECT_EQ("version", c.version, SW_QUIC_VERSION_1);
+	EXPECT_EQ("dcid_len", c.dcid_len, sizeof(dcid));
+	expect_bytes("dcid", c.dcid, dcid, sizeof(dcid));
+	EXPECT_EQ("scid_len", c.scid_len, 17);
+	EXPECT_EQ("contiguous", c.contiguous, 369);
+	EXPECT_EQ("received", c.received, 369);
+	expect_hex("ClientHello, 365 bytes", c.data, "0100016d0303");
+	if (!memmem(c.data, c.contiguous, "\x00\x00\x09localhost", 12))
+		fail_msg("server_name localhost not in the CRYPTO stream");
+}
+
 static void test_reason_names(void **state)
 {
 	int r;
@@ -800,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_reserved_bits),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_real_ngtcp2),
 		cmocka_unit_test(test_reason_names),
 	};
 
