@@ -568,7 +568,9 @@ int sw_quic_parse_initial(const uint8_t *p, uint32_t len,
 	uint32_t off = 0, initials = 0;
 	int ret, overflow = 0;
 
-	if (len == 0 || !(p[0] & 0x80))
+	/* The bound keeps every offset and length well inside an int, which
+	 * is what OpenSSL takes. */
+	if (len == 0 || len > SW_QUIC_DATAGRAM_MAX || !(p[0] & 0x80))
 		return SW_QUIC_NOT_QUIC;
 	/* RFC 9000 section 12.2: coalesced packets follow one another; the
 	 * walk ends at a short header or at padding, whose first bit is 0. */

@@ -21,6 +21,7 @@
 
 #define SW_QUIC_CID_MAX 20 /* bytes, RFC 9000 section 17.2 */
 #define SW_QUIC_CRYPTO_MAX 8192 /* bytes of CRYPTO stream kept */
+#define SW_QUIC_DATAGRAM_MAX 65527 /* bytes, the largest UDP payload */
 
 /*
  * Stable verdict numbers: they are counted and may be exported, so a number
@@ -28,7 +29,7 @@
  */
 enum sw_quic_reason {
 	SW_QUIC_OK = 0,
-	SW_QUIC_NOT_QUIC = 1, /* no long header */
+	SW_QUIC_NOT_QUIC = 1, /* no long header, or too long for UDP */
 	SW_QUIC_UNSUPPORTED_VERSION = 2, /* neither version 1 nor 2 */
 	SW_QUIC_TRUNCATED = 3, /* a field or the packet runs past the end */
 	SW_QUIC_BAD_HEADER = 4, /* CID too long, Length too short, ... */

@@ -557,6 +557,7 @@ static void test_coalesced(void **state)
 
 static void test_truncated_everywhere(void **state)
 {
+	static uint8_t huge[SW_QUIC_DATAGRAM_MAX + 1];
 	static struct sw_quic_crypto c;
 	uint8_t pkt[PKT_MAX];
 	size_t len = unhex(v1_packet_hex, pkt, sizeof(pkt));
@@ -566,6 +567,10 @@ static void test_truncated_everywhere(void **state)
 	(void)state;
 	sw_quic_crypto_init(&c);
 	EXPECT_REASON("empty", sw_quic_parse_initial(pkt, 0, &c),
+		      SW_QUIC_NOT_QUIC);
+	memcpy(huge, pkt, len);
+	EXPECT_REASON("longer than UDP allows",
+		      sw_quic_parse_initial(huge, sizeof(huge), &c),
 		      SW_QUIC_NOT_QUIC);
 	for (n = 1; n < len; n++) {
 		snprintf(what, sizeof(what), "cut at %u", n);
