@@ -23,6 +23,8 @@ struct pcap_file_priv {
 	int linktype;
 	uint64_t size; /* 0 for pipes */
 	uint64_t good_offset; /* end of the last record read whole */
+	int is_pcapng; /* offsets known only where libpcap stopped */
+	uint32_t since_tell; /* records read since good_offset was updated */
 	/* For stdin: the magic we peeked, replayed ahead of the stream. */
 	uint8_t peek[4];
 	size_t peek_len;
@@ -133,11 +135,16 @@ static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 			goto fail;
 		}
 		p->fp = fopencookie(p, "r", io);
+		p->is_pcapng = p->peek[0] == 0x0a && p->peek[1] == 0x0d;
 	} else {
 		p->fp = fopen(path, "rb");
 		if (p->fp && fstat(fileno(p->fp), &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			p->size = (uint64_t)st.st_size;
+		if (p->fp && fread(p->peek, 1, 4, p->fp) == 4)
+			p->is_pcapng = p->peek[0] == 0x0a && p->peek[1] == 0x0d;
+		if (p->fp)
+			rewind(p->fp);
 	}
 	if (!p->fp) {
 		err = -errno;
@@ -157,7 +164,10 @@ static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 	}
 	/* pcap_close() now owns and closes fp. */
 	p->linktype = linktype_from_dlt(pcap_datalink(p->pcap));
-	p->good_offset = (uint64_t)ftello(p->fp);
+	/* Classic pcap: a 24-byte file header, then records of 16 + caplen
+	 * bytes, so offsets are counted, not asked of the kernel (ftello
+	 * costs an lseek per call). */
+	p->good_offset = p->is_pcapng ? 0 : 24;
 	c->priv = p;
 	return 0;
 fail:
@@ -181,18 +191,29 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 		f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ULL +
 			   (uint64_t)hdr->ts.tv_usec;
 		f->linktype = p->linktype;
-		if (p->size || strcmp(p->path, "-") != 0)
+		if (!p->is_pcapng)
+			p->good_offset += 16 + (uint64_t)hdr->caplen;
+		else if (++p->since_tell >= 4096 && p->size) {
+			p->since_tell = 0;
 			p->good_offset = (uint64_t)ftello(p->fp);
-		else
-			p->good_offset += 16 + hdr->caplen;
+		}
 		return 1;
 	}
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
-	snprintf(errbuf, SW_ERRBUF_SIZE,
-		 "%s: offset %llu: %s; records before it were processed",
-		 p->path, (unsigned long long)p->good_offset,
-		 pcap_geterr(p->pcap));
+	if (p->is_pcapng) {
+		off_t at = p->size ? ftello(p->fp) : -1;
+
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: reading stopped at offset %lld: %s; records before "
+			 "it were processed",
+			 p->path, (long long)at, pcap_geterr(p->pcap));
+	} else {
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: offset %llu: %s; records before it were processed",
+			 p->path, (unsigned long long)p->good_offset,
+			 pcap_geterr(p->pcap));
+	}
 	return -EIO;
 }
 
@@ -201,6 +222,8 @@ static void pcap_file_progress(struct sw_capture *c,
 {
 	struct pcap_file_priv *p = c->priv;
 
+	if (p->is_pcapng && p->size && p->since_tell)
+		p->good_offset = (uint64_t)ftello(p->fp);
 	pr->bytes_done = p->good_offset;
 	pr->bytes_total = p->size;
 }
