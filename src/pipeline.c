@@ -47,7 +47,7 @@ int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 {
 	struct sw_packet pkt;
-	struct sw_flow *f;
+	struct sw_flow *flow;
 	int rc, dir;
 
 	p->stats.packets++;
@@ -69,8 +69,8 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 	p->stats.decoded++;
 	if (pkt.anomaly)
 		p->stats.anomalies[pkt.anomaly]++;
-	f = sw_flow_table_packet(p->flows, &pkt, &dir);
-	sw_heads_packet(p->heads, f, dir, &pkt);
+	flow = sw_flow_table_packet(p->flows, &pkt, &dir);
+	sw_heads_packet(p->heads, flow, dir, &pkt);
 }
 
 void sw_pipeline_finish(struct sw_pipeline *p)

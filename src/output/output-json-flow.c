@@ -295,7 +295,7 @@ int sw_output_record(FILE *out, cJSON *rec)
 	if (!line)
 		return -ENOMEM;
 	if (fputs(line, out) == EOF || fputc('\n', out) == EOF)
-		rc = -EIO;
+		rc = errno ? -errno : -EIO;
 	cJSON_free(line);
 	return rc;
 }

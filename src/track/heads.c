@@ -397,7 +397,10 @@ static void syn_signature(struct sw_heads *h, struct sw_flow_fp *fp,
 	int server = (pkt->tcp_flags & SW_TCP_ACK) != 0;
 	char *dst = server ? fp->synack_sig : fp->syn_sig;
 
-	if (sw_tcp_sig_format(pkt, dst, SW_SIG_MAX, &info) != 0) {
+	/* p0f reads a SYN-ACK's window against the client's MSS. */
+	if ((server ? sw_tcp_sig_format_reply(pkt, fp->syn_mss, dst, SW_SIG_MAX,
+					      &info) :
+		      sw_tcp_sig_format(pkt, dst, SW_SIG_MAX, &info)) != 0) {
 		dst[0] = '\0';
 		return;
 	}
@@ -408,6 +411,7 @@ static void syn_signature(struct sw_heads *h, struct sw_flow_fp *fp,
 			 info.os_class);
 		fp->stream_base = pkt->seq + 1;
 		fp->base_known = 1;
+		fp->syn_mss = pkt->tcpopt.mss;
 	}
 }
 

@@ -41,6 +41,7 @@ struct sw_flow_fp {
 	char synack_sig[SW_SIG_MAX];
 	char os_class[16];
 	uint8_t ittl;
+	uint16_t syn_mss; /* the client's SYN MSS option, 0 if none */
 
 	/* TLS or QUIC ClientHello. */
 	uint8_t tls_done; /* 1: fingerprinted */
