@@ -177,7 +177,8 @@ static inline void sw_acct_update_udp(struct sw_flow_acct *a,
 			a->turn_mark = now_ms;
 		}
 	}
-	if (a->state == SW_STATE_NEW && (a->dir[SW_DIR_S2C].flags & SW_DIRF_SEEN))
+	if (a->state == SW_STATE_NEW &&
+	    (a->dir[SW_DIR_S2C].flags & SW_DIRF_SEEN))
 		a->state = SW_STATE_ESTABLISHED;
 }
 
@@ -265,7 +266,8 @@ static inline void sw_acct_update_tcp(struct sw_flow_acct *a,
 		 * new data, so they are never turns. */
 		if (new_data && (p->dir & 1) == SW_DIR_C2S) {
 			if (a->turns == 0 ||
-			    ((fl & SW_TCP_ACK) && sw_serial_gt(p->ack, a->turn_mark)))
+			    ((fl & SW_TCP_ACK) &&
+			     sw_serial_gt(p->ack, a->turn_mark)))
 				a->turns++;
 			if (fl & SW_TCP_ACK)
 				a->turn_mark = p->ack;
