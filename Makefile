@@ -80,7 +80,7 @@ $(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(DECODE_SRC) -o $@ -lcrypto
 
 fuzz-build: $(FUZZ_BIN)

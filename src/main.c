@@ -34,44 +34,44 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-"Usage: scrapewatch COMMAND [OPTIONS] [FILE...]\n"
-"\n"
-"Catch bulk scrapers from their traffic. Captures are pcap or pcapng\n"
-"files, read in order as one timeline; '-' reads standard input.\n"
-"\n"
-"Commands:\n"
-"  flows FILE...         write one NDJSON flow record per flow (ECS fields:\n"
-"                        client as source, server as destination, unique\n"
-"                        payload bytes each way, request turns)\n"
-"  replay FILE...        run the detection pipeline over captures; writes\n"
-"                        NDJSON records and a final scrapewatch.stats record\n"
-"  live                  live capture (not in this build yet)\n"
-"  eval                  score detection against labels (not in this build yet)\n"
-"  check-config FILE     validate a config file (not in this build yet)\n"
-"  help                  this text\n"
-"  version               print the version\n"
-"\n"
-"Options for flows and replay:\n"
-"  -o, --output URI      where records go: '-' or 'stdout' (default), or\n"
-"                        file:///path (appended); repeatable\n"
-"  -q, --quiet           no progress line (it shows only on a terminal)\n"
-"      --max-flows N     flows held at once (default 196608); more evict\n"
-"                        the stalest, which is emitted with close_reason\n"
-"                        \"evicted\"\n"
-"      --config FILE     config file (not in this build yet)\n"
-"      --through-xdp     account through the XDP program (not in this build yet)\n"
-"  -h, --help            this text\n"
-"\n"
-"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
-"readable was processed, the file and offset are on stderr); 2 bad usage\n"
-"or unreadable input.\n"
-"\n"
-"Examples:\n"
-"  scrapewatch flows capture.pcap | jq .destination.bytes\n"
-"  tcpdump -i eth0 -w - | scrapewatch flows -\n"
-"  scrapewatch replay day1.pcapng day2.pcapng\n"
-"\n"
-"Documentation: README.md and docs/ in the source tree.\n");
+		"Usage: scrapewatch COMMAND [OPTIONS] [FILE...]\n"
+		"\n"
+		"Catch bulk scrapers from their traffic. Captures are pcap or pcapng\n"
+		"files, read in order as one timeline; '-' reads standard input.\n"
+		"\n"
+		"Commands:\n"
+		"  flows FILE...         write one NDJSON flow record per flow (ECS fields:\n"
+		"                        client as source, server as destination, unique\n"
+		"                        payload bytes each way, request turns)\n"
+		"  replay FILE...        run the detection pipeline over captures; writes\n"
+		"                        NDJSON records and a final scrapewatch.stats record\n"
+		"  live                  live capture (not in this build yet)\n"
+		"  eval                  score detection against labels (not in this build yet)\n"
+		"  check-config FILE     validate a config file (not in this build yet)\n"
+		"  help                  this text\n"
+		"  version               print the version\n"
+		"\n"
+		"Options for flows and replay:\n"
+		"  -o, --output URI      where records go: '-' or 'stdout' (default), or\n"
+		"                        file:///path (appended); repeatable\n"
+		"  -q, --quiet           no progress line (it shows only on a terminal)\n"
+		"      --max-flows N     flows held at once (default 196608); more evict\n"
+		"                        the stalest, which is emitted with close_reason\n"
+		"                        \"evicted\"\n"
+		"      --config FILE     config file (not in this build yet)\n"
+		"      --through-xdp     account through the XDP program (not in this build yet)\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
+		"readable was processed, the file and offset are on stderr); 2 bad usage\n"
+		"or unreadable input.\n"
+		"\n"
+		"Examples:\n"
+		"  scrapewatch flows capture.pcap | jq .destination.bytes\n"
+		"  tcpdump -i eth0 -w - | scrapewatch flows -\n"
+		"  scrapewatch replay day1.pcapng day2.pcapng\n"
+		"\n"
+		"Documentation: README.md and docs/ in the source tree.\n");
 }
 
 struct run_opts {
@@ -131,7 +131,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 
 	for (i = 0; i < nfiles; i++) {
 		if (strcmp(files[i], "-") == 0 && stdin_seen++) {
-			fprintf(stderr, "scrapewatch: '-' (stdin) given twice\n");
+			fprintf(stderr,
+				"scrapewatch: '-' (stdin) given twice\n");
 			return EXIT_USAGE;
 		}
 		if (sw_capture_pcap_file_probe(files[i], errbuf) != 0) {
@@ -188,7 +189,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	}
 	sw_progress_done(&prog);
 	if (stop_requested)
-		fprintf(stderr, "scrapewatch: interrupted; flushing open flows\n");
+		fprintf(stderr,
+			"scrapewatch: interrupted; flushing open flows\n");
 
 	sw_pipeline_finish(&pl);
 	if (!(o->emit & SW_EMIT_FLOWS))
@@ -265,9 +267,10 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "scrapewatch %s: no capture file given. "
-				"Try 'scrapewatch %s FILE.pcap', or '-' for "
-				"stdin.\n",
+		fprintf(stderr,
+			"scrapewatch %s: no capture file given. "
+			"Try 'scrapewatch %s FILE.pcap', or '-' for "
+			"stdin.\n",
 			argv[0], argv[0]);
 		return EXIT_USAGE;
 	}
@@ -321,8 +324,9 @@ int main(int argc, char **argv)
 		printf("scrapewatch %s\n", SW_VERSION);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "scrapewatch: unknown command '%s'. Try 'scrapewatch "
-			"--help'.\n",
+	fprintf(stderr,
+		"scrapewatch: unknown command '%s'. Try 'scrapewatch "
+		"--help'.\n",
 		cmd);
 	return EXIT_USAGE;
 }

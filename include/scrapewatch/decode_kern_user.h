@@ -3,7 +3,7 @@
  * Why a packet could not be (fully) decoded. Shared by the XDP program's
  * per-CPU statistics and the userspace decoders, so a reason has one number
  * everywhere. Numbers are stable: add new reasons at the end, never reuse
- * one. Names for output live in src/decode/decode.c.
+ * one. Names for output live in src/decode/decode-l4.c.
  */
 #ifndef SCRAPEWATCH_DECODE_KERN_USER_H
 #define SCRAPEWATCH_DECODE_KERN_USER_H

@@ -147,7 +147,9 @@ static inline int sw_acct_syn_starts_new(const struct sw_flow_acct *a,
 		return 1;
 	if (!(c->flags & SW_DIRF_SYN))
 		return (c->flags & SW_DIRF_SEQ_VALID) != 0;
-	return c->seq_hi != p->seq + 1 || c->data_lo != 0 || c->data_hi != 0;
+	/* seq_hi - data is the ISN + 1 (mod 2^32): the same ISN is a
+	 * retransmitted SYN, with or without TCP Fast Open data. */
+	return c->seq_hi - c->data_lo != p->seq + 1;
 }
 
 static inline void sw_acct_update_udp(struct sw_flow_acct *a,
@@ -161,13 +163,22 @@ static inline void sw_acct_update_udp(struct sw_flow_acct *a,
 	if (p->ts_ns > a->first_ns)
 		now_ms = (__u32)((p->ts_ns - a->first_ns) / 1000000);
 	if ((p->dir & 1) == SW_DIR_C2S) {
-		if (a->turns == 0 ||
-		    (__u64)(now_ms - a->turn_mark) * 1000000 >=
-			    cfg->udp_turn_gap_ns)
-			a->turns++;
-		a->turn_mark = now_ms;
+		/* Captures merged from several queues can step back a
+		 * little: a packet older than the client's last one follows
+		 * no gap, and must not pull the mark back. */
+		__s32 since_ms = (__s32)(now_ms - a->turn_mark);
+
+		if (a->turns == 0) {
+			a->turns = 1;
+			a->turn_mark = now_ms;
+		} else if (since_ms >= 0) {
+			if ((__u64)since_ms * 1000000 >= cfg->udp_turn_gap_ns)
+				a->turns++;
+			a->turn_mark = now_ms;
+		}
 	}
-	if (a->state == SW_STATE_NEW && (a->dir[SW_DIR_S2C].flags & SW_DIRF_SEEN))
+	if (a->state == SW_STATE_NEW &&
+	    (a->dir[SW_DIR_S2C].flags & SW_DIRF_SEEN))
 		a->state = SW_STATE_ESTABLISHED;
 }
 
@@ -255,7 +266,8 @@ static inline void sw_acct_update_tcp(struct sw_flow_acct *a,
 		 * new data, so they are never turns. */
 		if (new_data && (p->dir & 1) == SW_DIR_C2S) {
 			if (a->turns == 0 ||
-			    ((fl & SW_TCP_ACK) && sw_serial_gt(p->ack, a->turn_mark)))
+			    ((fl & SW_TCP_ACK) &&
+			     sw_serial_gt(p->ack, a->turn_mark)))
 				a->turns++;
 			if (fl & SW_TCP_ACK)
 				a->turn_mark = p->ack;

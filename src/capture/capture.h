@@ -37,7 +37,8 @@ struct sw_capture_ops {
 	/* 1: a frame; 0: end of input; <0: error, errbuf says why. The
 	 * source is finished after an error. */
 	int (*read_op)(struct sw_capture *c, struct sw_frame *f, char *errbuf);
-	void (*progress_op)(struct sw_capture *c, struct sw_capture_progress *p);
+	void (*progress_op)(struct sw_capture *c,
+			    struct sw_capture_progress *p);
 	void (*cleanup_op)(struct sw_capture *c);
 };
 

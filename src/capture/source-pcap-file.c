@@ -57,11 +57,13 @@ static void describe_magic(char *errbuf, const char *path, const uint8_t *m,
 			 "%s: not a pcap/pcapng file (empty file)", path);
 	else if (n < 4)
 		snprintf(errbuf, SW_ERRBUF_SIZE,
-			 "%s: not a pcap/pcapng file (only %zu bytes)", path, n);
+			 "%s: not a pcap/pcapng file (only %zu bytes)", path,
+			 n);
 	else
-		snprintf(errbuf, SW_ERRBUF_SIZE,
-			 "%s: not a pcap/pcapng file (magic 0x%02x%02x%02x%02x)",
-			 path, m[0], m[1], m[2], m[3]);
+		snprintf(
+			errbuf, SW_ERRBUF_SIZE,
+			"%s: not a pcap/pcapng file (magic 0x%02x%02x%02x%02x)",
+			path, m[0], m[1], m[2], m[3]);
 }
 
 int sw_capture_pcap_file_probe(const char *path, char *errbuf)
@@ -204,15 +206,17 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 	if (p->is_pcapng) {
 		off_t at = p->size ? ftello(p->fp) : -1;
 
-		snprintf(errbuf, SW_ERRBUF_SIZE,
-			 "%s: reading stopped at offset %lld: %s; records before "
-			 "it were processed",
-			 p->path, (long long)at, pcap_geterr(p->pcap));
+		snprintf(
+			errbuf, SW_ERRBUF_SIZE,
+			"%s: reading stopped at offset %lld: %s; records before "
+			"it were processed",
+			p->path, (long long)at, pcap_geterr(p->pcap));
 	} else {
-		snprintf(errbuf, SW_ERRBUF_SIZE,
-			 "%s: offset %llu: %s; records before it were processed",
-			 p->path, (unsigned long long)p->good_offset,
-			 pcap_geterr(p->pcap));
+		snprintf(
+			errbuf, SW_ERRBUF_SIZE,
+			"%s: offset %llu: %s; records before it were processed",
+			p->path, (unsigned long long)p->good_offset,
+			pcap_geterr(p->pcap));
 	}
 	return -EIO;
 }

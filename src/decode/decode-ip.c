@@ -93,7 +93,9 @@ int sw_decode_ipv6(const uint8_t *p, uint32_t len, struct sw_packet *pkt)
 	plen = sw_rd16(p + 4);
 	/* Jumbograms (payload length 0, RFC 2675) and TSO: use the frame. */
 	if (plen == 0)
-		plen = wire_left(pkt, p, len) >= 40 ? wire_left(pkt, p, len) - 40 : 0;
+		plen = wire_left(pkt, p, len) >= 40 ?
+			       wire_left(pkt, p, len) - 40 :
+			       0;
 	if (40 + plen > wire_left(pkt, p, len))
 		return SW_DR_IPV6_BAD_LEN;
 	end = 40 + plen;

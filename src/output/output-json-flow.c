@@ -241,7 +241,8 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 	cJSON_AddStringToObject(o, "start", ts);
 	sw_format_time(a->last_ns, ts, sizeof(ts));
 	cJSON_AddStringToObject(o, "end", ts);
-	cJSON_AddNumberToObject(o, "duration", (double)(a->last_ns - a->first_ns));
+	cJSON_AddNumberToObject(o, "duration",
+				(double)(a->last_ns - a->first_ns));
 
 	o = cJSON_AddObjectToObject(rec, "source");
 	add_endpoint(o, f->key.family, caddr, cport, up,
@@ -253,9 +254,8 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 	o = cJSON_AddObjectToObject(rec, "network");
 	cJSON_AddStringToObject(o, "transport",
 				f->key.proto == SW_IPPROTO_TCP ? "tcp" : "udp");
-	cJSON_AddStringToObject(o, "type", f->key.family == SW_FAMILY_IPV4 ?
-						   "ipv4" :
-						   "ipv6");
+	cJSON_AddStringToObject(
+		o, "type", f->key.family == SW_FAMILY_IPV4 ? "ipv4" : "ipv6");
 	cJSON_AddNumberToObject(o, "bytes", (double)(up + down));
 	cJSON_AddNumberToObject(o, "packets",
 				(double)a->dir[0].packets + a->dir[1].packets);

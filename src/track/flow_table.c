@@ -232,11 +232,11 @@ static void evict_near(struct sw_flow_table *t, uint32_t home)
 
 static int is_service_port(uint16_t port)
 {
-	static const uint16_t known[] = { 1080, 1194, 1433, 1521, 1883, 2049,
-					  3000, 3128, 3306, 3389, 4443, 5000,
-					  5060, 5222, 5432, 5601, 5672, 6379,
-					  6443, 8000, 8008, 8080, 8081, 8088,
-					  8443, 8888, 9000, 9090, 9092, 9200,
+	static const uint16_t known[] = { 1080, 1194,  1433, 1521, 1883, 2049,
+					  3000, 3128,  3306, 3389, 4443, 5000,
+					  5060, 5222,  5432, 5601, 5672, 6379,
+					  6443, 8000,  8008, 8080, 8081, 8088,
+					  8443, 8888,  9000, 9090, 9092, 9200,
 					  9443, 11211, 27017 };
 	size_t i;
 
@@ -308,17 +308,19 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 	ap.pad = 0;
 
 	if (slot_used(f)) {
-		ap.dir = (uint8_t)(src_is_b == f->acct.client_is_b ?
-					   SW_DIR_C2S :
-					   SW_DIR_S2C);
+		ap.dir =
+			(uint8_t)(src_is_b == f->acct.client_is_b ? SW_DIR_C2S :
+								    SW_DIR_S2C);
 		if (pkt->proto == SW_IPPROTO_TCP &&
-		    (pkt->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN &&
+		    (pkt->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) ==
+			    SW_TCP_SYN &&
 		    sw_acct_syn_starts_new(&f->acct, &ap)) {
 			/* Emit the old connection, start the new one in the
 			 * same slot: the key is the same. */
-			f->acct.close_reason = f->acct.state == SW_STATE_CLOSED ?
-						       f->acct.close_reason :
-						       SW_CLOSE_REUSED;
+			f->acct.close_reason =
+				f->acct.state == SW_STATE_CLOSED ?
+					f->acct.close_reason :
+					SW_CLOSE_REUSED;
 			t->stats.ended++;
 			t->stats.reused++;
 			if (t->on_end)
@@ -341,9 +343,9 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 		t->stats.active = t->count;
 		if (t->count > t->stats.active_max)
 			t->stats.active_max = t->count;
-		ap.dir = (uint8_t)(src_is_b == f->acct.client_is_b ?
-					   SW_DIR_C2S :
-					   SW_DIR_S2C);
+		ap.dir =
+			(uint8_t)(src_is_b == f->acct.client_is_b ? SW_DIR_C2S :
+								    SW_DIR_S2C);
 	}
 	sw_acct_update(&f->acct, &ap, &t->cfg.acct);
 	*dir = ap.dir;

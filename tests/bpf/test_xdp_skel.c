@@ -17,13 +17,13 @@
 #include "scrapewatch.skel.h"
 #include "scrapewatch/xdp_kern_user.h"
 
-#define CHECK(cond, fmt, ...)                                              \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "FAIL %s: " fmt "\n", #cond,       \
-				##__VA_ARGS__);                            \
-			goto cleanup;                                      \
-		}                                                          \
+#define CHECK(cond, fmt, ...)                                        \
+	do {                                                         \
+		if (!(cond)) {                                       \
+			fprintf(stderr, "FAIL %s: " fmt "\n", #cond, \
+				##__VA_ARGS__);                      \
+			goto cleanup;                                \
+		}                                                    \
 	} while (0)
 
 int main(void)
@@ -42,7 +42,8 @@ int main(void)
 	if (!skel) {
 		err = errno;
 		if (err == EPERM || err == EACCES || err == ENOSYS) {
-			printf("skip: cannot load BPF here: %s\n", strerror(err));
+			printf("skip: cannot load BPF here: %s\n",
+			       strerror(err));
 			return 77;
 		}
 		fprintf(stderr, "FAIL: loading skeleton: %s\n", strerror(err));
