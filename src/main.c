@@ -194,7 +194,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 
 	sw_pipeline_finish(&pl);
 	if (!(o->emit & SW_EMIT_FLOWS))
-		sw_output_record(o->out, sw_json_stats(&pl.stats, pl.flows, pl.heads));
+		sw_output_record(o->out,
+				 sw_json_stats(&pl.stats, pl.flows, pl.heads));
 	if (fflush(o->out) != 0 && !pl.write_error)
 		pl.write_error = -errno;
 	if (pl.write_error) {

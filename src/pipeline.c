@@ -16,8 +16,8 @@ static void on_flow_end(const struct sw_flow *f, void *ctx)
 	int rc;
 
 	if (p->emit & SW_EMIT_FLOWS) {
-		rc = sw_output_record(p->out,
-				      sw_json_flow(f, sw_heads_find(p->heads, f)));
+		rc = sw_output_record(
+			p->out, sw_json_flow(f, sw_heads_find(p->heads, f)));
 		if (rc && !p->write_error)
 			p->write_error = rc;
 	}

@@ -135,7 +135,8 @@ static const char *ua_os_mismatch(const struct sw_http_req *r,
 	return NULL;
 }
 
-static void add_fingerprints(cJSON *rec, cJSON *swo, const struct sw_flow_fp *fp)
+static void add_fingerprints(cJSON *rec, cJSON *swo,
+			     const struct sw_flow_fp *fp)
 {
 	cJSON *o, *c;
 	const char *v, *mismatch = NULL;
@@ -146,7 +147,8 @@ static void add_fingerprints(cJSON *rec, cJSON *swo, const struct sw_flow_fp *fp
 		cJSON_AddStringToObject(c, "ja3", fp->ja3);
 		cJSON_AddStringToObject(c, "ja4", fp->ja4);
 		if (fp->sni_len)
-			sw_json_add_wire(c, "server_name", fp->sni, fp->sni_len);
+			sw_json_add_wire(c, "server_name", fp->sni,
+					 fp->sni_len);
 		cJSON_AddNumberToObject(c, "supported_ciphers", fp->n_ciphers);
 		v = tls_version_name(fp->tls_version);
 		if (v) {
@@ -154,9 +156,9 @@ static void add_fingerprints(cJSON *rec, cJSON *swo, const struct sw_flow_fp *fp
 			cJSON_AddStringToObject(o, "version_protocol", "tls");
 		}
 		o = child(swo, "tls");
-		cJSON_AddStringToObject(o, "transport", fp->tls_transport == 'q' ?
-								"quic" :
-								"tcp");
+		cJSON_AddStringToObject(o, "transport",
+					fp->tls_transport == 'q' ? "quic" :
+								   "tcp");
 		if (fp->ja3_str)
 			cJSON_AddStringToObject(o, "ja3_string", fp->ja3_str);
 		if (fp->ja4_r)

@@ -35,9 +35,12 @@ static void add_heads(cJSON *s, const struct sw_heads_stats *hs)
 	cJSON *o = cJSON_AddObjectToObject(s, "heads");
 
 	add_counts(o, "tls", hs->tls, SW_TLS_REASON_MAX, sw_tls_reason_name);
-	add_counts(o, "http", hs->http, SW_HTTP_REASON_MAX, sw_http_reason_name);
-	add_counts(o, "quic", hs->quic, SW_QUIC_REASON_MAX, sw_quic_reason_name);
-	cJSON_AddNumberToObject(o, "syn_signatures", (double)hs->syn_signatures);
+	add_counts(o, "http", hs->http, SW_HTTP_REASON_MAX,
+		   sw_http_reason_name);
+	add_counts(o, "quic", hs->quic, SW_QUIC_REASON_MAX,
+		   sw_quic_reason_name);
+	cJSON_AddNumberToObject(o, "syn_signatures",
+				(double)hs->syn_signatures);
 	cJSON_AddNumberToObject(o, "records_max", (double)hs->records_max);
 	cJSON_AddNumberToObject(o, "alloc_failures",
 				(double)hs->alloc_failures);

@@ -77,7 +77,8 @@ void sw_heads_free(struct sw_heads *h)
 	free(h);
 }
 
-static uint32_t key_bucket(const struct sw_heads *h, const struct sw_flow_key *k)
+static uint32_t key_bucket(const struct sw_heads *h,
+			   const struct sw_flow_key *k)
 {
 	uint64_t w[5], x = 0xcbf29ce484222325ULL;
 	int i;

@@ -85,10 +85,10 @@ void sw_stream_head_consume(struct sw_stream_head *h, uint32_t n)
 		if (bit_get(h->have, from))
 			h->have[i >> 3] |= (uint8_t)(1u << (i & 7));
 		else
-			h->have[i >> 3] &= (uint8_t)~(1u << (i & 7));
+			h->have[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 	}
 	for (; i < h->high; i++)
-		h->have[i >> 3] &= (uint8_t)~(1u << (i & 7));
+		h->have[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 	h->base_seq += n;
 	h->contiguous -= n;
 	h->high = keep;
