@@ -30,7 +30,7 @@ time_runs() {
 	shift
 	: >"$dir/$name.times"
 	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -f "%e %M" -o "$dir/$name.one" "$@" >/dev/null
+		/usr/bin/time -f "%e %M" -o "$dir/$name.one" "$@" >/dev/null 2>&1
 		cat "$dir/$name.one" >>"$dir/$name.times"
 	done
 }
