@@ -37,6 +37,7 @@ time_runs() {
 
 time_runs baseline tcpdump -r "$cap" -w /dev/null
 time_runs flows build/scrapewatch flows -q "$cap"
+time_runs noheads build/scrapewatch flows -q --no-fingerprints "$cap"
 build/scrapewatch replay -q "$cap" >"$dir/stats.json"
 
 python3 - "$dir" "$npkts" "$RUNS" <<'PY'
@@ -47,13 +48,17 @@ def load(name):
     return [float(r[0]) for r in rows], [int(r[1]) for r in rows]
 bt, _ = load("baseline")
 ft, frss = load("flows")
+nt, _ = load("noheads")
 st = json.load(open(f"{d}/stats.json"))["scrapewatch"]["stats"]["flows"]
-b, f = statistics.median(bt), statistics.median(ft)
+b, f, nh = statistics.median(bt), statistics.median(ft), statistics.median(nt)
 print(f"bench: medians of {runs} runs")
 print(f"  raw read (tcpdump -r -w /dev/null): {b:7.3f} s  {n/b/1e6:6.2f} Mpps  {b/n*1e9:6.1f} ns/pkt")
-print(f"  scrapewatch flows:                  {f:7.3f} s  {n/f/1e6:6.2f} Mpps  {f/n*1e9:6.1f} ns/pkt")
+print(f"  flows --no-fingerprints:            {nh:7.3f} s  {n/nh/1e6:6.2f} Mpps  {nh/n*1e9:6.1f} ns/pkt")
+print(f"  scrapewatch flows (with heads):     {f:7.3f} s  {n/f/1e6:6.2f} Mpps  {f/n*1e9:6.1f} ns/pkt")
 ratio = b / f
 print(f"  ratio flows/raw packet rate: {ratio:.2f}x (target >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
+cost = f / nh - 1
+print(f"  heads stage cost over flows-only: {cost*100:+.1f}% (target <= +15%: {'met' if cost <= 0.15 else 'NOT met'})")
 rss = statistics.median(frss) * 1024
 print(f"  peak RSS: {rss/1e6:.1f} MB; flows created {st['created']}, at most {st['active_max']} at once")
 print(f"  state per flow: {st['entry_bytes']} B per entry; table {st['table_bytes']/1e6:.1f} MB "

@@ -17,7 +17,11 @@ echo "== the same connections seen client->server only ($C2S):"
 echo "   download bytes now come from the client's cumulative ACKs"
 build/scrapewatch flows "$C2S" | scripts/flowtable.py
 echo
+echo "== fingerprints of real clients (curl, wget, python3-requests, openssl"
+echo "   s_client, headless Chromium) in tests/fixtures/tls/tls.pcap:"
+build/scrapewatch flows tests/fixtures/tls/tls.pcap | scripts/flowtable.py --fingerprints
+echo
 echo "== scrapewatch replay $SAMPLE (final statistics record):"
 build/scrapewatch replay "$SAMPLE"
 echo
-echo "Next: build/scrapewatch --help; docs/flow-record.md explains every field."
+echo "Next: build/scrapewatch --help; docs/flow-record.md and docs/fingerprints.md explain every field."

@@ -10,7 +10,23 @@ def endpoint(e):
     return f"[{ip}]:{e['port']}" if ":" in ip else f"{ip}:{e['port']}"
 
 
+def fingerprints():
+    print(f"  {'client':<24} {'ja4 / user agent':<62} tcp os")
+    for line in sys.stdin:
+        r = json.loads(line)
+        tls = r.get("tls", {}).get("client", {})
+        sw = r["scrapewatch"]
+        what = tls.get("ja4") or r.get("user_agent", {}).get("original", "-")
+        if tls.get("server_name"):
+            what += f" ({tls['server_name']})"
+        os_class = sw.get("tcp", {}).get("os_class", "-")
+        print(f"  {endpoint(r['source']):<24} {what[:62]:<62} {os_class}")
+
+
 def main():
+    if sys.argv[1:] == ["--fingerprints"]:
+        fingerprints()
+        return
     print(f"  {'client':<26} {'server':<20} {'up B':>7} {'down B':>9} "
           f"{'turns':>5}  {'seen':<6} close")
     for line in sys.stdin:

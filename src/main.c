@@ -42,7 +42,10 @@ static void usage(FILE *out)
 		"Commands:\n"
 		"  flows FILE...         write one NDJSON flow record per flow (ECS fields:\n"
 		"                        client as source, server as destination, unique\n"
-		"                        payload bytes each way, request turns)\n"
+		"                        payload bytes each way, request turns, and the\n"
+		"                        fingerprints seen: JA3/JA4 of TLS and QUIC\n"
+		"                        ClientHellos, HTTP/1.x request fields, p0f-format\n"
+		"                        SYN signatures)\n"
 		"  replay FILE...        run the detection pipeline over captures; writes\n"
 		"                        NDJSON records and a final scrapewatch.stats record\n"
 		"  live                  live capture (not in this build yet)\n"
@@ -53,8 +56,10 @@ static void usage(FILE *out)
 		"\n"
 		"Options for flows and replay:\n"
 		"  -o, --output URI      where records go: '-' or 'stdout' (default), or\n"
-		"                        file:///path (appended); repeatable\n"
+		"                        file:///path (appended); one per run in this build\n"
 		"  -q, --quiet           no progress line (it shows only on a terminal)\n"
+		"      --no-fingerprints  skip the heads stage: no JA3/JA4, HTTP or SYN\n"
+		"                        fingerprints, accounting only\n"
 		"      --max-flows N     flows held at once (default 196608); more evict\n"
 		"                        the stalest, which is emitted with close_reason\n"
 		"                        \"evicted\"\n"
@@ -198,7 +203,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 				 sw_json_stats(&pl.stats, pl.flows, pl.heads));
 	if (fflush(o->out) != 0 && !pl.write_error)
 		pl.write_error = -errno;
-	if (pl.write_error) {
+	/* A reader that went away (| head) is not an error worth a word. */
+	if (pl.write_error && pl.write_error != -EPIPE) {
 		fprintf(stderr, "scrapewatch: writing records: %s\n",
 			strerror(-pl.write_error));
 		status = EXIT_USAGE;
@@ -215,6 +221,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "through-xdp", no_argument, NULL, 'x' },
+		{ "no-fingerprints", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -238,6 +245,9 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 			break;
 		case 'q':
 			o.quiet = 1;
+			break;
+		case 'n':
+			o.emit |= SW_NO_HEADS;
 			break;
 		case 'm':
 			errno = 0;

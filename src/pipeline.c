@@ -70,7 +70,8 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 	if (pkt.anomaly)
 		p->stats.anomalies[pkt.anomaly]++;
 	flow = sw_flow_table_packet(p->flows, &pkt, &dir);
-	sw_heads_packet(p->heads, flow, dir, &pkt);
+	if (!(p->emit & SW_NO_HEADS))
+		sw_heads_packet(p->heads, flow, dir, &pkt);
 }
 
 void sw_pipeline_finish(struct sw_pipeline *p)

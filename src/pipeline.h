@@ -31,6 +31,7 @@ struct sw_stats {
 enum sw_pipeline_emit {
 	SW_EMIT_NONE = 0,
 	SW_EMIT_FLOWS = 1 << 0, /* a record per ended flow */
+	SW_NO_HEADS = 1 << 1, /* skip the heads stage (no fingerprints) */
 };
 
 struct sw_pipeline {

@@ -13,18 +13,42 @@
 int sw_stream_head_reset(struct sw_stream_head *h, uint32_t base_seq)
 {
 	if (!h->buf) {
-		h->buf = malloc(SW_HEAD_MAX);
-		h->have = calloc(1, SW_HEAD_MAX / 8);
+		h->buf = malloc(SW_HEAD_INITIAL);
+		h->have = calloc(1, SW_HEAD_INITIAL / 8);
 		if (!h->buf || !h->have) {
 			sw_stream_head_free(h);
 			return -ENOMEM;
 		}
+		h->cap = SW_HEAD_INITIAL;
 	} else {
-		memset(h->have, 0, SW_HEAD_MAX / 8);
+		memset(h->have, 0, h->cap / 8);
 	}
 	h->base_seq = base_seq;
 	h->contiguous = 0;
 	h->high = 0;
+	return 0;
+}
+
+/* Make room for bytes up to end (at most SW_HEAD_MAX). 0 or -ENOMEM. */
+static int grow(struct sw_stream_head *h, uint32_t end)
+{
+	uint32_t cap = h->cap;
+	uint8_t *buf, *have;
+
+	while (cap < end)
+		cap *= 2;
+	if (cap > SW_HEAD_MAX)
+		cap = SW_HEAD_MAX;
+	buf = realloc(h->buf, cap);
+	if (!buf)
+		return -ENOMEM;
+	h->buf = buf;
+	have = realloc(h->have, cap / 8);
+	if (!have)
+		return -ENOMEM;
+	memset(have + h->cap / 8, 0, (cap - h->cap) / 8);
+	h->have = have;
+	h->cap = cap;
 	return 0;
 }
 
@@ -55,6 +79,8 @@ uint32_t sw_stream_head_add(struct sw_stream_head *h, uint32_t seq,
 	end = start + len;
 	if (end > SW_HEAD_MAX || end < start)
 		end = SW_HEAD_MAX;
+	if (end > h->cap && grow(h, end))
+		end = h->cap; /* keep what fits; the head may stop short */
 	for (i = start; i < end; i++) {
 		if (!bit_get(h->have, i)) {
 			h->buf[i] = data[i - start];
@@ -102,4 +128,5 @@ void sw_stream_head_free(struct sw_stream_head *h)
 	h->have = NULL;
 	h->contiguous = 0;
 	h->high = 0;
+	h->cap = 0;
 }

@@ -11,10 +11,12 @@
 #include <stdint.h>
 
 #define SW_HEAD_MAX 16384
+#define SW_HEAD_INITIAL 2048 /* most request heads and ClientHellos fit */
 
 struct sw_stream_head {
-	uint8_t *buf; /* SW_HEAD_MAX bytes once allocated */
-	uint8_t *have; /* bitmap of filled bytes, SW_HEAD_MAX / 8 */
+	uint8_t *buf; /* cap bytes; grows up to SW_HEAD_MAX */
+	uint8_t *have; /* bitmap of filled bytes, cap / 8 bytes */
+	uint32_t cap; /* bytes allocated */
 	uint32_t base_seq; /* host order: sequence number of buf[0] */
 	uint32_t contiguous; /* bytes filled from buf[0] without a hole */
 	uint32_t high; /* end of the highest byte filled */
