@@ -568,17 +568,21 @@ void sw_tls_ja3(const struct sw_tls_hello *h, char *str, size_t str_len,
 	hex_digest(EVP_md5(), buf, b.len, md5_hex, 32);
 }
 
-static const char *ja4_version(const struct sw_tls_hello *h)
+uint16_t sw_tls_hello_version(const struct sw_tls_hello *h)
 {
-	unsigned int i, v = 0;
+	unsigned int i;
+	uint16_t v = 0;
 
 	/* The highest non-GREASE supported_versions entry wins. */
 	for (i = 0; i < h->n_versions; i++)
 		if (!sw_tls_is_grease(h->versions[i]) && h->versions[i] > v)
 			v = h->versions[i];
-	if (!v)
-		v = h->legacy_version;
-	switch (v) {
+	return v ? v : h->legacy_version;
+}
+
+static const char *ja4_version(const struct sw_tls_hello *h)
+{
+	switch (sw_tls_hello_version(h)) {
 	case 0x0304:
 		return "13";
 	case 0x0303:

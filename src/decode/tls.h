@@ -123,6 +123,10 @@ int sw_tls_parse_records(const uint8_t *p, uint32_t len,
 int sw_tls_parse_handshake(const uint8_t *p, uint32_t len,
 			   struct sw_tls_hello *h);
 
+/* The highest version offered: supported_versions without GREASE, else
+ * the legacy version (what JA4 reports). */
+uint16_t sw_tls_hello_version(const struct sw_tls_hello *h);
+
 /* Stable short name of a reason, e.g. "bad_record". */
 const char *sw_tls_reason_name(int reason);
 

@@ -83,7 +83,7 @@ void sw_flow_table_free(struct sw_flow_table *t)
 	free(t);
 }
 
-static uint64_t key_hash(const struct sw_flow_key *k)
+uint64_t sw_flow_key_hash(const struct sw_flow_key *k)
 {
 	uint64_t w[5], h = 0x243f6a8885a308d3ULL;
 	int i;
@@ -117,7 +117,7 @@ static void slot_delete(struct sw_flow_table *t, uint32_t i)
 		j = (j + 1) & t->mask;
 		if (!slot_used(&t->slots[j]))
 			break;
-		home = (uint32_t)key_hash(&t->slots[j].key) & t->mask;
+		home = (uint32_t)sw_flow_key_hash(&t->slots[j].key) & t->mask;
 		/* Entry j may move to i only if its home is not in (i, j]. */
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
 			t->slots[i] = t->slots[j];
@@ -160,14 +160,15 @@ static uint64_t flow_timeout(const struct sw_flow_table *t,
 	}
 }
 
-/* Why an expired flow ends: a one-sided FIN that timed out still closed. */
-static int expiry_reason(const struct sw_flow *f)
+/* Why a flow leaving the table ends: its own close if it closed (a
+ * one-sided FIN that timed out still closed), else open_reason. */
+static int end_reason(const struct sw_flow *f, int open_reason)
 {
 	if (f->acct.state == SW_STATE_CLOSED)
 		return f->acct.close_reason;
 	if (f->acct.state == SW_STATE_CLOSING)
 		return SW_CLOSE_FIN;
-	return SW_CLOSE_IDLE;
+	return open_reason;
 }
 
 static void sweep(struct sw_flow_table *t, uint32_t nslots)
@@ -182,7 +183,7 @@ static void sweep(struct sw_flow_table *t, uint32_t nslots)
 		    f->acct.last_ns + flow_timeout(t, f) <= t->now_ns) {
 			/* Deletion may shift another entry into slot i:
 			 * look at it again before moving on. */
-			flow_end(t, i, expiry_reason(f));
+			flow_end(t, i, end_reason(f, SW_CLOSE_IDLE));
 			continue;
 		}
 		t->sweep_cursor = (i + 1) & t->mask;
@@ -293,7 +294,7 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 	int src_is_b = sw_flow_key_from_packet(pkt, &key);
 
 	advance_time(t, pkt->ts_ns);
-	home = (uint32_t)key_hash(&key) & t->mask;
+	home = (uint32_t)sw_flow_key_hash(&key) & t->mask;
 	for (i = home; slot_used(&t->slots[i]); i = (i + 1) & t->mask)
 		if (key_eq(&t->slots[i].key, &key))
 			break;
@@ -378,13 +379,7 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 		for (i = 0; i < n; i++) {
 			struct sw_flow *f = order[i];
 
-			if (f->acct.state == SW_STATE_CLOSED)
-				;
-			else if (f->acct.state == SW_STATE_CLOSING &&
-				 reason == SW_CLOSE_END_OF_INPUT)
-				f->acct.close_reason = SW_CLOSE_FIN;
-			else
-				f->acct.close_reason = (uint8_t)reason;
+			f->acct.close_reason = (uint8_t)end_reason(f, reason);
 			t->stats.ended++;
 			if (t->on_end)
 				t->on_end(f, t->ctx);
@@ -398,7 +393,7 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 	/* Out of memory: flush in slot order rather than lose flows. */
 	for (i = 0; i <= t->mask;)
 		if (slot_used(&t->slots[i]))
-			flow_end(t, i, reason);
+			flow_end(t, i, end_reason(&t->slots[i], reason));
 		else
 			i++;
 }

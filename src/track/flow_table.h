@@ -69,6 +69,9 @@ sw_flow_table_stats(const struct sw_flow_table *t);
 size_t sw_flow_table_bytes(const struct sw_flow_table *t);
 uint32_t sw_flow_table_capacity(const struct sw_flow_table *t);
 
+/* The hash of a flow key, for every table keyed by flows. */
+uint64_t sw_flow_key_hash(const struct sw_flow_key *k);
+
 /* Which endpoint of a flow is the client: fills address and port. */
 void sw_flow_client(const struct sw_flow *f, const uint8_t **addr,
 		    uint16_t *port);

@@ -80,13 +80,7 @@ void sw_heads_free(struct sw_heads *h)
 static uint32_t key_bucket(const struct sw_heads *h,
 			   const struct sw_flow_key *k)
 {
-	uint64_t w[5], x = 0xcbf29ce484222325ULL;
-	int i;
-
-	memcpy(w, k, sizeof(w));
-	for (i = 0; i < 5; i++)
-		x = (x ^ w[i]) * 0x100000001b3ULL ^ (x >> 33);
-	return (uint32_t)(x ^ (x >> 29)) & h->mask;
+	return (uint32_t)sw_flow_key_hash(k) & h->mask;
 }
 
 static void grow(struct sw_heads *h)
@@ -178,19 +172,6 @@ static void finish(struct sw_flow *f, struct sw_flow_fp *fp)
 	f->acct.user_flags |= SW_UF_HEADS_DONE;
 }
 
-static uint16_t highest_version(const struct sw_tls_hello *t)
-{
-	uint16_t best = 0;
-	int i;
-
-	if (!t->has_supported_versions)
-		return t->legacy_version;
-	for (i = 0; i < t->n_versions; i++)
-		if (!sw_tls_is_grease(t->versions[i]) && t->versions[i] > best)
-			best = t->versions[i];
-	return best ? best : t->legacy_version;
-}
-
 static void take_hello(struct sw_flow_fp *fp, const struct sw_tls_hello *t,
 		       char transport)
 {
@@ -207,7 +188,7 @@ static void take_hello(struct sw_flow_fp *fp, const struct sw_tls_hello *t,
 	s = malloc(SW_TLS_JA4_R_MAX);
 	sw_tls_ja4(t, transport, fp->ja4, s, s ? SW_TLS_JA4_R_MAX : 0);
 	fp->ja4_r = s;
-	fp->tls_version = highest_version(t);
+	fp->tls_version = sw_tls_hello_version(t);
 	fp->n_ciphers = (uint16_t)(t->n_ciphers + t->ciphers_over);
 	for (i = 0; i < t->n_ciphers; i++)
 		if (sw_tls_is_grease(t->ciphers[i]))
