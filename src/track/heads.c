@@ -262,7 +262,7 @@ static void read_http(struct sw_heads *h, struct sw_flow *f,
 				h->stats.http[SW_HTTP_TOO_LONG]++;
 				fp->mode = MODE_HTTP_WAIT_TURN;
 			}
-			return;
+			break;
 		}
 		h->stats.http[rc < SW_HTTP_REASON_MAX ? rc : 0]++;
 		if (rc != SW_HTTP_OK) {
@@ -271,17 +271,23 @@ static void read_http(struct sw_heads *h, struct sw_flow *f,
 				return;
 			}
 			fp->mode = MODE_HTTP_WAIT_TURN;
-			return;
+			break;
 		}
 		take_request(fp, &r);
 		sw_stream_head_consume(&fp->head, head_len);
 		if (r.chunked) {
 			fp->mode = MODE_HTTP_WAIT_TURN;
-			return;
+			break;
 		}
 		if (r.content_length > 0)
 			fp->skip_body = (uint64_t)r.content_length;
 	}
+	/* Between requests a keep-alive connection holds no buffer: most
+	 * sit idle far longer than they talk. base_seq survives the free;
+	 * waiting for the next turn resets the base anyway. */
+	if (fp->mode == MODE_HTTP_WAIT_TURN ||
+	    (fp->mode == MODE_HTTP && fp->head.high == 0))
+		sw_stream_head_free(&fp->head);
 }
 
 static void tcp_payload(struct sw_heads *h, struct sw_flow *f,
@@ -310,6 +316,12 @@ static void tcp_payload(struct sw_heads *h, struct sw_flow *f,
 			return;
 		}
 		fp->mode = MODE_PROBE;
+	}
+	if (fp->mode == MODE_HTTP && !fp->head.buf &&
+	    sw_stream_head_reset(&fp->head, fp->head.base_seq)) {
+		h->stats.alloc_failures++;
+		finish(f, fp);
+		return;
 	}
 	/* A snap length may have cut the payload: read what was captured,
 	 * a hole then stops the head where the capture stopped. */

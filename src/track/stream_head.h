@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define SW_HEAD_MAX 16384
-#define SW_HEAD_INITIAL 2048 /* most request heads and ClientHellos fit */
+#define SW_HEAD_INITIAL 512 /* most request heads fit; a ClientHello grows it */
 
 struct sw_stream_head {
 	uint8_t *buf; /* cap bytes; grows up to SW_HEAD_MAX */
@@ -33,6 +33,7 @@ uint32_t sw_stream_head_add(struct sw_stream_head *h, uint32_t seq,
 			    const uint8_t *data, uint32_t len);
 /* Drop the first n contiguous bytes, moving the base forward. */
 void sw_stream_head_consume(struct sw_stream_head *h, uint32_t n);
+/* Release the buffers; base_seq is kept, so a reset can resume there. */
 void sw_stream_head_free(struct sw_stream_head *h);
 
 #endif /* SW_STREAM_HEAD_H */
