@@ -64,3 +64,4 @@ print(f"  peak RSS: {rss/1e6:.1f} MB; flows created {st['created']}, at most {st
 print(f"  state per flow: {st['entry_bytes']} B per entry; table {st['table_bytes']/1e6:.1f} MB "
       f"for capacity {st['capacity']} = {st['table_bytes']/st['capacity']:.0f} B/flow at capacity")
 PY
+build/sw_bench_tls

@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "crypto.h"
 #include "http.h"
 
 /* 9112 2.2 asks servers to skip at least one empty line before a request
@@ -474,7 +475,7 @@ static void http_hash_names(const uint8_t *p, uint32_t off, uint32_t end,
 	struct http_hasher h = { .ctx = EVP_MD_CTX_new() };
 	uint32_t i;
 
-	h.ok = h.ctx && EVP_DigestInit_ex(h.ctx, EVP_sha256(), NULL);
+	h.ok = h.ctx && EVP_DigestInit_ex(h.ctx, sw_crypto_sha256(), NULL);
 	while (off < end && p[off] != '\r' && p[off] != '\n') {
 		for (; off < end && p[off] != ':'; off++)
 			http_hash_byte(&h, http_lower(p[off]));

@@ -16,6 +16,7 @@
 #include <openssl/params.h>
 
 #include "decode-int.h"
+#include "crypto.h"
 #include "quic.h"
 
 #define QUIC_TAG_LEN 16 /* AEAD_AES_128_GCM */
@@ -294,7 +295,7 @@ static int quic_derive(const struct quic_version_params *vp,
 
 	if (dcid_len > SW_QUIC_CID_MAX)
 		return SW_QUIC_BAD_HEADER;
-	kdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_HKDF, NULL);
+	kdf = sw_crypto_hkdf();
 	if (!kdf)
 		return SW_QUIC_LIB_ERROR;
 	if (quic_hkdf_extract(kdf, vp->salt, sizeof(vp->salt), dcid, dcid_len,
@@ -310,7 +311,6 @@ static int quic_derive(const struct quic_version_params *vp,
 		goto cleanup;
 	ret = SW_QUIC_OK;
 cleanup:
-	EVP_KDF_free(kdf);
 	return ret;
 }
 
@@ -332,7 +332,7 @@ static int quic_hp_mask_ctx(EVP_CIPHER_CTX *cctx, const uint8_t hp[16],
 	int outl = 0;
 
 	if (EVP_CIPHER_CTX_reset(cctx) != 1 ||
-	    EVP_EncryptInit_ex(cctx, EVP_aes_128_ecb(), NULL, hp, NULL) != 1 ||
+	    EVP_EncryptInit_ex(cctx, sw_crypto_aes128_ecb(), NULL, hp, NULL) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(cctx, 0) != 1 ||
 	    EVP_EncryptUpdate(cctx, block, &outl, sample, QUIC_SAMPLE_LEN) !=
 		    1 ||
@@ -408,7 +408,7 @@ static int quic_decrypt(EVP_CIPHER_CTX *cctx, const struct sw_quic_keys *k,
 	/* The AAD is the header as sent, without its protection: fed in
 	 * three pieces rather than copied, as a token can make it long. */
 	if (EVP_CIPHER_CTX_reset(cctx) != 1 ||
-	    EVP_DecryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, NULL, NULL) !=
+	    EVP_DecryptInit_ex(cctx, sw_crypto_aes128_gcm(), NULL, NULL, NULL) !=
 		    1 ||
 	    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_SET_IVLEN, sizeof(nonce),
 				NULL) != 1 ||

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "decode-int.h"
+#include "crypto.h"
 #include "tls.h"
 
 #define TLS_CT_HANDSHAKE 22
@@ -488,31 +489,55 @@ struct sbuf {
 	size_t len;
 };
 
-static void sb_add(struct sbuf *b, const char *fmt, unsigned int v)
-{
-	int n;
+static const char hex_digits[] = "0123456789abcdef";
 
+/* Appenders for the fingerprint strings: snprintf per value cost more
+ * than all the rest of JA3 and JA4 together. Output is cut at cap - 1. */
+static void sb_char(struct sbuf *b, char c)
+{
 	if (b->len + 1 >= b->cap)
 		return;
-	n = snprintf(b->s + b->len, b->cap - b->len, fmt, v);
-	if (n > 0)
-		b->len += (size_t)n < b->cap - b->len ? (size_t)n :
-							b->cap - b->len - 1;
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
 }
 
-/* Append the values of list, GREASE left out, with the given format. */
-static void sb_list(struct sbuf *b, const uint16_t *v, unsigned int n,
-		    const char *fmt, char sep)
+static void sb_dec(struct sbuf *b, unsigned int v)
 {
-	const char f_sep[] = { sep, '\0' };
+	char t[10];
+	int n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		sb_char(b, t[--n]);
+}
+
+static void sb_hex4(struct sbuf *b, unsigned int v)
+{
+	int i;
+
+	for (i = 3; i >= 0; i--)
+		sb_char(b, hex_digits[(v >> (4 * i)) & 0xf]);
+}
+
+/* Append the values of list, GREASE left out, in decimal or as 4 hex
+ * digits, separated by sep. */
+static void sb_list(struct sbuf *b, const uint16_t *v, unsigned int n, int hex,
+		    char sep)
+{
 	unsigned int i, out = 0;
 
 	for (i = 0; i < n; i++) {
 		if (sw_tls_is_grease(v[i]))
 			continue;
 		if (out++)
-			sb_add(b, f_sep, 0);
-		sb_add(b, fmt, v[i]);
+			sb_char(b, sep);
+		if (hex)
+			sb_hex4(b, v[i]);
+		else
+			sb_dec(b, v[i]);
 	}
 }
 
@@ -529,24 +554,6 @@ static void copy_out(char *dst, size_t dst_len, const char *src)
 	dst[n] = '\0';
 }
 
-static const char hex_digits[] = "0123456789abcdef";
-
-static void hex_digest(const EVP_MD *md, const char *s, size_t len, char *out,
-		       size_t hex_len)
-{
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	size_t i;
-
-	if (!EVP_Digest(s, len, d, &dlen, md, NULL) || dlen * 2 < hex_len) {
-		out[0] = '\0';
-		return;
-	}
-	for (i = 0; i < hex_len; i++)
-		out[i] = hex_digits[(d[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
-	out[hex_len] = '\0';
-}
-
 void sw_tls_ja3(const struct sw_tls_hello *h, char *str, size_t str_len,
 		char md5_hex[33])
 {
@@ -555,17 +562,21 @@ void sw_tls_ja3(const struct sw_tls_hello *h, char *str, size_t str_len,
 	unsigned int i;
 
 	buf[0] = '\0';
-	sb_add(&b, "%u,", h->legacy_version);
-	sb_list(&b, h->ciphers, h->n_ciphers, "%u", '-');
-	sb_add(&b, ",", 0);
-	sb_list(&b, h->exts, h->n_exts, "%u", '-');
-	sb_add(&b, ",", 0);
-	sb_list(&b, h->groups, h->n_groups, "%u", '-');
-	sb_add(&b, ",", 0);
-	for (i = 0; i < h->n_point_formats; i++)
-		sb_add(&b, i ? "-%u" : "%u", h->point_formats[i]);
+	sb_dec(&b, h->legacy_version);
+	sb_char(&b, ',');
+	sb_list(&b, h->ciphers, h->n_ciphers, 0, '-');
+	sb_char(&b, ',');
+	sb_list(&b, h->exts, h->n_exts, 0, '-');
+	sb_char(&b, ',');
+	sb_list(&b, h->groups, h->n_groups, 0, '-');
+	sb_char(&b, ',');
+	for (i = 0; i < h->n_point_formats; i++) {
+		if (i)
+			sb_char(&b, '-');
+		sb_dec(&b, h->point_formats[i]);
+	}
 	copy_out(str, str_len, buf);
-	hex_digest(EVP_md5(), buf, b.len, md5_hex, 32);
+	sw_crypto_digest_hex(sw_crypto_md5(), buf, b.len, md5_hex, 32);
 }
 
 uint16_t sw_tls_hello_version(const struct sw_tls_hello *h)
@@ -686,24 +697,26 @@ void sw_tls_ja4(const struct sw_tls_hello *h, char transport,
 		 alpn[1]);
 
 	n_ciphers = sorted_copy(ciphers, h->ciphers, h->n_ciphers, 0);
-	sb_list(&cb, ciphers, n_ciphers, "%04x", ',');
+	sb_list(&cb, ciphers, n_ciphers, 1, ',');
 	n_exts = sorted_copy(exts, h->exts, h->n_exts, 1);
-	sb_list(&eb, exts, n_exts, "%04x", ',');
+	sb_list(&eb, exts, n_exts, 1, ',');
 	ext_only_len = eb.len;
 	/* The signature algorithms follow in wire order, if there are any. */
 	sigalgs_out = count_non_grease(h->sigalgs, h->n_sigalgs, 0);
 	if (sigalgs_out) {
-		sb_add(&eb, "_", 0);
-		sb_list(&eb, h->sigalgs, h->n_sigalgs, "%04x", ',');
+		sb_char(&eb, '_');
+		sb_list(&eb, h->sigalgs, h->n_sigalgs, 1, ',');
 	}
 
 	/* Empty lists hash to twelve zeros, not to SHA-256 of nothing. */
 	if (n_ciphers)
-		hex_digest(EVP_sha256(), cbuf, cb.len, cipher_hash, 12);
+		sw_crypto_digest_hex(sw_crypto_sha256(), cbuf, cb.len,
+				     cipher_hash, 12);
 	else
 		strcpy(cipher_hash, "000000000000");
 	if (ext_only_len)
-		hex_digest(EVP_sha256(), ebuf, eb.len, ext_hash, 12);
+		sw_crypto_digest_hex(sw_crypto_sha256(), ebuf, eb.len, ext_hash,
+				     12);
 	else
 		strcpy(ext_hash, "000000000000");
 	snprintf(ja4, SW_TLS_JA4_LEN, "%s_%s_%s", a, cipher_hash, ext_hash);
