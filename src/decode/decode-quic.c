@@ -332,7 +332,8 @@ static int quic_hp_mask_ctx(EVP_CIPHER_CTX *cctx, const uint8_t hp[16],
 	int outl = 0;
 
 	if (EVP_CIPHER_CTX_reset(cctx) != 1 ||
-	    EVP_EncryptInit_ex(cctx, sw_crypto_aes128_ecb(), NULL, hp, NULL) != 1 ||
+	    EVP_EncryptInit_ex(cctx, sw_crypto_aes128_ecb(), NULL, hp, NULL) !=
+		    1 ||
 	    EVP_CIPHER_CTX_set_padding(cctx, 0) != 1 ||
 	    EVP_EncryptUpdate(cctx, block, &outl, sample, QUIC_SAMPLE_LEN) !=
 		    1 ||
@@ -408,8 +409,8 @@ static int quic_decrypt(EVP_CIPHER_CTX *cctx, const struct sw_quic_keys *k,
 	/* The AAD is the header as sent, without its protection: fed in
 	 * three pieces rather than copied, as a token can make it long. */
 	if (EVP_CIPHER_CTX_reset(cctx) != 1 ||
-	    EVP_DecryptInit_ex(cctx, sw_crypto_aes128_gcm(), NULL, NULL, NULL) !=
-		    1 ||
+	    EVP_DecryptInit_ex(cctx, sw_crypto_aes128_gcm(), NULL, NULL,
+			       NULL) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_SET_IVLEN, sizeof(nonce),
 				NULL) != 1 ||
 	    EVP_DecryptInit_ex(cctx, NULL, NULL, k->key, nonce) != 1 ||
