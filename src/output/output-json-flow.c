@@ -141,31 +141,31 @@ static void add_fingerprints(cJSON *rec, cJSON *swo,
 	cJSON *o, *c;
 	const char *v, *mismatch = NULL;
 
-	if (fp->tls_done) {
+	if (fp->tls) {
+		const struct sw_flow_tls *t = fp->tls;
+
 		o = child(rec, "tls");
 		c = child(o, "client");
-		cJSON_AddStringToObject(c, "ja3", fp->ja3);
-		cJSON_AddStringToObject(c, "ja4", fp->ja4);
-		if (fp->sni_len)
-			sw_json_add_wire(c, "server_name", fp->sni,
-					 fp->sni_len);
-		cJSON_AddNumberToObject(c, "supported_ciphers", fp->n_ciphers);
-		v = tls_version_name(fp->tls_version);
+		cJSON_AddStringToObject(c, "ja3", t->ja3);
+		cJSON_AddStringToObject(c, "ja4", t->ja4);
+		if (t->sni_len)
+			sw_json_add_wire(c, "server_name", t->sni, t->sni_len);
+		cJSON_AddNumberToObject(c, "supported_ciphers", t->n_ciphers);
+		v = tls_version_name(t->version);
 		if (v) {
 			cJSON_AddStringToObject(o, "version", v);
 			cJSON_AddStringToObject(o, "version_protocol", "tls");
 		}
 		o = child(swo, "tls");
 		cJSON_AddStringToObject(o, "transport",
-					fp->tls_transport == 'q' ? "quic" :
-								   "tcp");
-		if (fp->ja3_str)
-			cJSON_AddStringToObject(o, "ja3_string", fp->ja3_str);
-		if (fp->ja4_r)
-			cJSON_AddStringToObject(o, "ja4_r", fp->ja4_r);
-		if (fp->alpn_len)
-			sw_json_add_wire(o, "alpn", fp->alpn, fp->alpn_len);
-		cJSON_AddBoolToObject(o, "grease", fp->grease);
+					t->transport == 'q' ? "quic" : "tcp");
+		if (t->ja3_str)
+			cJSON_AddStringToObject(o, "ja3_string", t->ja3_str);
+		if (t->ja4_r)
+			cJSON_AddStringToObject(o, "ja4_r", t->ja4_r);
+		if (t->alpn_len)
+			sw_json_add_wire(o, "alpn", t->alpn, t->alpn_len);
+		cJSON_AddBoolToObject(o, "grease", t->grease);
 	}
 	if (fp->has_request) {
 		const struct sw_http_req *r = fp->first_req;

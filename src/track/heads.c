@@ -53,8 +53,11 @@ static void fp_free(struct sw_flow_fp *fp)
 {
 	sw_stream_head_free(&fp->head);
 	free(fp->quic);
-	free(fp->ja4_r);
-	free(fp->ja3_str);
+	if (fp->tls) {
+		free(fp->tls->ja4_r);
+		free(fp->tls->ja3_str);
+		free(fp->tls);
+	}
 	free(fp->first_req);
 	free(fp);
 }
@@ -172,35 +175,36 @@ static void finish(struct sw_flow *f, struct sw_flow_fp *fp)
 	f->acct.user_flags |= SW_UF_HEADS_DONE;
 }
 
-static void take_hello(struct sw_flow_fp *fp, const struct sw_tls_hello *t,
-		       char transport)
+static void take_hello(struct sw_heads *h, struct sw_flow_fp *fp,
+		       const struct sw_tls_hello *t, char transport)
 {
-	char *s;
+	char ja3_str[SW_TLS_JA3_STR_MAX], ja4_r[SW_TLS_JA4_R_MAX];
+	struct sw_flow_tls *x = calloc(1, sizeof(*x));
 	int i;
 
-	fp->tls_done = 1;
-	fp->tls_transport = transport;
-	s = malloc(SW_TLS_JA3_STR_MAX);
-	if (s) {
-		sw_tls_ja3(t, s, SW_TLS_JA3_STR_MAX, fp->ja3);
-		fp->ja3_str = s;
+	if (!x) {
+		h->stats.alloc_failures++;
+		return;
 	}
-	s = malloc(SW_TLS_JA4_R_MAX);
-	sw_tls_ja4(t, transport, fp->ja4, s, s ? SW_TLS_JA4_R_MAX : 0);
-	fp->ja4_r = s;
-	fp->tls_version = sw_tls_hello_version(t);
-	fp->n_ciphers = (uint16_t)(t->n_ciphers + t->ciphers_over);
+	x->transport = transport;
+	sw_tls_ja3(t, ja3_str, sizeof(ja3_str), x->ja3);
+	sw_tls_ja4(t, transport, x->ja4, ja4_r, sizeof(ja4_r));
+	x->ja3_str = strdup(ja3_str);
+	x->ja4_r = strdup(ja4_r);
+	x->version = sw_tls_hello_version(t);
+	x->n_ciphers = (uint16_t)(t->n_ciphers + t->ciphers_over);
 	for (i = 0; i < t->n_ciphers; i++)
 		if (sw_tls_is_grease(t->ciphers[i]))
-			fp->grease = 1;
-	fp->sni_len = t->has_sni ? t->sni_len : 0;
-	memcpy(fp->sni, t->sni, fp->sni_len);
+			x->grease = 1;
+	x->sni_len = t->has_sni ? t->sni_len : 0;
+	memcpy(x->sni, t->sni, x->sni_len);
 	if (t->has_alpn) {
-		fp->alpn_len = t->alpn_first_len < SW_TLS_ALPN_MAX ?
-				       t->alpn_first_len :
-				       SW_TLS_ALPN_MAX;
-		memcpy(fp->alpn, t->alpn_first, fp->alpn_len);
+		x->alpn_len = t->alpn_first_len < SW_TLS_ALPN_MAX ?
+				      t->alpn_first_len :
+				      SW_TLS_ALPN_MAX;
+		memcpy(x->alpn, t->alpn_first, x->alpn_len);
 	}
+	fp->tls = x;
 }
 
 static void read_tls(struct sw_heads *h, struct sw_flow *f,
@@ -217,7 +221,7 @@ static void read_tls(struct sw_heads *h, struct sw_flow *f,
 		rc = SW_TLS_TOO_LONG;
 	h->stats.tls[rc]++;
 	if (rc == SW_TLS_OK)
-		take_hello(fp, &t, 't');
+		take_hello(h, fp, &t, 't');
 	finish(f, fp);
 }
 
@@ -380,7 +384,7 @@ static void udp_payload(struct sw_heads *h, struct sw_flow *f,
 		rc = SW_TLS_TOO_LONG;
 	h->stats.tls[rc]++;
 	if (rc == SW_TLS_OK)
-		take_hello(fp, &t, 'q');
+		take_hello(h, fp, &t, 'q');
 	finish(f, fp);
 }
 

@@ -31,7 +31,27 @@ struct sw_heads_stats {
 
 #define SW_SIG_MAX 96
 
-/* What is known of one flow from its heads. Strings are raw wire bytes. */
+/* What a TLS or QUIC ClientHello said. Strings are raw wire bytes. */
+struct sw_flow_tls {
+	char transport; /* 't' or 'q' */
+	char ja3[33];
+	char ja4[SW_TLS_JA4_LEN];
+	char *ja4_r; /* malloc'd, exact size */
+	char *ja3_str; /* malloc'd, exact size */
+	uint16_t version; /* highest offered */
+	uint16_t n_ciphers;
+	uint8_t grease; /* the cipher list carried GREASE values */
+	uint8_t sni_len;
+	uint8_t alpn_len;
+	uint8_t sni[SW_TLS_SNI_MAX];
+	uint8_t alpn[SW_TLS_ALPN_MAX]; /* first ALPN value */
+};
+
+/*
+ * What is known of one flow from its heads. Kept small (it fits glibc's
+ * per-thread cache) since every TCP flow with a SYN has one; the TLS and
+ * HTTP parts are allocated only for flows that have them.
+ */
 struct sw_flow_fp {
 	struct sw_flow_key key;
 	struct sw_flow_fp *next; /* hash chain */
@@ -43,20 +63,7 @@ struct sw_flow_fp {
 	uint8_t ittl;
 	uint16_t syn_mss; /* the client's SYN MSS option, 0 if none */
 
-	/* TLS or QUIC ClientHello. */
-	uint8_t tls_done; /* 1: fingerprinted */
-	char tls_transport; /* 't' or 'q' */
-	char ja3[33];
-	char ja4[SW_TLS_JA4_LEN];
-	char *ja4_r; /* malloc'd */
-	char *ja3_str; /* malloc'd */
-	uint16_t tls_version; /* negotiated-capable: highest offered */
-	uint16_t n_ciphers;
-	uint8_t grease; /* ClientHello carried GREASE values */
-	uint8_t sni_len;
-	uint8_t sni[SW_TLS_SNI_MAX];
-	uint8_t alpn_len;
-	uint8_t alpn[SW_TLS_ALPN_MAX]; /* first ALPN value */
+	struct sw_flow_tls *tls; /* malloc'd once a ClientHello is read */
 
 	/* Cleartext HTTP/1.x. */
 	uint32_t requests; /* request heads parsed on this connection */
