@@ -13,11 +13,10 @@
  * from the decoder's.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "scrapewatch/flow_acct.h"
+#include "decode-int.h"
 #include "tcp-sig.h"
 
 enum {
@@ -75,35 +74,38 @@ struct tcp_sig_buf {
 	int full;
 };
 
-static void sig_put(struct tcp_sig_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sig_put(struct tcp_sig_buf *b, const char *fmt, ...)
+/* Typed appenders: vsnprintf per field cost as much as the rest of the
+ * signature. The buffer stays NUL-terminated; overflow sets full. */
+static void sig_str(struct tcp_sig_buf *b, const char *str)
 {
-	va_list ap;
-	int n;
+	size_t n = strlen(str);
 
-	if (b->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->off, b->len - b->off, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->len - b->off) {
+	if (b->full || n >= b->len - b->off) {
 		b->full = 1;
 		return;
 	}
-	b->off += (size_t)n;
+	memcpy(b->p + b->off, str, n + 1);
+	b->off += n;
 }
 
-static uint16_t rd16(const uint8_t *p)
+static void sig_uint(struct tcp_sig_buf *b, unsigned int v)
 {
-	return (uint16_t)((p[0] << 8) | p[1]);
+	char t[12];
+	int n = (int)sizeof(t) - 1;
+
+	t[n] = '\0';
+	do {
+		t[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sig_str(b, t + n);
 }
 
-static uint32_t rd32(const uint8_t *p)
+static void sig_char(struct tcp_sig_buf *b, char c)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | p[3];
+	const char s[2] = { c, '\0' };
+
+	sig_str(b, s);
 }
 
 /*
@@ -211,7 +213,7 @@ static void tcp_sig_parse_opts(const uint8_t *o, uint32_t len, int syn_only,
 
 		switch (kind) {
 		case SW_TCPOPT_MSS:
-			t->mss = rd16(o + i + 2);
+			t->mss = sw_rd16(o + i + 2);
 			break;
 		case SW_TCPOPT_WSCALE:
 			t->wscale = o[i + 2];
@@ -220,12 +222,12 @@ static void tcp_sig_parse_opts(const uint8_t *o, uint32_t len, int syn_only,
 			break;
 		case SW_TCPOPT_TS:
 			t->has_ts = 1;
-			t->ts1 = rd32(o + i + 2);
+			t->ts1 = sw_rd32(o + i + 2);
 			if (!t->ts1)
 				t->quirks |= SW_TCP_Q_TS1_ZERO;
 			/* A SYN+ACK echoes the client's clock; a SYN has
 			 * nothing to echo. */
-			if (syn_only && rd32(o + i + 6))
+			if (syn_only && sw_rd32(o + i + 6))
 				t->quirks |= SW_TCP_Q_TS2_NZ;
 			break;
 		default:
@@ -355,7 +357,7 @@ static void tcp_sig_put_window(struct tcp_sig_buf *b,
 	size_t n = 0, i;
 
 	if (!win || mss < TCP_SIG_MSS_MULT_MIN) {
-		sig_put(b, "%u", win);
+		sig_uint(b, win);
 		return;
 	}
 	hdr = (pkt->family == SW_FAMILY_IPV4 ? IPV4_HDR_MIN + pkt->ip_opt_len :
@@ -395,48 +397,40 @@ static void tcp_sig_put_window(struct tcp_sig_buf *b,
 	for (i = 0; i < n; i++) {
 		if (win % div[i])
 			continue;
-		if (win / div[i] <= TCP_SIG_MULT_MAX)
-			sig_put(b, "%s*%u", unit[i], win / div[i]);
-		else
-			sig_put(b, "%u", win);
+		if (win / div[i] <= TCP_SIG_MULT_MAX) {
+			sig_str(b, unit[i]);
+			sig_char(b, '*');
+			sig_uint(b, win / div[i]);
+		} else {
+			sig_uint(b, win);
+		}
 		return;
 	}
-	sig_put(b, "%u", win);
+	sig_uint(b, win);
 }
 
 static void tcp_sig_put_layout(struct tcp_sig_buf *b,
 			       const struct tcp_sig_opts *t)
 {
-	uint8_t i;
+	static const char *const names[] = {
+		[SW_TCPOPT_NOP] = "nop",   [SW_TCPOPT_MSS] = "mss",
+		[SW_TCPOPT_WSCALE] = "ws", [SW_TCPOPT_SACK_PERM] = "sok",
+		[SW_TCPOPT_SACK] = "sack", [SW_TCPOPT_TS] = "ts",
+	};
+	uint8_t i, k;
 
 	for (i = 0; i < t->count; i++) {
-		const char *sep = i ? "," : "";
-
-		switch (t->kind[i]) {
-		case SW_TCPOPT_EOL:
-			sig_put(b, "%seol+%u", sep, t->eol_pad);
-			break;
-		case SW_TCPOPT_NOP:
-			sig_put(b, "%snop", sep);
-			break;
-		case SW_TCPOPT_MSS:
-			sig_put(b, "%smss", sep);
-			break;
-		case SW_TCPOPT_WSCALE:
-			sig_put(b, "%sws", sep);
-			break;
-		case SW_TCPOPT_SACK_PERM:
-			sig_put(b, "%ssok", sep);
-			break;
-		case SW_TCPOPT_SACK:
-			sig_put(b, "%ssack", sep);
-			break;
-		case SW_TCPOPT_TS:
-			sig_put(b, "%sts", sep);
-			break;
-		default:
-			sig_put(b, "%s?%u", sep, t->kind[i]);
-			break;
+		k = t->kind[i];
+		if (i)
+			sig_char(b, ',');
+		if (k == SW_TCPOPT_EOL) {
+			sig_str(b, "eol+");
+			sig_uint(b, t->eol_pad);
+		} else if (k < sizeof(names) / sizeof(names[0]) && names[k]) {
+			sig_str(b, names[k]);
+		} else {
+			sig_char(b, '?');
+			sig_uint(b, k);
 		}
 	}
 }
@@ -522,30 +516,37 @@ int sw_tcp_sig_format_reply(const struct sw_packet *pkt, uint16_t syn_mss,
 	q = tcp_sig_quirks(pkt) | t.quirks;
 	tcp_sig_ttl(pkt->ttl, &ittl, &dist);
 
-	sig_put(&b, "%c:%u+", pkt->family == SW_FAMILY_IPV4 ? '4' : '6',
-		pkt->ttl);
+	sig_str(&b, pkt->family == SW_FAMILY_IPV4 ? "4:" : "6:");
+	sig_uint(&b, pkt->ttl);
+	sig_char(&b, '+');
 	if (dist < 0)
-		sig_put(&b, "?");
+		sig_char(&b, '?');
 	else
-		sig_put(&b, "%d", dist);
+		sig_uint(&b, (unsigned int)dist);
 	/* IPv6 extension headers are not counted: p0f prints 0 for IPv6. */
-	sig_put(&b,
-		":%u:%u:", pkt->family == SW_FAMILY_IPV4 ? pkt->ip_opt_len : 0,
-		t.mss);
+	sig_char(&b, ':');
+	sig_uint(&b, pkt->family == SW_FAMILY_IPV4 ? pkt->ip_opt_len : 0);
+	sig_char(&b, ':');
+	sig_uint(&b, t.mss);
+	sig_char(&b, ':');
 	tcp_sig_put_window(&b, pkt, &t, syn_mss);
-	sig_put(&b, ",%u:", t.wscale);
+	sig_char(&b, ',');
+	sig_uint(&b, t.wscale);
+	sig_char(&b, ':');
 	layout_off = b.off;
 	tcp_sig_put_layout(&b, &t);
-	sig_put(&b, ":");
+	sig_char(&b, ':');
 	for (i = 0;
 	     i < sizeof(tcp_sig_quirk_names) / sizeof(*tcp_sig_quirk_names);
 	     i++) {
 		if (!(q & (1u << i)))
 			continue;
-		sig_put(&b, "%s%s", first ? "" : ",", tcp_sig_quirk_names[i]);
+		if (!first)
+			sig_char(&b, ',');
+		sig_str(&b, tcp_sig_quirk_names[i]);
 		first = 0;
 	}
-	sig_put(&b, ":%c", pkt->payload_len ? '+' : '0');
+	sig_str(&b, pkt->payload_len ? ":+" : ":0");
 	if (b.full) {
 		buf[0] = '\0';
 		return -ENOSPC;
