@@ -114,7 +114,7 @@ static cJSON *child(cJSON *parent, const char *name)
 }
 
 /* Does a User-Agent's claimed OS contradict the SYN's OS class? */
-static const char *ua_os_mismatch(const struct sw_http_req *r,
+static const char *ua_os_mismatch(const struct sw_flow_http *r,
 				  const char *os_class)
 {
 	char ua[SW_HTTP_UA_MAX + 1];
@@ -122,7 +122,7 @@ static const char *ua_os_mismatch(const struct sw_http_req *r,
 
 	if (!os_class[0] || !(r->present & SW_HTTP_HAS_UA))
 		return NULL;
-	memcpy(ua, r->ua, r->ua_len);
+	memcpy(ua, sw_flow_http_ua(r), r->ua_len);
 	ua[r->ua_len] = '\0';
 	claims_windows = strstr(ua, "Windows NT") != NULL;
 	claims_apple = strstr(ua, "Macintosh") || strstr(ua, "iPhone") ||
@@ -167,26 +167,26 @@ static void add_fingerprints(cJSON *rec, cJSON *swo,
 			sw_json_add_wire(o, "alpn", t->alpn, t->alpn_len);
 		cJSON_AddBoolToObject(o, "grease", t->grease);
 	}
-	if (fp->has_request) {
-		const struct sw_http_req *r = fp->first_req;
+	if (fp->first_req) {
+		const struct sw_flow_http *r = fp->first_req;
 
 		o = child(child(rec, "http"), "request");
-		sw_json_add_wire(o, "method", (const uint8_t *)r->method_raw,
+		sw_json_add_wire(o, "method", (const uint8_t *)r->method,
 				 r->method_len);
 		cJSON_AddStringToObject(child(rec, "http"), "version",
 					r->version == 10 ? "1.0" : "1.1");
 		sw_json_add_wire(child(rec, "url"), "path",
-				 (const uint8_t *)r->path, r->path_len);
+				 sw_flow_http_path(r), r->path_len);
 		if (r->present & SW_HTTP_HAS_HOST)
 			sw_json_add_wire(child(rec, "url"), "domain",
-					 (const uint8_t *)r->host, r->host_len);
+					 sw_flow_http_host(r), r->host_len);
 		if (r->present & SW_HTTP_HAS_UA)
 			sw_json_add_wire(child(rec, "user_agent"), "original",
-					 (const uint8_t *)r->ua, r->ua_len);
+					 sw_flow_http_ua(r), r->ua_len);
 		o = child(swo, "http");
 		if (r->present & SW_HTTP_HAS_ACCEPT_LANGUAGE)
 			sw_json_add_wire(o, "accept_language",
-					 (const uint8_t *)r->accept_language,
+					 sw_flow_http_accept_language(r),
 					 r->accept_language_len);
 		cJSON_AddStringToObject(o, "header_order_hash",
 					r->hdr_order_hash);

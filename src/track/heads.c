@@ -225,6 +225,35 @@ static void read_tls(struct sw_heads *h, struct sw_flow *f,
 	finish(f, fp);
 }
 
+static struct sw_flow_http *http_copy(const struct sw_http_req *r)
+{
+	size_t n = (size_t)r->path_len + r->host_len + r->ua_len +
+		   r->accept_language_len;
+	struct sw_flow_http *x = malloc(sizeof(*x) + n);
+	uint8_t *d;
+
+	if (!x)
+		return NULL;
+	x->version = r->version;
+	x->present = r->present;
+	x->method_len = r->method_len;
+	x->accept_language_len = (uint8_t)r->accept_language_len;
+	x->path_len = r->path_len;
+	x->host_len = r->host_len;
+	x->ua_len = r->ua_len;
+	memcpy(x->hdr_order_hash, r->hdr_order_hash, sizeof(x->hdr_order_hash));
+	memcpy(x->method, r->method_raw, sizeof(x->method));
+	d = x->data;
+	memcpy(d, r->path, r->path_len);
+	d += r->path_len;
+	memcpy(d, r->host, r->host_len);
+	d += r->host_len;
+	memcpy(d, r->ua, r->ua_len);
+	d += r->ua_len;
+	memcpy(d, r->accept_language, r->accept_language_len);
+	return x;
+}
+
 static void take_request(struct sw_flow_fp *fp, const struct sw_http_req *r)
 {
 	fp->requests++;
@@ -232,13 +261,8 @@ static void take_request(struct sw_flow_fp *fp, const struct sw_http_req *r)
 		fp->documents++;
 	else if (r->kind == SW_HTTP_ASSET)
 		fp->assets++;
-	if (!fp->has_request) {
-		fp->first_req = malloc(sizeof(*fp->first_req));
-		if (fp->first_req) {
-			*fp->first_req = *r;
-			fp->has_request = 1;
-		}
-	}
+	if (!fp->first_req)
+		fp->first_req = http_copy(r);
 }
 
 /* Parse every complete request head in the buffer. */

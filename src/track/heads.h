@@ -48,6 +48,45 @@ struct sw_flow_tls {
 };
 
 /*
+ * The first request of a cleartext HTTP/1.x flow, in one allocation of the
+ * size it needs: path, Host, User-Agent and Accept-Language sit back to
+ * back in data[]. Raw wire bytes.
+ */
+struct sw_flow_http {
+	uint8_t version; /* 10 or 11 */
+	uint8_t present; /* enum sw_http_present */
+	uint8_t method_len;
+	uint8_t accept_language_len;
+	uint16_t path_len;
+	uint16_t host_len;
+	uint16_t ua_len;
+	char hdr_order_hash[SW_HTTP_HDR_HASH_LEN + 1];
+	char method[SW_HTTP_METHOD_MAX];
+	uint8_t data[];
+};
+
+static inline const uint8_t *sw_flow_http_path(const struct sw_flow_http *x)
+{
+	return x->data;
+}
+
+static inline const uint8_t *sw_flow_http_host(const struct sw_flow_http *x)
+{
+	return x->data + x->path_len;
+}
+
+static inline const uint8_t *sw_flow_http_ua(const struct sw_flow_http *x)
+{
+	return x->data + x->path_len + x->host_len;
+}
+
+static inline const uint8_t *
+sw_flow_http_accept_language(const struct sw_flow_http *x)
+{
+	return x->data + x->path_len + x->host_len + x->ua_len;
+}
+
+/*
  * What is known of one flow from its heads. Kept small (it fits glibc's
  * per-thread cache) since every TCP flow with a SYN has one; the TLS and
  * HTTP parts are allocated only for flows that have them.
@@ -69,8 +108,7 @@ struct sw_flow_fp {
 	uint32_t requests; /* request heads parsed on this connection */
 	uint32_t documents; /* of which documents */
 	uint32_t assets; /* of which page assets */
-	uint8_t has_request; /* first_req is valid */
-	struct sw_http_req *first_req; /* malloc'd */
+	struct sw_flow_http *first_req; /* malloc'd at the first request */
 
 	/* Head reading state. */
 	uint8_t mode; /* enum in heads.c */
