@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* OpenSSL algorithms fetched once per process (see crypto.h). */
+#include <openssl/core_names.h>
 #include <openssl/kdf.h>
 #include <pthread.h>
 
@@ -44,10 +45,23 @@ const EVP_CIPHER *sw_crypto_aes128_gcm(void)
 	return aes128_gcm;
 }
 
-EVP_KDF *sw_crypto_hkdf(void)
+EVP_KDF_CTX *sw_crypto_hkdf_sha256(void)
 {
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest,
+						 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_KDF_CTX *c;
+
 	pthread_once(&fetch_once, fetch_all);
-	return hkdf;
+	c = hkdf ? EVP_KDF_CTX_new(hkdf) : NULL;
+	if (c && EVP_KDF_CTX_set_params(c, params) != 1) {
+		EVP_KDF_CTX_free(c);
+		c = NULL;
+	}
+	return c;
 }
 
 void sw_crypto_digest_hex(const EVP_MD *md, const void *data, size_t len,

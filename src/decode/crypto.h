@@ -17,7 +17,13 @@ const EVP_MD *sw_crypto_md5(void);
 const EVP_MD *sw_crypto_sha256(void);
 const EVP_CIPHER *sw_crypto_aes128_ecb(void);
 const EVP_CIPHER *sw_crypto_aes128_gcm(void);
-EVP_KDF *sw_crypto_hkdf(void);
+/*
+ * A new HKDF context with SHA-256 set, for several derivations in a row:
+ * setting the digest by name fetches it, the dearest part of a derivation,
+ * so it is done once. Free it with EVP_KDF_CTX_free(). Every derivation on
+ * it must pass its mode and key.
+ */
+EVP_KDF_CTX *sw_crypto_hkdf_sha256(void);
 
 /*
  * Hash len bytes and write the first hex_len lowercase hex characters of

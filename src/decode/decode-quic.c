@@ -200,16 +200,13 @@ static int quic_parse_long_header(const uint8_t *p, uint32_t len,
 	return SW_QUIC_OK;
 }
 
-static int quic_hkdf_extract(EVP_KDF *kdf, const uint8_t *salt, size_t salt_len,
-			     const uint8_t *ikm, size_t ikm_len,
-			     uint8_t out[QUIC_SECRET_LEN])
+static int quic_hkdf_extract(EVP_KDF_CTX *kctx, const uint8_t *salt,
+			     size_t salt_len, const uint8_t *ikm,
+			     size_t ikm_len, uint8_t out[QUIC_SECRET_LEN])
 {
 	static const uint8_t empty[1];
-	char digest[] = "SHA256";
 	int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
 	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest,
-						 0),
 		OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
 		/* A zero-length DCID is legal after a Retry; OpenSSL wants
 		 * a pointer all the same. */
@@ -220,14 +217,8 @@ static int quic_hkdf_extract(EVP_KDF *kdf, const uint8_t *salt, size_t salt_len,
 						  (void *)salt, salt_len),
 		OSSL_PARAM_construct_end(),
 	};
-	EVP_KDF_CTX *kctx = EVP_KDF_CTX_new(kdf);
-	int ok;
 
-	if (!kctx)
-		return -1;
-	ok = EVP_KDF_derive(kctx, out, QUIC_SECRET_LEN, params) == 1;
-	EVP_KDF_CTX_free(kctx);
-	return ok ? 0 : -1;
+	return EVP_KDF_derive(kctx, out, QUIC_SECRET_LEN, params) == 1 ? 0 : -1;
 }
 
 /*
@@ -253,18 +244,15 @@ static size_t quic_hkdf_label(uint8_t *info, size_t size, const char *label,
 	return n;
 }
 
-static int quic_hkdf_expand_label(EVP_KDF *kdf,
+static int quic_hkdf_expand_label(EVP_KDF_CTX *kctx,
 				  const uint8_t secret[QUIC_SECRET_LEN],
 				  const char *label, uint8_t *out,
 				  size_t out_len)
 {
 	uint8_t info[64];
 	size_t info_len = quic_hkdf_label(info, sizeof(info), label, out_len);
-	char digest[] = "SHA256";
 	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
 	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest,
-						 0),
 		OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
 		OSSL_PARAM_construct_octet_string(
 			OSSL_KDF_PARAM_KEY, (void *)secret, QUIC_SECRET_LEN),
@@ -272,17 +260,10 @@ static int quic_hkdf_expand_label(EVP_KDF *kdf,
 						  info_len),
 		OSSL_PARAM_construct_end(),
 	};
-	EVP_KDF_CTX *kctx;
-	int ok;
 
 	if (!info_len)
 		return -1;
-	kctx = EVP_KDF_CTX_new(kdf);
-	if (!kctx)
-		return -1;
-	ok = EVP_KDF_derive(kctx, out, out_len, params) == 1;
-	EVP_KDF_CTX_free(kctx);
-	return ok ? 0 : -1;
+	return EVP_KDF_derive(kctx, out, out_len, params) == 1 ? 0 : -1;
 }
 
 static int quic_derive(const struct quic_version_params *vp,
@@ -290,12 +271,12 @@ static int quic_derive(const struct quic_version_params *vp,
 		       struct sw_quic_keys *k)
 {
 	uint8_t initial_secret[QUIC_SECRET_LEN];
-	EVP_KDF *kdf;
+	EVP_KDF_CTX *kdf;
 	int ret = SW_QUIC_LIB_ERROR;
 
 	if (dcid_len > SW_QUIC_CID_MAX)
 		return SW_QUIC_BAD_HEADER;
-	kdf = sw_crypto_hkdf();
+	kdf = sw_crypto_hkdf_sha256();
 	if (!kdf)
 		return SW_QUIC_LIB_ERROR;
 	if (quic_hkdf_extract(kdf, vp->salt, sizeof(vp->salt), dcid, dcid_len,
@@ -311,6 +292,7 @@ static int quic_derive(const struct quic_version_params *vp,
 		goto cleanup;
 	ret = SW_QUIC_OK;
 cleanup:
+	EVP_KDF_CTX_free(kdf);
 	return ret;
 }
 
