@@ -64,4 +64,19 @@ print(f"  peak RSS: {rss/1e6:.1f} MB; flows created {st['created']}, at most {st
 print(f"  state per flow: {st['entry_bytes']} B per entry; table {st['table_bytes']/1e6:.1f} MB "
       f"for capacity {st['capacity']} = {st['table_bytes']/st['capacity']:.0f} B/flow at capacity")
 PY
+
+# Instructions are repeatable where seconds on a shared VM are not: count
+# them for the heads stage on a 200k-packet capture of the same mix.
+small=$dir/bench-200000.pcap
+[ -s "$small" ] || build/sw_pcapgen bench --packets 200000 --out "$small"
+count() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+		sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+with=$(count build/scrapewatch replay -q "$small")
+without=$(count build/scrapewatch replay -q --no-fingerprints "$small")
+python3 -c "
+w, wo = $with, $without
+print(f'  heads stage, instructions (callgrind, 200k packets): {wo/1e6:.0f} M without, {w/1e6:.0f} M with: {(w/wo-1)*100:+.0f}%')
+"
 build/sw_bench_tls
