@@ -54,7 +54,6 @@
 
 import argparse
 import hashlib
-import ipaddress
 import json
 import os
 import re
@@ -63,6 +62,8 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
+
+from oracle_common import check, norm_ip, results, tshark_rows
 
 # The aggregator separates repeated values of a field in tshark's output;
 # no value used here (ALPN, SNI, User-Agent, URI) contains it.
@@ -82,42 +83,13 @@ JA4_VERSIONS = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10",
                 0x0300: "s3", 0x0002: "s2", 0xfeff: "d1", 0xfefd: "d2",
                 0xfefc: "d3"}
 
-results = {"pass": 0, "fail": 0}
-
-
-def check(desc, actual, expected):
-    if actual == expected:
-        results["pass"] += 1
-        print("PASS oracle: %s" % desc)
-    else:
-        results["fail"] += 1
-        print("FAIL oracle: %s actual %s expected %s" % (desc, actual, expected))
-
-
-def norm_ip(s):
-    return str(ipaddress.ip_address(s))
-
-
 def is_grease(v):
     """RFC 8701 GREASE values: 0x0a0a, 0x1a1a, ..., 0xfafa."""
     return (v & 0x0f0f) == 0x0a0a and (v >> 8) == (v & 0xff)
 
 
 def tshark(pcap, display_filter, fields):
-    """One dict per matching frame; repeated values joined with AGG."""
-    cmd = ["tshark", "-n", "-r", pcap] + TSHARK_PREFS + [
-        "-Y", display_filter, "-T", "fields", "-E", "separator=\t",
-        "-E", "occurrence=a", "-E", "aggregator=" + AGG]
-    for f in fields:
-        cmd += ["-e", f]
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True).stdout
-    rows = []
-    for line in out.splitlines():
-        cols = line.split("\t")
-        cols += [""] * (len(fields) - len(cols))
-        rows.append(dict(zip(fields, cols)))
-    return rows
+    return tshark_rows(pcap, TSHARK_PREFS, display_filter, fields, AGG)
 
 
 def vals(row, field):

@@ -32,11 +32,11 @@
 
 import argparse
 import csv
-import ipaddress
 import json
-import subprocess
 import sys
 from collections import defaultdict
+
+from oracle_common import check, norm_ip, results, tshark_rows
 
 TSHARK_PREFS = [
     "-o", "tcp.analyze_sequence_numbers:TRUE",
@@ -46,36 +46,8 @@ TSHARK_PREFS = [
     "-o", "http.desegment_body:TRUE",
 ]
 
-results = {"pass": 0, "fail": 0}
-
-
-def check(desc, actual, expected):
-    if actual == expected:
-        results["pass"] += 1
-        print("PASS oracle: %s" % desc)
-    else:
-        results["fail"] += 1
-        print("FAIL oracle: %s actual %s expected %s" % (desc, actual, expected))
-
-
-def norm_ip(s):
-    return str(ipaddress.ip_address(s))
-
-
 def tshark_fields(pcap, display_filter, fields):
-    cmd = ["tshark", "-n", "-r", pcap] + TSHARK_PREFS + [
-        "-Y", display_filter, "-T", "fields", "-E", "separator=\t",
-        "-E", "occurrence=a", "-E", "aggregator=|"]
-    for f in fields:
-        cmd += ["-e", f]
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True).stdout
-    rows = []
-    for line in out.splitlines():
-        cols = line.split("\t")
-        cols += [""] * (len(fields) - len(cols))
-        rows.append(dict(zip(fields, cols)))
-    return rows
+    return tshark_rows(pcap, TSHARK_PREFS, display_filter, fields, "|")
 
 
 def compute_oracle(pcap):
