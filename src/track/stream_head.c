@@ -52,6 +52,33 @@ static int grow(struct sw_stream_head *h, uint32_t end)
 	return 0;
 }
 
+/* Set or clear bits [from, to) of a bitmap, whole bytes at a time. */
+static void bits_fill(uint8_t *bm, uint32_t from, uint32_t to, int set)
+{
+	for (; from < to && (from & 7); from++)
+		bm[from >> 3] =
+			set ? bm[from >> 3] | (uint8_t)(1u << (from & 7)) :
+			      bm[from >> 3] & (uint8_t) ~(1u << (from & 7));
+	if (to - from >= 8 && from < to) {
+		memset(bm + (from >> 3), set ? 0xff : 0, (to - from) >> 3);
+		from += (to - from) & ~7u;
+	}
+	for (; from < to; from++)
+		bm[from >> 3] =
+			set ? bm[from >> 3] | (uint8_t)(1u << (from & 7)) :
+			      bm[from >> 3] & (uint8_t) ~(1u << (from & 7));
+}
+
+static void bits_set(uint8_t *bm, uint32_t from, uint32_t to)
+{
+	bits_fill(bm, from, to, 1);
+}
+
+static void bits_clear(uint8_t *bm, uint32_t from, uint32_t to)
+{
+	bits_fill(bm, from, to, 0);
+}
+
 static int bit_get(const uint8_t *bm, uint32_t i)
 {
 	return (bm[i >> 3] >> (i & 7)) & 1;
@@ -81,6 +108,13 @@ uint32_t sw_stream_head_add(struct sw_stream_head *h, uint32_t seq,
 		end = SW_HEAD_MAX;
 	if (end > h->cap && grow(h, end))
 		end = h->cap; /* keep what fits; the head may stop short */
+	if (start == h->contiguous && h->high <= h->contiguous) {
+		/* In order with nothing buffered beyond: the common case. */
+		memcpy(h->buf + start, data, end - start);
+		bits_set(h->have, start, end);
+		h->contiguous = h->high = end;
+		return end - before;
+	}
 	for (i = start; i < end; i++) {
 		if (!bit_get(h->have, i)) {
 			h->buf[i] = data[i - start];
@@ -103,6 +137,13 @@ void sw_stream_head_consume(struct sw_stream_head *h, uint32_t n)
 	if (n > h->contiguous)
 		n = h->contiguous;
 	keep = h->high - n;
+	if (keep == 0) {
+		/* Everything read: the common case between requests. */
+		bits_clear(h->have, 0, h->high);
+		h->base_seq += n;
+		h->contiguous = h->high = 0;
+		return;
+	}
 	memmove(h->buf, h->buf + n, keep);
 	/* Shift the bitmap bit by bit: heads are small and this is rare. */
 	for (i = 0; i < keep; i++) {

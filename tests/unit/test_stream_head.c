@@ -95,6 +95,32 @@ static void test_consume_keeps_rest(void **state)
 	sw_stream_head_free(&h);
 }
 
+static void test_consume_all_then_more(void **state)
+{
+	struct sw_stream_head h = { 0 };
+
+	(void)state;
+	assert_int_equal(sw_stream_head_reset(&h, 100), 0);
+	/* One request, read whole; the next arrives in two pieces, the
+	 * second first, across a bitmap byte boundary. */
+	assert_int_equal(sw_stream_head_add(&h, 100, msg, 28), 28);
+	sw_stream_head_consume(&h, 28);
+	assert_int_equal(h.base_seq, 128);
+	assert_int_equal(h.contiguous, 0);
+	assert_int_equal(h.high, 0);
+	assert_int_equal(
+		sw_stream_head_add(&h, 128 + 9, msg + 28 + 9, MSG_LEN - 28 - 9),
+		0);
+	assert_int_equal(sw_stream_head_add(&h, 128, msg + 28, 9),
+			 MSG_LEN - 28);
+	assert_memory_equal(h.buf, msg + 28, MSG_LEN - 28);
+	sw_stream_head_consume(&h, MSG_LEN - 28);
+	/* A retransmit of consumed bytes adds nothing. */
+	assert_int_equal(sw_stream_head_add(&h, 100, msg, MSG_LEN), 0);
+	assert_int_equal(h.contiguous, 0);
+	sw_stream_head_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_order_and_overlap),
 		cmocka_unit_test(test_before_base_and_window),
 		cmocka_unit_test(test_consume_keeps_rest),
+		cmocka_unit_test(test_consume_all_then_more),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
