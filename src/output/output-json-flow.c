@@ -12,16 +12,47 @@
 
 #include "output.h"
 
+/* Write v as exactly n decimal digits, zero-padded, at p. */
+static char *put_digits(char *p, unsigned int v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 void sw_format_time(uint64_t ts_ns, char *buf, size_t len)
 {
 	time_t sec = (time_t)(ts_ns / 1000000000ULL);
 	unsigned usec = (unsigned)(ts_ns % 1000000000ULL / 1000);
 	struct tm tm;
+	char *p = buf;
 
-	gmtime_r(&sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, usec);
+	/* Three per record: snprintf here cost more than the timestamps
+	 * were worth. "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" is 27 bytes + NUL. */
+	if (len < 28 || !gmtime_r(&sec, &tm) || tm.tm_year + 1900 > 9999) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	p = put_digits(p, (unsigned)(tm.tm_year + 1900), 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned)tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm.tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, usec, 6);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 void sw_format_addr(int family, const uint8_t *addr, char *buf, size_t len)
@@ -60,9 +91,9 @@ static void add_endpoint(cJSON *obj, int family, const uint8_t *addr,
 
 	sw_format_addr(family, addr, ip, sizeof(ip));
 	cJSON_AddStringToObject(obj, "ip", ip);
-	cJSON_AddNumberToObject(obj, "port", port);
-	cJSON_AddNumberToObject(obj, "bytes", (double)bytes);
-	cJSON_AddNumberToObject(obj, "packets", packets);
+	sw_json_add_count(obj, "port", port);
+	sw_json_add_count(obj, "bytes", bytes);
+	sw_json_add_count(obj, "packets", packets);
 }
 
 /*
@@ -86,6 +117,22 @@ void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
 	}
 	out[o] = '\0';
 	cJSON_AddStringToObject(obj, name, out);
+}
+
+void sw_json_add_count(cJSON *obj, const char *name, uint64_t v)
+{
+	/* A raw item, formatted here: cJSON prints numbers as doubles with
+	 * sprintf and reads them back, which was a third of a flow record's
+	 * cost, and loses integers above 2^53. */
+	char t[24];
+	int n = (int)sizeof(t) - 1;
+
+	t[n] = '\0';
+	do {
+		t[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	cJSON_AddRawToObject(obj, name, t + n);
 }
 
 static const char *tls_version_name(uint16_t v)
@@ -150,7 +197,7 @@ static void add_fingerprints(cJSON *rec, cJSON *swo,
 		cJSON_AddStringToObject(c, "ja4", t->ja4);
 		if (t->sni_len)
 			sw_json_add_wire(c, "server_name", t->sni, t->sni_len);
-		cJSON_AddNumberToObject(c, "supported_ciphers", t->n_ciphers);
+		sw_json_add_count(c, "supported_ciphers", t->n_ciphers);
 		v = tls_version_name(t->version);
 		if (v) {
 			cJSON_AddStringToObject(o, "version", v);
@@ -190,10 +237,9 @@ static void add_fingerprints(cJSON *rec, cJSON *swo,
 					 r->accept_language_len);
 		cJSON_AddStringToObject(o, "header_order_hash",
 					r->hdr_order_hash);
-		cJSON_AddNumberToObject(o, "documents", fp->documents);
-		cJSON_AddNumberToObject(o, "assets", fp->assets);
-		cJSON_AddNumberToObject(child(swo, "flow"), "requests",
-					fp->requests);
+		sw_json_add_count(o, "documents", fp->documents);
+		sw_json_add_count(o, "assets", fp->assets);
+		sw_json_add_count(child(swo, "flow"), "requests", fp->requests);
 		mismatch = ua_os_mismatch(r, fp->os_class);
 	}
 	if (fp->syn_sig[0] || fp->synack_sig[0]) {
@@ -201,7 +247,7 @@ static void add_fingerprints(cJSON *rec, cJSON *swo,
 		if (fp->syn_sig[0]) {
 			cJSON_AddStringToObject(o, "signature", fp->syn_sig);
 			cJSON_AddStringToObject(o, "os_class", fp->os_class);
-			cJSON_AddNumberToObject(o, "initial_ttl", fp->ittl);
+			sw_json_add_count(o, "initial_ttl", fp->ittl);
 		}
 		if (fp->synack_sig[0])
 			cJSON_AddStringToObject(o, "server_signature",
@@ -243,8 +289,7 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 	cJSON_AddStringToObject(o, "start", ts);
 	sw_format_time(a->last_ns, ts, sizeof(ts));
 	cJSON_AddStringToObject(o, "end", ts);
-	cJSON_AddNumberToObject(o, "duration",
-				(double)(a->last_ns - a->first_ns));
+	sw_json_add_count(o, "duration", (a->last_ns - a->first_ns));
 
 	o = cJSON_AddObjectToObject(rec, "source");
 	add_endpoint(o, f->key.family, caddr, cport, up,
@@ -258,9 +303,9 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 				f->key.proto == SW_IPPROTO_TCP ? "tcp" : "udp");
 	cJSON_AddStringToObject(
 		o, "type", f->key.family == SW_FAMILY_IPV4 ? "ipv4" : "ipv6");
-	cJSON_AddNumberToObject(o, "bytes", (double)(up + down));
-	cJSON_AddNumberToObject(o, "packets",
-				(double)a->dir[0].packets + a->dir[1].packets);
+	sw_json_add_count(o, "bytes", (up + down));
+	sw_json_add_count(o, "packets",
+			  (uint64_t)a->dir[0].packets + a->dir[1].packets);
 
 	if ((cflags & SW_DIRF_SEEN) && (sflags & SW_DIRF_SEEN))
 		dirs = "both";
@@ -270,7 +315,7 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 		dirs = "server";
 	sw = cJSON_AddObjectToObject(rec, "scrapewatch");
 	o = cJSON_AddObjectToObject(sw, "flow");
-	cJSON_AddNumberToObject(o, "turns", a->turns);
+	sw_json_add_count(o, "turns", a->turns);
 	cJSON_AddStringToObject(o, "directions", dirs);
 	cJSON_AddStringToObject(o, "close_reason",
 				a->close_reason < SW_CLOSE_MAX ?

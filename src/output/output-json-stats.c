@@ -15,8 +15,7 @@ static void add_reasons(cJSON *parent, const char *name, const uint64_t *v,
 
 	for (r = 1; r < SW_DR_MAX; r++)
 		if (v[r] && sw_decode_reason_is_error(r) == errors)
-			cJSON_AddNumberToObject(o, sw_decode_reason_name(r),
-						(double)v[r]);
+			sw_json_add_count(o, sw_decode_reason_name(r), v[r]);
 }
 
 static void add_counts(cJSON *parent, const char *name, const uint64_t *v,
@@ -27,7 +26,7 @@ static void add_counts(cJSON *parent, const char *name, const uint64_t *v,
 
 	for (r = 0; r < n; r++)
 		if (v[r])
-			cJSON_AddNumberToObject(o, namer(r), (double)v[r]);
+			sw_json_add_count(o, namer(r), v[r]);
 }
 
 static void add_heads(cJSON *s, const struct sw_heads_stats *hs)
@@ -39,11 +38,9 @@ static void add_heads(cJSON *s, const struct sw_heads_stats *hs)
 		   sw_http_reason_name);
 	add_counts(o, "quic", hs->quic, SW_QUIC_REASON_MAX,
 		   sw_quic_reason_name);
-	cJSON_AddNumberToObject(o, "syn_signatures",
-				(double)hs->syn_signatures);
-	cJSON_AddNumberToObject(o, "records_max", (double)hs->records_max);
-	cJSON_AddNumberToObject(o, "alloc_failures",
-				(double)hs->alloc_failures);
+	sw_json_add_count(o, "syn_signatures", hs->syn_signatures);
+	sw_json_add_count(o, "records_max", hs->records_max);
+	sw_json_add_count(o, "alloc_failures", hs->alloc_failures);
 }
 
 cJSON *sw_json_stats(const struct sw_stats *st,
@@ -65,27 +62,26 @@ cJSON *sw_json_stats(const struct sw_stats *st,
 
 	s = cJSON_AddObjectToObject(cJSON_AddObjectToObject(rec, "scrapewatch"),
 				    "stats");
-	cJSON_AddNumberToObject(s, "files", (double)st->files);
-	cJSON_AddNumberToObject(s, "read_errors", (double)st->read_errors);
-	cJSON_AddNumberToObject(s, "packets", (double)st->packets);
-	cJSON_AddNumberToObject(s, "bytes", (double)st->bytes);
-	cJSON_AddNumberToObject(s, "decoded", (double)st->decoded);
-	cJSON_AddNumberToObject(s, "fragments", (double)st->fragments);
+	sw_json_add_count(s, "files", st->files);
+	sw_json_add_count(s, "read_errors", st->read_errors);
+	sw_json_add_count(s, "packets", st->packets);
+	sw_json_add_count(s, "bytes", st->bytes);
+	sw_json_add_count(s, "decoded", st->decoded);
+	sw_json_add_count(s, "fragments", st->fragments);
 	add_reasons(s, "skipped", st->reasons, 0);
 	add_reasons(s, "decode_errors", st->reasons, 1);
 	add_reasons(s, "anomalies", st->anomalies, 1);
 
 	fo = cJSON_AddObjectToObject(s, "flows");
-	cJSON_AddNumberToObject(fo, "created", (double)fs->created);
-	cJSON_AddNumberToObject(fo, "ended", (double)fs->ended);
-	cJSON_AddNumberToObject(fo, "evicted", (double)fs->evicted);
-	cJSON_AddNumberToObject(fo, "reused", (double)fs->reused);
-	cJSON_AddNumberToObject(fo, "active", (double)fs->active);
-	cJSON_AddNumberToObject(fo, "active_max", (double)fs->active_max);
-	cJSON_AddNumberToObject(fo, "capacity", sw_flow_table_capacity(flows));
-	cJSON_AddNumberToObject(fo, "entry_bytes", sizeof(struct sw_flow));
-	cJSON_AddNumberToObject(fo, "table_bytes",
-				(double)sw_flow_table_bytes(flows));
+	sw_json_add_count(fo, "created", fs->created);
+	sw_json_add_count(fo, "ended", fs->ended);
+	sw_json_add_count(fo, "evicted", fs->evicted);
+	sw_json_add_count(fo, "reused", fs->reused);
+	sw_json_add_count(fo, "active", fs->active);
+	sw_json_add_count(fo, "active_max", fs->active_max);
+	sw_json_add_count(fo, "capacity", sw_flow_table_capacity(flows));
+	sw_json_add_count(fo, "entry_bytes", sizeof(struct sw_flow));
+	sw_json_add_count(fo, "table_bytes", sw_flow_table_bytes(flows));
 	add_heads(s, sw_heads_stats(heads));
 	return rec;
 }
