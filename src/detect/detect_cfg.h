@@ -57,7 +57,8 @@ struct sw_detect_cfg {
 
 	/* Alerts. */
 	uint32_t alert_score; /* a client or campaign alerts at this score */
-	uint32_t update_interval_s; /* at most one update per alert this often */
+	uint32_t
+		update_interval_s; /* at most one update per alert this often */
 	uint32_t end_after_s; /* quiet this long: the alert ends */
 
 	/* Campaign grouping. */
