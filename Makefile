@@ -88,11 +88,11 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 
 # The config loader links the flow table and detector defaults it fills.
 CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) src/detect/detect_cfg.c \
-	src/track/flow_table.c
+	src/track/flow_table.c $(DECODE_SRC)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$< $(CONFIG_FUZZ_SRC) -o $@ -lcyaml -lyaml -lm
+		$< $(CONFIG_FUZZ_SRC) -o $@ -lcyaml -lyaml -lm -lcrypto
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -499,8 +499,12 @@ static int shape_error(struct loader *ld, const yaml_node_t *n,
 		return fail_at(ld, node_line(n), path,
 			       "expected %s, got \"%s\"", want, got);
 	}
-	return fail_at(ld, node_line(n), path, "expected %s, got %s", want,
-		       node_kind(n));
+	/* "[2001:db8::1]:80" and "-" unquoted read as a list or a mapping. */
+	return fail_at(ld, node_line(n), path, "expected %s, got %s%s", want,
+		       node_kind(n),
+		       strcmp(want, "a single value") == 0 ?
+			       " (quote text that starts with [, { or -)" :
+			       "");
 }
 
 static int check_scalar(struct loader *ld, const yaml_node_t *n,
@@ -624,7 +628,9 @@ static int walk_rules(struct loader *ld, const yaml_node_t *n, const char *path)
 		return fail_at(ld, node_line(n), path,
 			       "expected at most %u rules, got %zu", RULES_MAX,
 			       count);
-	ld->rules = calloc(count ? count : 1, sizeof(*ld->rules));
+	if (!count)
+		return 0;
+	ld->rules = calloc(count, sizeof(*ld->rules));
 	if (!ld->rules)
 		return -ENOMEM;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
