@@ -11,7 +11,7 @@ PACKAGES="
 build-essential clang llvm lld libclang-rt-14-dev pkg-config
 clang-format
 libbpf-dev bpftool linux-libc-dev
-libpcap-dev libcjson-dev libcmocka-dev libssl-dev
+libpcap-dev libcjson-dev libcmocka-dev libssl-dev libcyaml-dev libyaml-dev
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 procps time
 python3 python3-jsonschema

@@ -2,9 +2,10 @@
 /*
  * scrapewatch command line: `flows` and `replay` read captures offline
  * through the shared pipeline; the other subcommands of the CLI contract
- * answer with what is missing from this build. Exit codes: 0 success,
- * 1 partial (input cut short, everything readable processed), 2 bad usage
- * or unreadable input.
+ * answer with what is missing from this build; `check-config` validates a
+ * config file. Exit codes: 0 success, 1 partial (input cut short,
+ * everything readable processed), 2 bad usage, bad config or unreadable
+ * input.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "capture/capture.h"
+#include "config/config.h"
 #include "output/output.h"
 #include "pipeline.h"
 #include "progress.h"
@@ -50,31 +52,38 @@ static void usage(FILE *out)
 		"                        NDJSON records and a final scrapewatch.stats record\n"
 		"  live                  live capture (not in this build yet)\n"
 		"  eval                  score detection against labels (not in this build yet)\n"
-		"  check-config FILE     validate a config file (not in this build yet)\n"
+		"  check-config FILE     validate a YAML config file without running:\n"
+		"                        prints \"FILE: OK\" and a summary, or the first\n"
+		"                        error as FILE:LINE: KEY: what was expected\n"
 		"  help                  this text\n"
 		"  version               print the version\n"
 		"\n"
 		"Options for flows and replay:\n"
 		"  -o, --output URI      where records go: '-' or 'stdout' (default), or\n"
-		"                        file:///path (appended); one per run in this build\n"
+		"                        file:///path (appended); one per run in this build;\n"
+		"                        replaces the config file's outputs\n"
 		"  -q, --quiet           no progress line (it shows only on a terminal)\n"
 		"      --no-fingerprints  skip the heads stage: no JA3/JA4, HTTP or SYN\n"
 		"                        fingerprints, accounting only\n"
-		"      --max-flows N     flows held at once (default 196608); more evict\n"
-		"                        the stalest, which is emitted with close_reason\n"
-		"                        \"evicted\"\n"
-		"      --config FILE     config file (not in this build yet)\n"
+		"      --max-flows N     flows held at once (default 196608, or the config's\n"
+		"                        flows.max_flows); more evict the stalest, which is\n"
+		"                        emitted with close_reason \"evicted\"\n"
+		"      --config FILE     YAML config (docs/config.md, etc/scrapewatch.yaml);\n"
+		"                        without it the defaults apply; flags given on the\n"
+		"                        command line override the file\n"
 		"      --through-xdp     account through the XDP program (not in this build yet)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
-		"readable was processed, the file and offset are on stderr); 2 bad usage\n"
-		"or unreadable input.\n"
+		"readable was processed, the file and offset are on stderr); 2 bad usage,\n"
+		"a bad config or unreadable input.\n"
 		"\n"
 		"Examples:\n"
 		"  scrapewatch flows capture.pcap | jq .destination.bytes\n"
 		"  tcpdump -i eth0 -w - | scrapewatch flows -\n"
 		"  scrapewatch replay day1.pcapng day2.pcapng\n"
+		"  scrapewatch check-config /etc/scrapewatch/scrapewatch.yaml\n"
+		"  scrapewatch replay --config site.yaml --max-flows 1000000 day1.pcap\n"
 		"\n"
 		"Documentation: README.md and docs/ in the source tree.\n");
 }
@@ -82,7 +91,7 @@ static void usage(FILE *out)
 struct run_opts {
 	unsigned emit;
 	int quiet;
-	uint32_t max_flows;
+	const struct sw_config *cfg;
 	FILE *out;
 };
 
@@ -147,9 +156,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		total += file_size(files[i]);
 	}
 
-	sw_flow_table_default_cfg(&cfg);
-	if (o->max_flows)
-		cfg.max_flows = o->max_flows;
+	cfg = o->cfg->flows;
 	rc = sw_pipeline_init(&pl, &cfg, o->out, o->emit);
 	if (rc) {
 		fprintf(stderr, "scrapewatch: flow table of %u flows: %s\n",
@@ -226,7 +233,10 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .emit = emit, .out = stdout };
-	const char *output = NULL;
+	const char *output = NULL, *config_path = NULL;
+	char errbuf[SW_CONFIG_ERRBUF_SIZE];
+	struct sw_config *cfg = NULL;
+	uint32_t max_flows = 0;
 	char *end;
 	unsigned long v;
 	int c, rc;
@@ -259,12 +269,11 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 					optarg);
 				return EXIT_USAGE;
 			}
-			o.max_flows = (uint32_t)v;
+			max_flows = (uint32_t)v;
 			break;
 		case 'c':
-			return not_in_build("--config",
-					    "Run without it: the defaults "
-					    "apply.");
+			config_path = optarg;
+			break;
 		case 'x':
 			return not_in_build("--through-xdp",
 					    "Run without it to account in "
@@ -285,15 +294,86 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 			argv[0], argv[0]);
 		return EXIT_USAGE;
 	}
+	/* The file first, then the flags given on the command line. */
+	if (config_path) {
+		cfg = sw_config_load(config_path, errbuf);
+		if (!cfg) {
+			fprintf(stderr, "%s\n", errbuf);
+			return EXIT_USAGE;
+		}
+	} else {
+		cfg = calloc(1, sizeof(*cfg));
+		if (!cfg) {
+			perror("scrapewatch");
+			return EXIT_USAGE;
+		}
+		sw_config_default(cfg);
+	}
+	if (max_flows)
+		cfg->flows.max_flows = max_flows;
+	if (!output && cfg->n_outputs > 1) {
+		fprintf(stderr,
+			"scrapewatch: %s: outputs: several sinks are not in "
+			"this build yet; list one\n",
+			cfg->source);
+		sw_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	if (!output && cfg->n_outputs == 1)
+		output = cfg->outputs[0];
 	if (output) {
 		o.out = open_output(output);
-		if (!o.out)
+		if (!o.out) {
+			sw_config_free(cfg);
 			return EXIT_USAGE;
+		}
 	}
+	o.cfg = cfg;
 	rc = run_files(&o, argv + optind, argc - optind);
 	if (o.out != stdout)
 		fclose(o.out);
+	sw_config_free(cfg);
 	return rc;
+}
+
+static int cmd_check_config(int argc, char **argv)
+{
+	char errbuf[SW_CONFIG_ERRBUF_SIZE];
+	const struct sw_detect_cfg *d;
+	struct sw_config *cfg;
+
+	if (argc == 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "scrapewatch check-config: give one config "
+				"file. Try 'scrapewatch check-config "
+				"etc/scrapewatch.yaml'.\n");
+		return EXIT_USAGE;
+	}
+	cfg = sw_config_load(argv[1], errbuf);
+	if (!cfg) {
+		fprintf(stderr, "%s\n", errbuf);
+		return EXIT_USAGE;
+	}
+	d = &cfg->detect;
+	printf("%s: OK (flows: max %u; detect: alert score %u, %zu rule "
+	       "settings, %zu exempt prefixes, %zu exempt fingerprints, "
+	       "%zu services, %zu server names; outputs: %zu)\n",
+	       argv[1], cfg->flows.max_flows, d->alert_score, d->n_rules,
+	       d->n_exempt_nets, d->n_exempt_fps, d->n_services, d->n_snis,
+	       cfg->n_outputs);
+	if (d->n_rules)
+		printf("%s: note: rule IDs are checked against the detector's "
+		       "rules when it starts\n",
+		       argv[1]);
+	if (cfg->unread[0])
+		printf("%s: note: valid, but not read by this build yet: %s\n",
+		       argv[1], cfg->unread);
+	sw_config_free(cfg);
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -323,9 +403,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "eval") == 0)
 		return not_in_build("eval", "It arrives with the detector.");
 	if (strcmp(cmd, "check-config") == 0)
-		return not_in_build("check-config",
-				    "No config file is needed: defaults "
-				    "apply.");
+		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
 		usage(stdout);
