@@ -101,12 +101,29 @@ static int http_icontains(const uint8_t *s, uint32_t n, const char *lit)
 }
 
 /* tchar of RFC 9110 5.6.2. */
-static const uint8_t http_tchar[256] = {
-	['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 1, ['!'] = 1,
-	['#'] = 1,	   ['$'] = 1,	      ['%'] = 1,	 ['&'] = 1,
-	['\''] = 1,	   ['*'] = 1,	      ['+'] = 1,	 ['-'] = 1,
-	['.'] = 1,	   ['^'] = 1,	      ['_'] = 1,	 ['`'] = 1,
-	['|'] = 1,	   ['~'] = 1,
+#define HTTP_TCHAR(c)                                                          \
+	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ||           \
+	 ((c) >= '0' && (c) <= '9') || (c) == '!' || (c) == '#' ||             \
+	 (c) == '$' || (c) == '%' || (c) == '&' || (c) == '\'' ||              \
+	 (c) == '*' || (c) == '+' || (c) == '-' || (c) == '.' || (c) == '^' || \
+	 (c) == '_' || (c) == '`' || (c) == '|' || (c) == '~')
+/* A field-name byte lowercased, or 0 if it is not a tchar. */
+#define HTTP_NAME_BYTE(c) \
+	(HTTP_TCHAR(c) ? ((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 : (c)) : 0)
+#define HTTP_NB4(c)                                                          \
+	HTTP_NAME_BYTE(c), HTTP_NAME_BYTE((c) + 1), HTTP_NAME_BYTE((c) + 2), \
+		HTTP_NAME_BYTE((c) + 3)
+#define HTTP_NB16(c) \
+	HTTP_NB4(c), HTTP_NB4((c) + 4), HTTP_NB4((c) + 8), HTTP_NB4((c) + 12)
+#define HTTP_NB64(c)                                            \
+	HTTP_NB16(c), HTTP_NB16((c) + 16), HTTP_NB16((c) + 32), \
+		HTTP_NB16((c) + 48)
+
+static const uint8_t http_name_byte[256] = {
+	HTTP_NB64(0),
+	HTTP_NB64(64),
+	HTTP_NB64(128),
+	HTTP_NB64(192),
 };
 
 /*
@@ -397,40 +414,35 @@ enum http_field_name {
 	HTTP_F_TRANSFER_ENCODING,
 };
 
-/* Which field a name is: by length first, so most names cost one test. */
-static int http_field_name(const uint8_t *name, uint32_t nlen)
+/*
+ * Which field a name is, from its lowercased copy: by length first, so
+ * most names cost one compare.
+ */
+static int http_field_name(const uint8_t *lc, uint32_t nlen)
 {
-	switch (nlen) {
-	case 4:
-		return http_ieq(name, nlen, "host") ? HTTP_F_HOST : HTTP_F_NONE;
-	case 6:
-		return http_ieq(name, nlen, "accept") ? HTTP_F_ACCEPT :
-							HTTP_F_NONE;
-	case 10:
-		return http_ieq(name, nlen, "user-agent") ? HTTP_F_UA :
-							    HTTP_F_NONE;
-	case 14:
-		return http_ieq(name, nlen, "content-length") ?
-			       HTTP_F_CONTENT_LENGTH :
-			       HTTP_F_NONE;
-	case 15:
-		return http_ieq(name, nlen, "accept-language") ?
-			       HTTP_F_ACCEPT_LANGUAGE :
-			       HTTP_F_NONE;
-	case 17:
-		return http_ieq(name, nlen, "transfer-encoding") ?
-			       HTTP_F_TRANSFER_ENCODING :
-			       HTTP_F_NONE;
-	default:
+	static const struct {
+		const char *name;
+		int which;
+	} fields[] = {
+		[4] = { "host", HTTP_F_HOST },
+		[6] = { "accept", HTTP_F_ACCEPT },
+		[10] = { "user-agent", HTTP_F_UA },
+		[14] = { "content-length", HTTP_F_CONTENT_LENGTH },
+		[15] = { "accept-language", HTTP_F_ACCEPT_LANGUAGE },
+		[17] = { "transfer-encoding", HTTP_F_TRANSFER_ENCODING },
+	};
+
+	if (nlen >= sizeof(fields) / sizeof(fields[0]) || !fields[nlen].name ||
+	    memcmp(lc, fields[nlen].name, nlen))
 		return HTTP_F_NONE;
-	}
+	return fields[nlen].which;
 }
 
-static int http_field(const uint8_t *name, uint32_t nlen, const uint8_t *v,
+static int http_field(const uint8_t *lc, uint32_t nlen, const uint8_t *v,
 		      uint32_t vlen, struct sw_http_req *r,
 		      struct http_framing *fr)
 {
-	int which = http_field_name(name, nlen);
+	int which = http_field_name(lc, nlen);
 
 	if (which == HTTP_F_NONE)
 		return SW_HTTP_OK;
@@ -472,7 +484,9 @@ static int http_field(const uint8_t *name, uint32_t nlen, const uint8_t *v,
 /*
  * The field names as the header-order hash takes them, gathered while the
  * lines are read: lowercased, joined with ','. A head whose names do not
- * fit is hashed from the head itself, after it is read.
+ * fit is hashed from the head itself, after it is read. The lowercased
+ * name of the line being read sits at buf + n (+ 1 after the first), and
+ * is only taken in once its line is known good.
  */
 #define HTTP_NAMES_MAX 512
 
@@ -481,21 +495,6 @@ struct http_names {
 	uint8_t over; /* did not fit */
 	uint8_t buf[HTTP_NAMES_MAX];
 };
-
-static void http_names_add(struct http_names *nm, const uint8_t *name,
-			   uint32_t nlen)
-{
-	uint32_t i;
-
-	if (nm->over || nlen + 1 > HTTP_NAMES_MAX - nm->n) {
-		nm->over = 1;
-		return;
-	}
-	if (nm->n)
-		nm->buf[nm->n++] = ',';
-	for (i = 0; i < nlen; i++)
-		nm->buf[nm->n++] = http_lower(name[i]);
-}
 
 /*
  * Read one field line at *off: name ":" OWS value OWS EOL (9112 5). A line
@@ -506,13 +505,22 @@ static int http_field_line(const uint8_t *p, uint32_t lim, uint32_t *off,
 			   struct sw_http_req *r, struct http_framing *fr,
 			   struct http_names *nm)
 {
-	uint32_t i = *off, n_off = *off, n_end, v_off, v_end;
+	uint32_t i = *off, n_off = *off, n_end, v_off, v_end, nlen;
+	uint32_t at = nm->n ? nm->n + 1 : 0; /* where this name goes */
+	uint8_t lc_long[32], *lc, c;
 	int rc;
 
 	if (p[i] == ' ' || p[i] == '\t')
 		return SW_HTTP_BAD_HEADER;
-	while (i < lim && http_tchar[p[i]])
+	/* Lowercase the name into place as it is scanned; a name too long
+	 * for what is left keeps only what fits, and is compared from the
+	 * wire below. */
+	lc = nm->buf + at;
+	while (i < lim && (c = http_name_byte[p[i]])) {
+		if (at + (i - n_off) < HTTP_NAMES_MAX)
+			lc[i - n_off] = c;
 		i++;
+	}
 	if (i >= lim)
 		return SW_HTTP_MORE;
 	if (p[i] == '\0')
@@ -521,6 +529,7 @@ static int http_field_line(const uint8_t *p, uint32_t lim, uint32_t *off,
 	if (p[i] != ':' || i == n_off)
 		return SW_HTTP_BAD_HEADER;
 	n_end = i++;
+	nlen = n_end - n_off;
 	/* The value ends at CR or LF; any other control but HTAB is bad. */
 	for (;;) {
 		i = http_plain_end(p, i, lim);
@@ -541,11 +550,24 @@ static int http_field_line(const uint8_t *p, uint32_t lim, uint32_t *off,
 		v_off++;
 	while (v_end > v_off && (p[v_end - 1] == ' ' || p[v_end - 1] == '\t'))
 		v_end--;
-	rc = http_field(p + n_off, n_end - n_off, p + v_off, v_end - v_off, r,
-			fr);
+	if (nm->over || at + nlen > HTTP_NAMES_MAX) {
+		/* The names are hashed from the head instead. A name longer
+		 * than lc_long is none of the fields read: not compared. */
+		uint32_t k;
+
+		for (k = 0; k < nlen && k < sizeof(lc_long); k++)
+			lc_long[k] = http_name_byte[p[n_off + k]];
+		lc = lc_long;
+		nm->over = 1;
+	}
+	rc = http_field(lc, nlen, p + v_off, v_end - v_off, r, fr);
 	if (rc != SW_HTTP_OK)
 		return rc;
-	http_names_add(nm, p + n_off, n_end - n_off);
+	if (!nm->over) {
+		if (at)
+			nm->buf[nm->n] = ',';
+		nm->n = at + nlen;
+	}
 	r->header_count++;
 	*off = i;
 	return SW_HTTP_OK;
