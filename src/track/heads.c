@@ -429,24 +429,25 @@ static void syn_signature(struct sw_heads *h, struct sw_flow_fp *fp,
 	h->stats.syn_signatures++;
 	if (!server) {
 		fp->ittl = info.ittl;
-		snprintf(fp->os_class, sizeof(fp->os_class), "%s",
-			 info.os_class);
+		size_t n = strnlen(info.os_class, sizeof(fp->os_class) - 1);
+
+		memcpy(fp->os_class, info.os_class, n);
+		fp->os_class[n] = '\0';
 		fp->stream_base = pkt->seq + 1;
 		fp->base_known = 1;
 		fp->syn_mss = pkt->tcpopt.mss;
 	}
 }
 
-void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
-		     const struct sw_packet *pkt)
+/* Kept out of line: most packets return from sw_heads_packet() at once,
+ * and should not pay for this one's registers. */
+static __attribute__((noinline)) void heads_packet(struct sw_heads *h,
+						   struct sw_flow *f, int dir,
+						   int syn,
+						   const struct sw_packet *pkt)
 {
 	struct sw_flow_fp *fp;
-	int syn = pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN);
 
-	if (f->acct.user_flags & SW_UF_HEADS_DONE)
-		return;
-	if (!syn && (dir != SW_DIR_C2S || pkt->payload_len == 0))
-		return;
 	fp = fp_get(h, f);
 	if (!fp)
 		return;
@@ -461,6 +462,18 @@ void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
 		tcp_payload(h, f, fp, pkt);
 	else
 		udp_payload(h, f, fp, pkt);
+}
+
+void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
+		     const struct sw_packet *pkt)
+{
+	int syn = pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN);
+
+	if (f->acct.user_flags & SW_UF_HEADS_DONE)
+		return;
+	if (!syn && (dir != SW_DIR_C2S || pkt->payload_len == 0))
+		return;
+	heads_packet(h, f, dir, syn, pkt);
 }
 
 const struct sw_heads_stats *sw_heads_stats(const struct sw_heads *h)
