@@ -11,7 +11,8 @@ PACKAGES="
 build-essential clang llvm lld libclang-rt-14-dev pkg-config
 clang-format
 libbpf-dev bpftool linux-libc-dev
-libpcap-dev libcjson-dev libcmocka-dev libssl-dev
+libpcap-dev libcjson-dev libcmocka-dev libssl-dev zlib1g-dev
+libcurl4-openssl-dev librdkafka-dev rsyslog rsyslog-gnutls openssl
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 procps time
 python3 python3-jsonschema
