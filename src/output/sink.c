@@ -101,7 +101,7 @@ struct sw_sink_state {
 	/* writer only, read by stats under lock */
 	struct sw_rec *ihead, *itail, *unsent;
 	uint64_t ilen, ibytes;
-	int up, ever_up, fatal, fatal_err;
+	int up, fatal, fatal_err;
 	uint64_t backoff_ns, backoff_min_ns, backoff_max_ns, next_try_ns;
 	uint64_t down_since_ns;
 	int stop;
@@ -143,6 +143,8 @@ static void max_ctr(uint64_t *c, uint64_t v)
 
 void sw_sink_drop(struct sw_sink *s, struct sw_rec *r, enum sw_sink_drop why)
 {
+	if (r->dropped)
+		return; /* sent again after a reconnect: counted once */
 	r->dropped = 1;
 	add_ctr(&s->st->c.dropped[why], 1);
 }
@@ -849,19 +851,32 @@ static int send_unsent(struct sw_sink_state *st, uint64_t now)
 		r->sent_ns = now;
 	}
 	st->unsent = r;
-	if (sent > 0)
+	if (sent > 0) {
 		st->backoff_ns = 0;
+		if (st->down_since_ns) {
+			/* Back: counted and told once the peer took data, not
+			 * at connect (HTTP connects lazily). */
+			add_ctr(&st->c.reconnects, 1);
+			fprintf(stderr,
+				"scrapewatch: sink %s: delivering again after "
+				"%.1f s\n",
+				s->name, (now - st->down_since_ns) / 1e9);
+			st->down_since_ns = 0;
+		}
+	}
 	return (size_t)sent < n;
 }
 
+/* Every record enqueued ends delivered or dropped exactly once, so this
+ * holds no matter where the writer is moving records at the moment. */
 static int nothing_pending(struct sw_sink_state *st)
 {
-	int empty;
+	uint64_t done = get_ctr(&st->c.delivered);
+	int r;
 
-	pthread_mutex_lock(&st->lock);
-	empty = !st->qhead;
-	pthread_mutex_unlock(&st->lock);
-	return empty && !st->ihead && !spool_pending(&st->spool);
+	for (r = 0; r < SW_DROP_MAX; r++)
+		done += get_ctr(&st->c.dropped[r]);
+	return done == get_ctr(&st->c.enqueued);
 }
 
 static void *writer_main(void *arg)
@@ -894,19 +909,6 @@ static void *writer_main(void *arg)
 				rc = s->ops->connect_op(s, st->errbuf);
 				if (rc == 0) {
 					st->up = 1;
-					if (st->ever_up)
-						add_ctr(&st->c.reconnects, 1);
-					st->ever_up = 1;
-					if (st->down_since_ns)
-						fprintf(stderr,
-							"scrapewatch: sink %s: "
-							"connected again after "
-							"%.1f s; replaying\n",
-							s->name,
-							(now -
-							 st->down_since_ns) /
-								1e9);
-					st->down_since_ns = 0;
 					st->unsent = st->ihead;
 				} else {
 					go_down(st, rc, now);
