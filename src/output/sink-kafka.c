@@ -48,6 +48,14 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
 	}
 }
 
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	(void)rk;
+	(void)err;
+	(void)reason;
+	(void)opaque;
+}
+
 static int set_conf(struct sw_sink *s, rd_kafka_conf_t *c, const char *name,
 		    const char *value, char *errbuf)
 {
@@ -109,6 +117,9 @@ static int kafka_open(struct sw_sink *s, struct sw_uri *u, char *errbuf)
 	if (rc)
 		return rc;
 	rd_kafka_conf_set_dr_msg_cb(k->conf, on_delivery);
+	/* librdkafka retries transient errors itself; its log says what
+	 * happened once, the error callback would say it twice. */
+	rd_kafka_conf_set_error_cb(k->conf, on_error);
 	rd_kafka_conf_set_opaque(k->conf, k);
 	s->tune.confirm = SW_CONFIRM_ASYNC;
 	s->tune.batch_max = 1000;

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,12 @@
 
 #include "output/output.h"
 #include "output/sink.h"
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	sw_sinks_request_reopen(); /* as scrapewatch does */
+}
 
 static uint64_t now_ns(void)
 {
@@ -112,6 +119,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sw_sinkfeed: give -o URI\n");
 		return 2;
 	}
+	signal(SIGHUP, on_hup);
 	junk = malloc(junklen);
 	for (i = 0; i < junklen; i++)
 		junk[i] = (uint8_t)(i * 7 + 13);
