@@ -80,3 +80,4 @@ w, wo = $with, $without
 print(f'  heads stage, instructions (callgrind, 200k packets): {wo/1e6:.0f} M without, {w/1e6:.0f} M with: {(w/wo-1)*100:+.0f}%')
 "
 build/sw_bench_tls
+scripts/bench-sinks.sh

@@ -4,7 +4,10 @@
 # Installs every Debian package scrapewatch uses to build, test and
 # benchmark. Idempotent: prints nothing and changes nothing when all of
 # them are present. Runs non-interactively (CI has no standard input, and
-# wireshark-common asks a debconf question otherwise).
+# wireshark-common asks a debconf question otherwise). Where the package
+# starts the system rsyslogd, it is harmless to the tests: Debian's config
+# listens on no network port, and the sink tests run their own rsyslogd
+# with its own config, pid file and work directory on free loopback ports.
 set -eu
 
 PACKAGES="

@@ -40,7 +40,7 @@
 #define SW_SPOOL_RCHUNK (1u << 20)
 #define SW_BACKOFF_MIN_NS (100ull * 1000000)
 #define SW_BACKOFF_MAX_NS (30ull * 1000000000)
-#define SW_IDLE_WAIT_NS (100ull * 1000000)
+#define SW_IDLE_WAIT_NS (5ull * 1000000)
 #define SW_BUSY_WAIT_NS (5ull * 1000000)
 
 static const char *const drop_names[SW_DROP_MAX] = {
@@ -1282,7 +1282,9 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 		st->qbytes += r->len;
 		max_ctr(&st->c.queue_depth_max, st->qlen);
 	}
-	if (st->writer_waiting)
+	/* Wake the writer for a batch, not for each record: an idle writer
+	 * looks again every SW_IDLE_WAIT_NS anyway. */
+	if (st->writer_waiting && st->qlen >= s->tune.batch_max / 2)
 		pthread_cond_signal(&st->cond);
 	pthread_mutex_unlock(&st->lock);
 	return 0;
