@@ -15,7 +15,17 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lcrypto -lcyaml -lyaml -lm
+LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm
+# Optional sink backends: compiled in when their library is installed;
+# otherwise the sink answers that it is not in this build.
+ifeq ($(shell pkg-config --exists libcurl && echo y),y)
+CPPFLAGS += -DSW_HAVE_CURL
+LDLIBS   += $(shell pkg-config --libs libcurl)
+endif
+ifeq ($(shell pkg-config --exists rdkafka && echo y),y)
+CPPFLAGS += -DSW_HAVE_KAFKA
+LDLIBS   += $(shell pkg-config --libs rdkafka)
+endif
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC      := $(shell find src -name '*.c' | sort)
@@ -78,6 +88,17 @@ $(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz
 
+$(BUILD)/sw_sinkfeed: tests/sinks/sw_sinkfeed.c $(LIB_OBJ) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
+
+$(BUILD)/sw_kafka_mock: tests/sinks/sw_kafka_mock.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lrdkafka
+
+SINK_TOOLS := $(BUILD)/sw_sinkfeed
+ifneq ($(filter -DSW_HAVE_KAFKA,$(CPPFLAGS)),)
+SINK_TOOLS += $(BUILD)/sw_kafka_mock
+endif
+
 $(BUILD)/sw_bench_tls: tests/bench/bench_tls.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
@@ -96,7 +117,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
+test-build: all $(SINK_TOOLS) $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
@@ -107,7 +128,7 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls
+	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS)
 	@scripts/bench.sh
 
 # FUZZ_SECONDS per harness (default 120).

@@ -87,3 +87,4 @@ print(f'  heads stage, instructions (callgrind, 200k packets): {wo/1e6:.0f} M wi
 print('    (repeatable where seconds are not; includes OpenSSL loading its provider once, about 9 M)')
 "
 build/sw_bench_tls
+scripts/bench-sinks.sh

@@ -25,11 +25,17 @@
 
 enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 
+#define SW_OUTPUTS_MAX 16
+#define SW_FLUSH_TIMEOUT_MS_DEFAULT 5000
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (sig == SIGHUP) {
+		sw_sinks_request_reopen();
+		return;
+	}
 	stop_requested = 1;
 }
 
@@ -59,9 +65,22 @@ static void usage(FILE *out)
 		"  version               print the version\n"
 		"\n"
 		"Options for flows and replay:\n"
-		"  -o, --output URI      where records go: '-' or 'stdout' (default), or\n"
-		"                        file:///path (appended); one per run in this build;\n"
-		"                        replaces the config file's outputs\n"
+		"  -o, --output URI      where records go; repeatable, each sink gets every\n"
+		"                        record (default '-', stdout):\n"
+		"                          - | stdout\n"
+		"                          file:///path (appended, reopened on SIGHUP)\n"
+		"                          syslog+udp://HOST:PORT, syslog+tcp://HOST:PORT\n"
+		"                          syslog+tls://HOST:PORT?ca=FILE[&cert=F&key=F]\n"
+		"                          http(s)://HOST/PATH?format=hec&token=T (Splunk)\n"
+		"                          http(s)://HOST/_bulk?format=bulk&index=I\n"
+		"                          kafka://BROKER[,BROKER]/TOPIC\n"
+		"                        each sink queues, spools to disk while its peer\n"
+		"                        is down and retries with backoff; options and\n"
+		"                        delivery rules: docs/sinks.md; replaces the\n"
+		"                        config file's outputs\n"
+		"      --flush-timeout S  at the end (or SIGTERM), wait at most S seconds\n"
+		"                        for sinks to deliver (default 5); what is left is\n"
+		"                        reported on stderr and in the stats record\n"
 		"  -q, --quiet           no progress line (it shows only on a terminal)\n"
 		"      --no-fingerprints  skip the heads stage: no JA3/JA4, HTTP or SYN\n"
 		"                        fingerprints, accounting only\n"
@@ -92,7 +111,8 @@ struct run_opts {
 	unsigned emit;
 	int quiet;
 	const struct sw_config *cfg;
-	FILE *out;
+	unsigned flush_timeout_ms;
+	struct sw_sinks *out;
 };
 
 static int not_in_build(const char *what, const char *next)
@@ -100,27 +120,6 @@ static int not_in_build(const char *what, const char *next)
 	fprintf(stderr, "scrapewatch: %s is not available in this build. %s\n",
 		what, next);
 	return EXIT_USAGE;
-}
-
-static FILE *open_output(const char *uri)
-{
-	FILE *fp;
-
-	if (strcmp(uri, "-") == 0 || strcmp(uri, "stdout") == 0)
-		return stdout;
-	if (strncmp(uri, "file://", 7) == 0) {
-		fp = fopen(uri + 7, "a");
-		if (!fp)
-			fprintf(stderr, "scrapewatch: --output %s: %s\n", uri,
-				strerror(errno));
-		return fp;
-	}
-	fprintf(stderr,
-		"scrapewatch: --output %s: this build writes only to '-' "
-		"(stdout) or file:///path; syslog, HTTP and Kafka sinks are "
-		"not in this build yet\n",
-		uri);
-	return NULL;
 }
 
 static uint64_t file_size(const char *path)
@@ -131,6 +130,21 @@ static uint64_t file_size(const char *path)
 	    !S_ISREG(st.st_mode))
 		return 0;
 	return (uint64_t)st.st_size;
+}
+
+/* The final stats record carries the sinks' counters as they are once
+ * everything before it was delivered (or the flush timeout ran out). */
+static void emit_stats(const struct run_opts *o, struct sw_pipeline *pl)
+{
+	cJSON *rec = sw_json_stats(&pl->stats, pl->flows, pl->heads);
+	cJSON *st;
+
+	sw_sinks_drain(o->out, o->flush_timeout_ms);
+	st = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(rec, "scrapewatch"), "stats");
+	if (st)
+		sw_sinks_add_stats(o->out, st);
+	sw_output_record(o->out, rec);
 }
 
 /* Read every input through the pipeline. Returns an exit code. */
@@ -161,6 +175,10 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	if (rc) {
 		fprintf(stderr, "scrapewatch: flow table of %u flows: %s\n",
 			cfg.max_flows, strerror(-rc));
+		return EXIT_USAGE;
+	}
+	if (sw_sinks_start(o->out)) {
+		sw_pipeline_destroy(&pl);
 		return EXIT_USAGE;
 	}
 	sw_progress_init(&prog, o->quiet, total);
@@ -206,12 +224,11 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 
 	sw_pipeline_finish(&pl);
 	if (!(o->emit & SW_EMIT_FLOWS))
-		sw_output_record(o->out,
-				 sw_json_stats(&pl.stats, pl.flows, pl.heads));
-	if (fflush(o->out) != 0 && !pl.write_error)
-		pl.write_error = -errno;
-	/* A reader that went away (| head) is not an error worth a word. */
-	if (pl.write_error && pl.write_error != -EPIPE) {
+		emit_stats(o, &pl);
+	if (sw_sinks_close(o->out, o->flush_timeout_ms) &&
+	    sw_sinks_fatal_error(o->out) != -EPIPE && status == EXIT_OK)
+		status = EXIT_PARTIAL;
+	if (pl.write_error) {
 		fprintf(stderr, "scrapewatch: writing records: %s\n",
 			strerror(-pl.write_error));
 		status = EXIT_USAGE;
@@ -229,14 +246,18 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		{ "config", required_argument, NULL, 'c' },
 		{ "through-xdp", no_argument, NULL, 'x' },
 		{ "no-fingerprints", no_argument, NULL, 'n' },
+		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_opts o = { .emit = emit, .out = stdout };
-	const char *output = NULL, *config_path = NULL;
-	char errbuf[SW_CONFIG_ERRBUF_SIZE];
+	struct run_opts o = { .emit = emit,
+			      .flush_timeout_ms = SW_FLUSH_TIMEOUT_MS_DEFAULT };
+	const char *outputs[SW_OUTPUTS_MAX];
+	const char *config_path = NULL;
+	char errbuf[SW_CONFIG_ERRBUF_SIZE]; /* also SW_ERRBUF_SIZE for sinks */
 	struct sw_config *cfg = NULL;
 	uint32_t max_flows = 0;
+	int noutputs = 0, i;
 	char *end;
 	unsigned long v;
 	int c, rc;
@@ -245,13 +266,26 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (output) {
+			if (noutputs == SW_OUTPUTS_MAX) {
 				fprintf(stderr,
-					"scrapewatch: several --output sinks "
-					"are not in this build yet; give one\n");
+					"scrapewatch: at most %d --output "
+					"sinks\n",
+					SW_OUTPUTS_MAX);
 				return EXIT_USAGE;
 			}
-			output = optarg;
+			outputs[noutputs++] = optarg;
+			break;
+		case 'f':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v > 3600) {
+				fprintf(stderr,
+					"scrapewatch: --flush-timeout %s: "
+					"expected seconds, 0 to 3600\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o.flush_timeout_ms = (unsigned)v * 1000;
 			break;
 		case 'q':
 			o.quiet = 1;
@@ -311,27 +345,30 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 	}
 	if (max_flows)
 		cfg->flows.max_flows = max_flows;
-	if (!output && cfg->n_outputs > 1) {
-		fprintf(stderr,
-			"scrapewatch: %s: outputs: several sinks are not in "
-			"this build yet; list one\n",
-			cfg->source);
+	/* --output replaces the file's outputs; neither means stdout. */
+	for (i = 0; !noutputs && i < (int)cfg->n_outputs && i < SW_OUTPUTS_MAX;
+	     i++)
+		outputs[i] = cfg->outputs[i];
+	if (!noutputs)
+		noutputs = i;
+	if (!noutputs)
+		outputs[noutputs++] = "-";
+	o.out = sw_sinks_new();
+	if (!o.out) {
+		fprintf(stderr, "scrapewatch: sinks: %s\n", strerror(errno));
 		sw_config_free(cfg);
 		return EXIT_USAGE;
 	}
-	if (!output && cfg->n_outputs == 1)
-		output = cfg->outputs[0];
-	if (output) {
-		o.out = open_output(output);
-		if (!o.out) {
+	for (i = 0; i < noutputs; i++)
+		if (sw_sinks_add(o.out, outputs[i], errbuf) != 0) {
+			fprintf(stderr, "scrapewatch: %s\n", errbuf);
+			sw_sinks_free(o.out);
 			sw_config_free(cfg);
 			return EXIT_USAGE;
 		}
-	}
 	o.cfg = cfg;
 	rc = run_files(&o, argv + optind, argc - optind);
-	if (o.out != stdout)
-		fclose(o.out);
+	sw_sinks_free(o.out);
 	sw_config_free(cfg);
 	return rc;
 }
@@ -389,6 +426,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	cmd = argv[1];

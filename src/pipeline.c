@@ -25,7 +25,7 @@ static void on_flow_end(const struct sw_flow *f, void *ctx)
 }
 
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
-		     FILE *out, unsigned emit)
+		     struct sw_sinks *out, unsigned emit)
 {
 	memset(p, 0, sizeof(*p));
 	p->out = out;

@@ -12,6 +12,7 @@
 
 #include "capture/capture.h"
 #include "decode/decode.h"
+#include "output/sink.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
 
@@ -38,13 +39,13 @@ struct sw_pipeline {
 	struct sw_flow_table *flows;
 	struct sw_heads *heads;
 	struct sw_stats stats;
-	FILE *out;
+	struct sw_sinks *out;
 	unsigned emit; /* enum sw_pipeline_emit */
 	int write_error; /* -errno of the first failed write */
 };
 
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
-		     FILE *out, unsigned emit);
+		     struct sw_sinks *out, unsigned emit);
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f);
 /* End of all input: flush open flows. */
 void sw_pipeline_finish(struct sw_pipeline *p);

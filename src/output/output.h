@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * JSON records (ECS field names) and where they go. Every record is built
- * with cJSON and written as one line of NDJSON. Until the sink layer lands
- * the only destination is a stdio stream.
+ * with cJSON and handed as one line of NDJSON to the sinks (sink.h).
  */
 #ifndef SW_OUTPUT_H
 #define SW_OUTPUT_H
@@ -11,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "output/sink.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
 
@@ -36,7 +36,14 @@ cJSON *sw_json_stats(const struct sw_stats *st,
 		     const struct sw_flow_table *flows,
 		     const struct sw_heads *heads);
 
-/* Write a record as one NDJSON line and free it. 0, or -errno. */
-int sw_output_record(FILE *out, cJSON *rec);
+/*
+ * Hand a record to every sink as one NDJSON line and free it. Its event
+ * time, dataset (syslog MSGID), kind (alert: syslog severity warning)
+ * and client prefix (Kafka key: source.ip as /24 or /64) go along.
+ * 0, or -errno.
+ */
+int sw_output_record(struct sw_sinks *out, cJSON *rec);
+/* The client prefix of a textual address: a.b.c.0/24 or x:x:x:x::/64. */
+int sw_client_prefix(const char *ip, char *buf, size_t len);
 
 #endif /* SW_OUTPUT_H */
