@@ -46,6 +46,9 @@ BPF_OBJ  := $(BUILD)/bpf/scrapewatch.bpf.o
 BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 
 .PHONY: all deps test demo bench fuzz fuzz-build format format-check clean
+# Objects made by pattern rules for the test binaries are kept, so a second
+# `make test` does not rebuild the sanitizer build from scratch.
+.SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
 
 all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BPF_SKEL)
 
