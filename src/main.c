@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * scrapewatch command line: `flows` and `replay` read captures offline
- * through the shared pipeline; the other subcommands of the CLI contract
- * answer with what is missing from this build. Exit codes: 0 success,
+ * scrapewatch command line: `flows`, `replay` and `eval` read captures
+ * offline through the shared pipeline; the other subcommands of the CLI
+ * contract answer with what is missing from this build. Exit codes: 0 success,
  * 1 partial (input cut short, everything readable processed), 2 bad usage
  * or unreadable input.
  */
@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 
 #include "capture/capture.h"
+#include "detect/detect_cfg.h"
+#include "eval.h"
 #include "output/output.h"
 #include "pipeline.h"
 #include "progress.h"
@@ -46,25 +48,34 @@ static void usage(FILE *out)
 		"                        fingerprints seen: JA3/JA4 of TLS and QUIC\n"
 		"                        ClientHellos, HTTP/1.x request fields, p0f-format\n"
 		"                        SYN signatures)\n"
-		"  replay FILE...        run the detection pipeline over captures; writes\n"
-		"                        NDJSON records and a final scrapewatch.stats record\n"
+		"  replay FILE...        run the detector over captures; writes one NDJSON\n"
+		"                        alert record per alert event (event.action start,\n"
+		"                        update, end; scores with their reasons) and a\n"
+		"                        final scrapewatch.stats record\n"
+		"  eval --labels LABELS.csv FILE...\n"
+		"                        score detection against labels (CSV with columns\n"
+		"                        client_ip,label[,tool,...]; label scraper or\n"
+		"                        benign): per-client verdicts, precision, recall,\n"
+		"                        time to detect; --json for the same as JSON\n"
 		"  live                  live capture (not in this build yet)\n"
-		"  eval                  score detection against labels (not in this build yet)\n"
 		"  check-config FILE     validate a config file (not in this build yet)\n"
 		"  help                  this text\n"
 		"  version               print the version\n"
 		"\n"
-		"Options for flows and replay:\n"
+		"Options for flows, replay and eval:\n"
 		"  -o, --output URI      where records go: '-' or 'stdout' (default), or\n"
 		"                        file:///path (appended); one per run in this build\n"
 		"  -q, --quiet           no progress line (it shows only on a terminal)\n"
 		"      --no-fingerprints  skip the heads stage: no JA3/JA4, HTTP or SYN\n"
-		"                        fingerprints, accounting only\n"
+		"                        fingerprints, accounting only (the detector then\n"
+		"                        sees behaviour only)\n"
 		"      --max-flows N     flows held at once (default 196608); more evict\n"
 		"                        the stalest, which is emitted with close_reason\n"
 		"                        \"evicted\"\n"
 		"      --config FILE     config file (not in this build yet)\n"
 		"      --through-xdp     account through the XDP program (not in this build yet)\n"
+		"      --labels FILE     eval: the labels CSV\n"
+		"      --json            eval: the report as one JSON object\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
@@ -75,6 +86,8 @@ static void usage(FILE *out)
 		"  scrapewatch flows capture.pcap | jq .destination.bytes\n"
 		"  tcpdump -i eth0 -w - | scrapewatch flows -\n"
 		"  scrapewatch replay day1.pcapng day2.pcapng\n"
+		"  scrapewatch replay capture.pcap | jq 'select(.event.kind==\"alert\")'\n"
+		"  scrapewatch eval --labels labels.csv corpus.pcap\n"
 		"\n"
 		"Documentation: README.md and docs/ in the source tree.\n");
 }
@@ -82,8 +95,14 @@ static void usage(FILE *out)
 struct run_opts {
 	unsigned emit;
 	int quiet;
+	int detect; /* run the detector */
+	int no_stats; /* no final stats record */
 	uint32_t max_flows;
 	FILE *out;
+	/* eval: alerts and new flows go here instead of the output */
+	sw_alert_fn on_alert;
+	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
+	void *hook_ctx;
 };
 
 static int not_in_build(const char *what, const char *next)
@@ -156,6 +175,23 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			cfg.max_flows, strerror(-rc));
 		return EXIT_USAGE;
 	}
+	if (o->detect) {
+		struct sw_detect_cfg dcfg;
+		char derr[256];
+
+		sw_detect_default_cfg(&dcfg);
+		rc = sw_pipeline_enable_detect(&pl, &dcfg, o->on_alert,
+					       o->hook_ctx, derr,
+					       sizeof(derr));
+		sw_detect_cfg_release(&dcfg);
+		if (rc) {
+			fprintf(stderr, "scrapewatch: %s\n", derr);
+			sw_pipeline_destroy(&pl);
+			return EXIT_USAGE;
+		}
+	}
+	pl.on_flow_start = o->on_flow_start;
+	pl.flow_start_ctx = o->hook_ctx;
 	sw_progress_init(&prog, o->quiet, total);
 
 	for (i = 0; i < nfiles && !stop_requested; i++) {
@@ -198,9 +234,9 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			"scrapewatch: interrupted; flushing open flows\n");
 
 	sw_pipeline_finish(&pl);
-	if (!(o->emit & SW_EMIT_FLOWS))
-		sw_output_record(o->out,
-				 sw_json_stats(&pl.stats, pl.flows, pl.heads));
+	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
+		sw_output_record(o->out, sw_json_stats(&pl.stats, pl.flows,
+						       pl.heads, pl.det));
 	if (fflush(o->out) != 0 && !pl.write_error)
 		pl.write_error = -errno;
 	/* A reader that went away (| head) is not an error worth a word. */
@@ -213,7 +249,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	return status;
 }
 
-static int cmd_offline(int argc, char **argv, unsigned emit)
+static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -223,9 +259,13 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		{ "through-xdp", no_argument, NULL, 'x' },
 		{ "no-fingerprints", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "labels", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .emit = emit, .out = stdout };
+	const char *labels = NULL;
+	int json = 0;
 	const char *output = NULL;
 	char *end;
 	unsigned long v;
@@ -269,6 +309,12 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 			return not_in_build("--through-xdp",
 					    "Run without it to account in "
 					    "userspace.");
+		case 'l':
+			labels = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -285,10 +331,43 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 			argv[0], argv[0]);
 		return EXIT_USAGE;
 	}
+	if (!is_eval && (labels || json)) {
+		fprintf(stderr, "scrapewatch %s: --labels and --json belong to "
+				"'scrapewatch eval'\n",
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	if (is_eval && !labels) {
+		fprintf(stderr, "scrapewatch eval: --labels LABELS.csv is "
+				"required\n");
+		return EXIT_USAGE;
+	}
 	if (output) {
 		o.out = open_output(output);
 		if (!o.out)
 			return EXIT_USAGE;
+	}
+	o.detect = !(emit & SW_EMIT_FLOWS);
+	if (is_eval) {
+		struct sw_eval *ev = sw_eval_new(labels);
+
+		if (!ev) {
+			if (o.out != stdout)
+				fclose(o.out);
+			return EXIT_USAGE;
+		}
+		o.no_stats = 1;
+		o.quiet = 1;
+		o.on_alert = sw_eval_alert;
+		o.on_flow_start = sw_eval_flow_start;
+		o.hook_ctx = ev;
+		rc = run_files(&o, argv + optind, argc - optind);
+		if (rc != EXIT_USAGE)
+			sw_eval_report(ev, o.out, json);
+		sw_eval_free(ev);
+		if (o.out != stdout)
+			fclose(o.out);
+		return rc;
 	}
 	rc = run_files(&o, argv + optind, argc - optind);
 	if (o.out != stdout)
@@ -313,15 +392,15 @@ int main(int argc, char **argv)
 
 	cmd = argv[1];
 	if (strcmp(cmd, "flows") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS, 0);
 	if (strcmp(cmd, "replay") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 0);
 	if (strcmp(cmd, "live") == 0)
 		return not_in_build("live capture",
 				    "Record with tcpdump -w and use "
 				    "'scrapewatch replay' meanwhile.");
 	if (strcmp(cmd, "eval") == 0)
-		return not_in_build("eval", "It arrives with the detector.");
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 1);
 	if (strcmp(cmd, "check-config") == 0)
 		return not_in_build("check-config",
 				    "No config file is needed: defaults "
