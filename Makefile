@@ -37,7 +37,7 @@ BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 
 .PHONY: all deps test demo bench fuzz fuzz-build format format-check clean
 
-all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BPF_SKEL)
+all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BUILD)/sw_scengen $(BPF_SKEL)
 
 deps:
 	@scripts/install-deps.sh
@@ -54,6 +54,10 @@ $(BUILD)/scrapewatch: $(OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/sw_pcapgen: tests/gen/sw_pcapgen.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+
+$(BUILD)/sw_scengen: tests/gen/sw_scengen.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $< -o $@
 

@@ -245,8 +245,13 @@ void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 	}
 }
 
+/* What makes a member a participant (see group_view). */
+#define MEMBER_MIN_DISTINCT 10
+#define MEMBER_MIN_TURNS_MIN 8
+#define MEMBER_MIN_TURNS_5MIN 45
+
 struct group_view {
-	uint32_t n_hist, n_active, n_auto, shared_fp;
+	uint32_t n_hist, n_part, n_active, n_auto, shared_fp;
 	uint32_t turns60, busy60, member_turns_max;
 	uint32_t distinct, member_distinct_max, member_distinct_sum;
 	struct sw_det_addr related[GROUP_MEMBERS_MAX];
@@ -265,22 +270,39 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		struct det_member *m = &g->m[i];
 		struct det_client *c;
 		struct sw_alert_counters cc;
-		uint32_t t, dist;
+		uint32_t t, t300, dist;
 
 		if (m->last_ns + hist < now)
 			continue;
-		v->related[v->n_hist++] = m->addr;
+		v->n_hist++;
+		c = &d->clients[m->client];
+		if (c->used && c->gen == m->gen) {
+			t = det_bins_sum(c->bins, c->bin_last, now, 12, 0, NULL);
+			t300 = det_bins_sum(c->bins, c->bin_last, now, 60, 0,
+					    NULL);
+			dist = det_client_distinct(c, now);
+			/* A participant shows automation and does enough to
+			 * matter to the whole: a poller or one download in
+			 * the same /24 is not part of a harvest. */
+			if ((c->last_mask & AUTOMATION_MASK) &&
+			    (dist >= MEMBER_MIN_DISTINCT ||
+			     t >= MEMBER_MIN_TURNS_MIN ||
+			     t300 >= MEMBER_MIN_TURNS_5MIN))
+				m->participant = 1;
+		} else {
+			c = NULL; /* state evicted; what it did stays known */
+			t = dist = 0;
+		}
+		if (!m->participant)
+			continue;
+		v->related[v->n_part++] = m->addr;
+		v->n_auto++;
 		if (m->last_ns + EPOCH_NS >= now)
 			v->n_active++;
-		c = &d->clients[m->client];
-		if (!c->used || c->gen != m->gen)
-			continue; /* state evicted; the address stays listed */
-		if (c->last_mask & AUTOMATION_MASK)
-			v->n_auto++;
-		t = det_bins_sum(c->bins, c->bin_last, now, 12, 0, NULL);
+		if (!c)
+			continue;
 		if (t > v->member_turns_max)
 			v->member_turns_max = t;
-		dist = det_client_distinct(c, now);
 		v->member_distinct_sum += dist;
 		if (dist > v->member_distinct_max)
 			v->member_distinct_max = dist;
@@ -294,7 +316,7 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		v->sum.assets += cc.assets;
 		if (cc.session_s > v->sum.session_s)
 			v->sum.session_s = cc.session_s;
-		/* Members sharing one fingerprint group. */
+		/* Participants sharing one fingerprint group. */
 		if (c->groups[1] != NIL) {
 			for (j = 0; j < nfp && fpg[j] != c->groups[1]; j++)
 				;
@@ -307,7 +329,7 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		}
 	}
 	if (g->kind == GROUP_FP)
-		v->shared_fp = v->n_hist;
+		v->shared_fp = v->n_part;
 	v->turns60 = det_bins_sum(g->bins, g->bin_last, now, 12, 0, &v->busy60);
 	if (g->ep_idx[0] + 1 >= now / EPOCH_NS)
 		p0 = g->paths[0];
@@ -347,7 +369,7 @@ static uint32_t group_score(struct sw_detect *d, const struct group_view *v,
 	double score = 0, overlap;
 
 	*n = 0;
-	if (v->n_hist < d->cfg.campaign_min_members || !R[C_AUTOMATION].enabled ||
+	if (v->n_part < d->cfg.campaign_min_members || !R[C_AUTOMATION].enabled ||
 	    v->n_auto < R[C_AUTOMATION].threshold)
 		return 0;
 	reason(d, C_AUTOMATION, v->n_auto, 0, 0, out, n, &score);
@@ -403,7 +425,8 @@ static void group_emit(struct sw_detect *d, uint32_t gi, int action,
 		a.rule_name = "scraping campaign sharing one fingerprint";
 		a.group_key = g->key;
 	}
-	a.n_related = v.n_hist;
+	a.n_related = v.n_part;
+	a.members_seen = v.n_hist;
 	a.related = v.related;
 	a.members_active = v.n_active;
 	a.n_reasons = n;

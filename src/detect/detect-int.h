@@ -28,12 +28,12 @@
 #define SWEEP_NS (1 * NS_PER_S)
 #define GROUP_MEMBERS_MAX 64
 #define FLOWS_PER_CLIENT 4 /* flow table of tracked clients, per slot */
-#define BULK_FLOW_BYTES (1ull << 20)
+#define BULK_RESPONSE_BYTES (1ull << 20)
 
 struct det_bin {
 	uint16_t turns;
 	uint16_t conns;
-	uint16_t bulk; /* flows that passed BULK_FLOW_BYTES in this bin */
+	uint16_t bulk; /* unused */
 	uint16_t pad;
 };
 
@@ -100,6 +100,11 @@ struct det_client {
 	char syn_sig[96];
 	char os_class[16];
 	struct det_alert alert;
+	/* Connections that delivered a large response lately. */
+	struct {
+		uint32_t flow;
+		uint64_t ts;
+	} bulk[8];
 };
 
 struct det_flow {
@@ -110,7 +115,6 @@ struct det_flow {
 	uint8_t used;
 	uint8_t skip; /* handshake turns still to skip */
 	uint8_t watch; /* enum flow_watch */
-	uint8_t bulk_counted; /* passed BULK_FLOW_BYTES */
 	uint8_t conn_counted; /* counted as a connection of its client */
 	uint8_t has_resp; /* a counted turn awaits its response's size */
 	uint64_t last_down, last_up, last_ns;
@@ -131,6 +135,7 @@ enum group_kind {
 struct det_member {
 	struct sw_det_addr addr;
 	uint32_t client, gen;
+	uint8_t participant; /* once seen harvesting with automation */
 	uint64_t first_ns, last_ns;
 };
 
@@ -180,11 +185,11 @@ enum rule_idx {
 };
 
 /* Rules that say "a program, not a person" on their own evidence: the
- * members of a campaign must show them (SW-C003). */
+ * members of a campaign must show them (SW-C003). Regular timing is not
+ * one: media players are regular too. */
 #define AUTOMATION_MASK                                                    \
 	((1u << R_CONN_CHURN) | (1u << R_NO_ASSETS) | (1u << R_SCRIPT_UA) | \
-	 (1u << R_LIB_TLS) | (1u << R_MISMATCH) | (1u << R_REGULAR) |       \
-	 (1u << R_NO_PAUSE))
+	 (1u << R_LIB_TLS) | (1u << R_MISMATCH) | (1u << R_NO_PAUSE))
 
 struct sw_detect {
 	struct sw_detect_cfg cfg; /* arrays not owned: see exempt_* below */

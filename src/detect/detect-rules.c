@@ -38,7 +38,8 @@ static const struct sw_rule_info rule_info[R_COUNT] = {
 			BREADTH_WINDOW_S,
 			"coefficient of variation of request intervals" },
 	[R_PARALLEL_BULK] = { "SW-R011", "parallel bulk transfer", 4, 20, 60,
-			      "connections each carrying >= 1 MiB" },
+			      "connections that each delivered a response "
+			      ">= 1 MiB" },
 	[C_RATE] = { "SW-C001", "coordinated request rate", 60, 25, 60,
 		     "request turns per minute, all members" },
 	[C_BREADTH] = { "SW-C002", "coordinated breadth", 40, 30,
@@ -236,7 +237,9 @@ static void features(const struct det_client *c, uint64_t now, struct feat *f)
 	memset(f, 0, sizeof(*f));
 	f->turns60 = det_bins_sum(c->bins, c->bin_last, now, 12, 0, &f->busy60);
 	f->conns60 = det_bins_sum(c->bins, c->bin_last, now, 12, 1, NULL);
-	f->bulk60 = det_bins_sum(c->bins, c->bin_last, now, 12, 2, NULL);
+	for (i = 0; i < 8; i++)
+		if (c->bulk[i].flow && c->bulk[i].ts + 60 * NS_PER_S >= now)
+			f->bulk60++;
 	f->turns180 =
 		det_bins_sum(c->bins, c->bin_last, now, 36, 0, &f->busy180);
 	f->distinct = det_client_distinct(c, now);

@@ -793,9 +793,22 @@ void sw_detect_flow_start(struct sw_detect *d, const struct sw_flow_key *k,
 	maybe_eval(d, ci, ts);
 }
 
-static void record_size(struct det_client *c, uint64_t bytes)
+/* A response of this size ended on flow fi at ts. */
+static void record_size(struct det_client *c, uint64_t bytes, uint32_t fi,
+			uint64_t ts)
 {
 	int b = bytes ? 63 - __builtin_clzll(bytes) : 0;
+	uint32_t i, old = 0;
+
+	if (bytes >= BULK_RESPONSE_BYTES) {
+		for (i = 0; i < 8 && c->bulk[i].flow != fi + 1; i++)
+			if (c->bulk[i].ts < c->bulk[old].ts)
+				old = i;
+		if (i == 8)
+			i = old;
+		c->bulk[i].flow = fi + 1;
+		c->bulk[i].ts = ts;
+	}
 
 	if (b >= SIZE_BUCKETS)
 		b = SIZE_BUCKETS - 1;
@@ -851,8 +864,10 @@ static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 		 * that finished meanwhile, one per new turn. */
 		if (f->has_resp && s->down_bytes > f->turn_down)
 			for (i = 0; i < counted && i < 64; i++)
-				record_size(c, (s->down_bytes - f->turn_down) /
-						       counted);
+				record_size(c,
+					    (s->down_bytes - f->turn_down) /
+						    counted,
+					    (uint32_t)(f - d->flows), ts);
 		f->turn_down = s->down_bytes;
 		f->has_resp = 1;
 		bin->turns = (uint16_t)(bin->turns + counted);
@@ -863,10 +878,6 @@ static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 							   1e9 / counted);
 		c->last_turn_ns = ts;
 		det_group_turns(d, c, counted, ts);
-	}
-	if (!f->bulk_counted && s->down_bytes >= BULK_FLOW_BYTES) {
-		c->bins[c->bin_last % NBINS].bulk++;
-		f->bulk_counted = 1;
 	}
 	f->last_turns = s->turns;
 	f->last_down = s->down_bytes;
@@ -911,7 +922,7 @@ void sw_detect_flow_end(struct sw_detect *d, const struct sw_flow_key *k,
 		progress(d, ci, f, k, client_is_b, s);
 		if (f->has_resp && s->down_bytes > f->turn_down)
 			record_size(&d->clients[ci],
-				    s->down_bytes - f->turn_down);
+				    s->down_bytes - f->turn_down, fi, s->ts_ns);
 	}
 	flow_del(d, fi);
 }

@@ -150,7 +150,8 @@ struct sw_alert {
 	struct sw_det_addr prefix; /* network address */
 	uint8_t prefix_len;
 	const char *group_key; /* fingerprint campaigns: the tuple */
-	uint32_t members_active; /* members active in the last 5 minutes */
+	uint32_t members_active; /* participants active in the last 5 min */
+	uint32_t members_seen; /* every address of the group in history */
 	const char *end_reason; /* "quiet", "end_of_input", "evicted" */
 };
 

@@ -188,6 +188,7 @@ cJSON *sw_json_alert(const struct sw_alert *a)
 		}
 		sw_json_add_count(o, "members", a->n_related);
 		sw_json_add_count(o, "members_active", a->members_active);
+		sw_json_add_count(o, "addresses_seen", a->members_seen);
 		add_counters(cJSON_AddObjectToObject(o, "totals"),
 			     &a->counters);
 	}
