@@ -124,6 +124,8 @@ void det_group_join(struct sw_detect *d, struct det_client *c, uint32_t ci,
 		gi = d->group_free;
 		if (gi != NIL) {
 			d->group_free = d->groups[gi].hnext;
+		} else if (d->groups_used < d->n_groups) {
+			gi = d->groups_used++;
 		} else {
 			gi = group_victim(d);
 			if (gi == NIL)

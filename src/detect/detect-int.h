@@ -202,6 +202,7 @@ struct sw_detect {
 	struct det_client *clients;
 	uint32_t *client_hash;
 	uint32_t client_free; /* free list through hnext */
+	uint32_t clients_used, flows_used, groups_used; /* slots handed out */
 
 	uint32_t n_flows, flow_hmask, flow_hand;
 	struct det_flow *flows;

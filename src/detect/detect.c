@@ -210,7 +210,7 @@ struct sw_detect *sw_detect_new(const struct sw_detect_cfg *cfg,
 				size_t errlen)
 {
 	struct sw_detect *d;
-	uint32_t clients = cfg->client_capacity, groups, i;
+	uint32_t clients = cfg->client_capacity, groups;
 	size_t need;
 	int fail = 0, rc;
 
@@ -286,15 +286,9 @@ struct sw_detect *sw_detect_new(const struct sw_detect_cfg *cfg,
 		sw_detect_free(d);
 		goto nomem;
 	}
-	for (i = 0; i < clients; i++)
-		d->clients[i].hnext = i + 1 < clients ? i + 1 : NIL;
-	d->client_free = 0;
-	for (i = 0; i < d->n_flows; i++)
-		d->flows[i].hnext = i + 1 < d->n_flows ? i + 1 : NIL;
-	d->flow_free = 0;
-	for (i = 0; i < groups; i++)
-		d->groups[i].hnext = i + 1 < groups ? i + 1 : NIL;
-	d->group_free = 0;
+	/* Slots are handed out in order (n_*_used), then recycled through
+	 * the free lists: untouched slots never cost resident memory. */
+	d->client_free = d->flow_free = d->group_free = NIL;
 	d->open_head = NIL;
 	d->stats.client_capacity = clients;
 	d->stats.flow_capacity = d->n_flows;
@@ -601,7 +595,9 @@ static uint32_t client_get(struct sw_detect *d, const struct sw_det_addr *a,
 	if (guaranteed < d->cfg.admit_events)
 		return NIL;
 	ci = d->client_free;
-	if (ci == NIL) {
+	if (ci == NIL && d->clients_used < d->n_clients) {
+		ci = d->clients_used++;
+	} else if (ci == NIL) {
 		ci = client_victim(d);
 		if (ci == NIL) {
 			d->stats.admissions_refused++;
@@ -692,7 +688,9 @@ static struct det_flow *flow_get(struct sw_detect *d,
 		return NULL;
 	if (fi == NIL) {
 		fi = d->flow_free;
-		if (fi == NIL) {
+		if (fi == NIL && d->flows_used < d->n_flows) {
+			fi = d->flows_used++;
+		} else if (fi == NIL) {
 			/* Full: recycle the stalest of a few. */
 			uint32_t best = d->flow_hand;
 
