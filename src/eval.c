@@ -302,9 +302,8 @@ void sw_eval_report(const struct sw_eval *ev, FILE *out, int json)
 			sw_format_addr(c->addr.family, c->addr.a, ip,
 				       sizeof(ip));
 			cJSON_AddStringToObject(o, "client_ip", ip);
-			cJSON_AddStringToObject(o, "label", c->scraper ?
-								    "scraper" :
-								    "benign");
+			cJSON_AddStringToObject(
+				o, "label", c->scraper ? "scraper" : "benign");
 			cJSON_AddStringToObject(o, "tool", c->tool);
 			cJSON_AddBoolToObject(o, "seen", c->first_ns != 0);
 			cJSON_AddBoolToObject(o, "flagged", c->alert_ns != 0);
@@ -377,7 +376,6 @@ void sw_eval_report(const struct sw_eval *ev, FILE *out, int json)
 			"time to detect: median %.1f s, max %.1f s over %zu "
 			"detected scrapers\n",
 			median, t[nt - 1], nt);
-	fprintf(out, "alerts started: %llu\n",
-		(unsigned long long)ev->alerts);
+	fprintf(out, "alerts started: %llu\n", (unsigned long long)ev->alerts);
 	free(t);
 }

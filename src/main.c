@@ -181,8 +181,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 
 		sw_detect_default_cfg(&dcfg);
 		rc = sw_pipeline_enable_detect(&pl, &dcfg, o->on_alert,
-					       o->hook_ctx, derr,
-					       sizeof(derr));
+					       o->hook_ctx, derr, sizeof(derr));
 		sw_detect_cfg_release(&dcfg);
 		if (rc) {
 			fprintf(stderr, "scrapewatch: %s\n", derr);
@@ -332,8 +331,9 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 		return EXIT_USAGE;
 	}
 	if (!is_eval && (labels || json)) {
-		fprintf(stderr, "scrapewatch %s: --labels and --json belong to "
-				"'scrapewatch eval'\n",
+		fprintf(stderr,
+			"scrapewatch %s: --labels and --json belong to "
+			"'scrapewatch eval'\n",
 			argv[0]);
 		return EXIT_USAGE;
 	}

@@ -69,8 +69,8 @@ static void on_hello(void *ctx, const struct sw_flow *f,
 	x.sni = t->sni;
 	x.sni_len = t->sni_len;
 	syn_facts(fp, &x);
-	sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b,
-			  f->acct.last_ns, &x);
+	sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b, f->acct.last_ns,
+			  &x);
 }
 
 static void on_request(void *ctx, const struct sw_flow *f,
@@ -88,8 +88,8 @@ static void on_request(void *ctx, const struct sw_flow *f,
 				  f->acct.last_ns, &y);
 	}
 	memset(&x, 0, sizeof(x));
-	x.path_hash = sw_detect_path_hash((const uint8_t *)r->path,
-					  r->path_len);
+	x.path_hash =
+		sw_detect_path_hash((const uint8_t *)r->path, r->path_len);
 	x.kind = r->kind;
 	if (r->present & SW_HTTP_HAS_UA) {
 		x.ua = (const uint8_t *)r->ua;

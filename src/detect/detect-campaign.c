@@ -58,8 +58,9 @@ static void fp_key(const struct det_client *c, char *out, size_t cap)
 	if (!c->ua_len && o + 1 < cap)
 		out[o++] = '-';
 	for (i = 0; i < c->ua_len && o + 1 < cap; i++)
-		out[o++] = c->ua[i] >= 0x20 && c->ua[i] < 0x7f ? (char)c->ua[i] :
-								 '?';
+		out[o++] = c->ua[i] >= 0x20 && c->ua[i] < 0x7f ?
+				   (char)c->ua[i] :
+				   '?';
 	out[o] = '\0';
 }
 
@@ -73,7 +74,8 @@ static uint32_t group_victim(struct sw_detect *d)
 		d->group_hand = (d->group_hand + 1) % d->n_groups;
 		if (d->groups[gi].alert.open)
 			continue;
-		if (best == NIL || d->groups[gi].last_ns < d->groups[best].last_ns)
+		if (best == NIL ||
+		    d->groups[gi].last_ns < d->groups[best].last_ns)
 			best = gi;
 	}
 	return best;
@@ -81,8 +83,7 @@ static uint32_t group_victim(struct sw_detect *d)
 
 static void group_unhash(struct sw_detect *d, uint32_t gi)
 {
-	uint32_t *pp =
-		&d->group_hash[d->groups[gi].key_hash & d->group_hmask];
+	uint32_t *pp = &d->group_hash[d->groups[gi].key_hash & d->group_hmask];
 
 	while (*pp != NIL && *pp != gi)
 		pp = &d->groups[*pp].hnext;
@@ -220,9 +221,8 @@ void det_group_turns(struct sw_detect *d, struct det_client *c, uint32_t n,
 			g->last_ns = now;
 		det_bins_advance(g->bins, &g->bin_last, g->last_ns);
 		b = &g->bins[g->bin_last % NBINS];
-		b->turns = (uint16_t)(b->turns + n > UINT16_MAX ?
-					      UINT16_MAX :
-					      b->turns + n);
+		b->turns = (uint16_t)(b->turns + n > UINT16_MAX ? UINT16_MAX :
+								  b->turns + n);
 	}
 }
 
@@ -279,7 +279,8 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		v->n_hist++;
 		c = &d->clients[m->client];
 		if (c->used && c->gen == m->gen) {
-			t = det_bins_sum(c->bins, c->bin_last, now, 12, 0, NULL);
+			t = det_bins_sum(c->bins, c->bin_last, now, 12, 0,
+					 NULL);
 			t300 = det_bins_sum(c->bins, c->bin_last, now, 60, 0,
 					    NULL);
 			dist = det_client_distinct(c, now);
@@ -371,8 +372,8 @@ static uint32_t group_score(struct sw_detect *d, const struct group_view *v,
 	double score = 0, overlap;
 
 	*n = 0;
-	if (v->n_part < d->cfg.campaign_min_members || !R[C_AUTOMATION].enabled ||
-	    v->n_auto < R[C_AUTOMATION].threshold)
+	if (v->n_part < d->cfg.campaign_min_members ||
+	    !R[C_AUTOMATION].enabled || v->n_auto < R[C_AUTOMATION].threshold)
 		return 0;
 	reason(d, C_AUTOMATION, v->n_auto, 0, 0, out, n, &score);
 	if (R[C_RATE].enabled && v->turns60 >= R[C_RATE].threshold &&
@@ -386,8 +387,8 @@ static uint32_t group_score(struct sw_detect *d, const struct group_view *v,
 			  1.0;
 	if (R[C_BREADTH].enabled && v->distinct >= R[C_BREADTH].threshold &&
 	    overlap <= 0.25)
-		reason(d, C_BREADTH, v->distinct, v->member_distinct_max, 1, out,
-		       n, &score);
+		reason(d, C_BREADTH, v->distinct, v->member_distinct_max, 1,
+		       out, n, &score);
 	if (R[C_SHARED_FP].enabled && v->shared_fp >= R[C_SHARED_FP].threshold)
 		reason(d, C_SHARED_FP, v->shared_fp, 0, 0, out, n, &score);
 	if (score > 100)

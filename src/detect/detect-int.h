@@ -187,7 +187,7 @@ enum rule_idx {
 /* Rules that say "a program, not a person" on their own evidence: the
  * members of a campaign must show them (SW-C003). Regular timing is not
  * one: media players are regular too. */
-#define AUTOMATION_MASK                                                    \
+#define AUTOMATION_MASK                                                     \
 	((1u << R_CONN_CHURN) | (1u << R_NO_ASSETS) | (1u << R_SCRIPT_UA) | \
 	 (1u << R_LIB_TLS) | (1u << R_MISMATCH) | (1u << R_NO_PAUSE))
 
@@ -249,8 +249,7 @@ int det_is_library_tls(const struct sw_detect_fp *fp);
 /* Window helpers shared with campaigns. */
 void det_bins_advance(struct det_bin *bins, uint64_t *bin_last, uint64_t now);
 uint32_t det_bins_sum(const struct det_bin *bins, uint64_t bin_last,
-		      uint64_t now, uint32_t nbins, int field,
-		      uint32_t *busy);
+		      uint64_t now, uint32_t nbins, int field, uint32_t *busy);
 double det_bitmap_estimate(const uint32_t *a, const uint32_t *b);
 uint32_t det_client_distinct(const struct det_client *c, uint64_t now);
 

@@ -82,8 +82,8 @@ int sw_detect_check_cfg(const struct sw_detect_cfg *cfg, char *err,
 		const struct sw_rule_cfg *rc = &cfg->rules[i];
 
 		for (r = 0; r < R_COUNT; r++)
-			if (strncmp(rc->id, rule_info[r].id,
-				    sizeof(rc->id)) == 0)
+			if (strncmp(rc->id, rule_info[r].id, sizeof(rc->id)) ==
+			    0)
 				break;
 		if (r == R_COUNT) {
 			snprintf(err, errlen,
@@ -331,14 +331,17 @@ static int icontains(const uint8_t *s, uint32_t n, const char *lit)
  * allowlist.
  */
 static const char *const script_tokens[] = {
-	"curl/",	 "wget/",	  "python-requests", "python-urllib",
-	"python-httpx",	 "aiohttp",	  "scrapy",	     "httrack",
-	"aria2",	 "go-http-client", "java/",	     "okhttp",
-	"libwww-perl",	 "lwp::",	  "apache-httpclient", "node-fetch",
-	"axios/",	 "headlesschrome", "phantomjs",	     "selenium",
-	"puppeteer",	 "playwright",	  "httpie",	     "guzzlehttp",
-	"powershell",	 "winhttp",	  "bot/",	     "crawler",
-	"spider",	 "wget",	  "libcurl",	     "urllib",
+	"curl/",	  "wget/",	  "python-requests",
+	"python-urllib",  "python-httpx", "aiohttp",
+	"scrapy",	  "httrack",	  "aria2",
+	"go-http-client", "java/",	  "okhttp",
+	"libwww-perl",	  "lwp::",	  "apache-httpclient",
+	"node-fetch",	  "axios/",	  "headlesschrome",
+	"phantomjs",	  "selenium",	  "puppeteer",
+	"playwright",	  "httpie",	  "guzzlehttp",
+	"powershell",	  "winhttp",	  "bot/",
+	"crawler",	  "spider",	  "wget",
+	"libcurl",	  "urllib",
 };
 
 void det_classify_ua(struct det_client *c, const uint8_t *ua, uint32_t len)
@@ -450,8 +453,8 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 		add_reason(d, R_RATE_HIGH, f.turns60, reasons, n_reasons, mask,
 			   &score);
 	if (ON(R_CONN_CHURN) && f.conns60 >= THR(R_CONN_CHURN))
-		add_reason(d, R_CONN_CHURN, f.conns60, reasons, n_reasons,
-			   mask, &score);
+		add_reason(d, R_CONN_CHURN, f.conns60, reasons, n_reasons, mask,
+			   &score);
 	/* No think time: page-sized fetches in (nearly) every 5 s bin for
 	 * three minutes. Media players fetch big segments at the playback
 	 * rate, hence the size and count conditions. */
@@ -464,8 +467,8 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 		add_reason(d, R_BREADTH, f.distinct, reasons, n_reasons, mask,
 			   &score);
 	share = f.documents ? (double)f.assets / f.documents : 0;
-	if (ON(R_NO_ASSETS) && c->ua_class == UA_BROWSER &&
-	    f.documents >= 20 && share <= THR(R_NO_ASSETS))
+	if (ON(R_NO_ASSETS) && c->ua_class == UA_BROWSER && f.documents >= 20 &&
+	    share <= THR(R_NO_ASSETS))
 		add_reason(d, R_NO_ASSETS, share, reasons, n_reasons, mask,
 			   &score);
 	if (ON(R_SCRIPT_UA) && c->ua_class == UA_SCRIPT)

@@ -54,8 +54,8 @@ static int cidr_match(const struct sw_cidr *n, uint8_t family,
 }
 
 /* enum flow_watch for a flow's server, before SNI or Host is known. */
-static int service_watch(const struct sw_detect *d,
-			 const struct sw_flow_key *k, int client_is_b)
+static int service_watch(const struct sw_detect *d, const struct sw_flow_key *k,
+			 int client_is_b)
 {
 	const uint8_t *srv;
 	uint16_t port;
@@ -172,13 +172,11 @@ static size_t plan_bytes(uint32_t clients, uint32_t sketch, uint32_t *groups)
 	*groups = clients / 8 > 64 ? clients / 8 : 64;
 	return sizeof(struct sw_detect) + sw_sketch_bytes(sketch) +
 	       (size_t)clients * sizeof(struct det_client) +
-	       (size_t)pow2_at_least((uint64_t)clients * 2) *
-		       sizeof(uint32_t) +
+	       (size_t)pow2_at_least((uint64_t)clients * 2) * sizeof(uint32_t) +
 	       (size_t)flows * sizeof(struct det_flow) +
 	       (size_t)pow2_at_least(flows * 2) * sizeof(uint32_t) +
 	       (size_t)*groups * sizeof(struct det_group) +
-	       (size_t)pow2_at_least((uint64_t)*groups * 2) *
-		       sizeof(uint32_t);
+	       (size_t)pow2_at_least((uint64_t)*groups * 2) * sizeof(uint32_t);
 }
 
 static void *dup_array(const void *p, size_t n, size_t size, int *fail)
@@ -281,8 +279,8 @@ struct sw_detect *sw_detect_new(const struct sw_detect_cfg *cfg,
 	d->groups = calloc(groups, sizeof(*d->groups));
 	d->group_hmask = pow2_at_least((uint64_t)groups * 2) - 1;
 	d->group_hash = new_index(d->group_hmask + 1);
-	if (fail || !d->sketch || !d->clients || !d->client_hash ||
-	    !d->flows || !d->flow_hash || !d->groups || !d->group_hash) {
+	if (fail || !d->sketch || !d->clients || !d->client_hash || !d->flows ||
+	    !d->flow_hash || !d->groups || !d->group_hash) {
 		sw_detect_free(d);
 		goto nomem;
 	}
@@ -555,8 +553,7 @@ static void epoch_roll(struct det_epoch *ep, uint64_t now)
 	ep[0].idx = e;
 }
 
-static void client_touch(struct sw_detect *d, struct det_client *c,
-			 uint64_t ts)
+static void client_touch(struct sw_detect *d, struct det_client *c, uint64_t ts)
 {
 	if (ts < c->last_ns)
 		ts = c->last_ns; /* a reordered event counts in the newest bin */
@@ -872,8 +869,9 @@ static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 		c->turns += counted;
 		if (c->last_turn_ns && ts > c->last_turn_ns)
 			for (i = 0; i < counted && i < 64; i++)
-				record_interval(c, (double)(ts - c->last_turn_ns) /
-							   1e9 / counted);
+				record_interval(c,
+						(double)(ts - c->last_turn_ns) /
+							1e9 / counted);
 		c->last_turn_ns = ts;
 		det_group_turns(d, c, counted, ts);
 	}
@@ -946,9 +944,8 @@ void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *k,
 		return;
 	c = &d->clients[ci];
 	if (fp->has_tls && f->watch == WATCH_UNKNOWN) {
-		f->watch = (uint8_t)(fp->sni_len &&
-						     name_listed(d, fp->sni,
-								 fp->sni_len) ?
+		f->watch = (uint8_t)(fp->sni_len && name_listed(d, fp->sni,
+								fp->sni_len) ?
 					     WATCH_YES :
 					     WATCH_NO);
 		if (f->watch == WATCH_NO)
@@ -1007,7 +1004,7 @@ void sw_detect_http(struct sw_detect *d, const struct sw_flow_key *k,
 	c = &d->clients[ci];
 	if (f->watch == WATCH_UNKNOWN)
 		f->watch = (uint8_t)(r->host_len && name_listed(d, r->host,
-								  r->host_len) ?
+								r->host_len) ?
 					     WATCH_YES :
 					     WATCH_NO);
 	if (f->watch != WATCH_YES)

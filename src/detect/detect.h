@@ -197,9 +197,8 @@ int sw_detect_check_cfg(const struct sw_detect_cfg *cfg, char *err,
 
 void sw_detect_flow_start(struct sw_detect *d, const struct sw_flow_key *key,
 			  int client_is_b, uint64_t ts_ns);
-void sw_detect_flow_progress(struct sw_detect *d,
-			     const struct sw_flow_key *key, int client_is_b,
-			     const struct sw_detect_snap *s);
+void sw_detect_flow_progress(struct sw_detect *d, const struct sw_flow_key *key,
+			     int client_is_b, const struct sw_detect_snap *s);
 void sw_detect_flow_end(struct sw_detect *d, const struct sw_flow_key *key,
 			int client_is_b, const struct sw_detect_snap *s);
 void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *key,

@@ -64,8 +64,8 @@ static uint32_t hash_slots(uint32_t cap)
 size_t sw_sketch_bytes(uint32_t capacity)
 {
 	return sizeof(struct sw_sketch) +
-	       (size_t)capacity * (sizeof(struct ss_counter) +
-				   sizeof(struct ss_bucket)) +
+	       (size_t)capacity *
+		       (sizeof(struct ss_counter) + sizeof(struct ss_bucket)) +
 	       (size_t)hash_slots(capacity) * sizeof(uint32_t);
 }
 

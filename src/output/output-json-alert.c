@@ -78,8 +78,7 @@ static void add_counters(cJSON *o, const struct sw_alert_counters *c)
 	add_real(o, "turns_per_min", c->turns_per_min);
 	add_real(o, "interval_mean_s", c->interval_mean_s);
 	add_real(o, "interval_cv", c->interval_cv);
-	sw_json_add_count(o, "response_median_bytes",
-			  c->response_median_bytes);
+	sw_json_add_count(o, "response_median_bytes", c->response_median_bytes);
 	sw_json_add_count(o, "response_p90_bytes", c->response_p90_bytes);
 }
 
@@ -152,9 +151,8 @@ cJSON *sw_json_alert(const struct sw_alert *a)
 	sw = cJSON_AddObjectToObject(rec, "scrapewatch");
 	o = cJSON_AddObjectToObject(sw, "alert");
 	sw_json_add_count(o, "id", a->alert_seq);
-	cJSON_AddStringToObject(o, "scope", a->kind == SW_ALERT_CLIENT ?
-						    "client" :
-						    "campaign");
+	cJSON_AddStringToObject(
+		o, "scope", a->kind == SW_ALERT_CLIENT ? "client" : "campaign");
 	if (a->end_reason)
 		cJSON_AddStringToObject(o, "end_reason", a->end_reason);
 	add_reasons(sw, a);

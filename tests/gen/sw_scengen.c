@@ -158,8 +158,8 @@ static uint32_t conn_new(struct gen *g, const char *cip, uint16_t cport,
 	return (uint32_t)g->nc++;
 }
 
-static void put(struct gen *g, uint64_t ts, uint32_t ci, int dir,
-		uint8_t flags, const uint8_t *pay, uint32_t len)
+static void put(struct gen *g, uint64_t ts, uint32_t ci, int dir, uint8_t flags,
+		const uint8_t *pay, uint32_t len)
 {
 	struct conn *c = &g->c[ci];
 	struct gp *p;
@@ -464,8 +464,8 @@ static uint64_t request(struct gen *g, const struct client *cl, uint32_t ci,
 
 static uint32_t open_for(struct gen *g, struct client *cl, uint64_t *t)
 {
-	uint32_t ci = conn_new(g, cl->ip, cl->next_port++,
-			       cl->tls ? 443 : 80, cl->os, cl->rtt);
+	uint32_t ci = conn_new(g, cl->ip, cl->next_port++, cl->tls ? 443 : 80,
+			       cl->os, cl->rtt);
 
 	if (cl->next_port < 1024)
 		cl->next_port = 40000;
@@ -478,8 +478,8 @@ static int wanted(struct gen *g, const char *tool)
 	return !g->only || strcmp(g->only, tool) == 0;
 }
 
-static void label(struct gen *g, const char *ip, int scraper,
-		  const char *tool, const char *note)
+static void label(struct gen *g, const char *ip, int scraper, const char *tool,
+		  const char *note)
 {
 	if (g->labels)
 		fprintf(g->labels, "%s,%s,%s,%s\n", ip,
@@ -516,14 +516,15 @@ static void run_seq_same(struct gen *g, struct client *cl,
 
 	for (lane = 0; lane < p->npar; lane++) {
 		uint64_t t = p->start + lane * 37 * MS, end = p->start + p->dur;
-		uint32_t ci = open_for(g, cl, &t), k = 0, left =
-							      p->reqs_per_conn;
+		uint32_t ci = open_for(g, cl, &t), k = 0,
+			 left = p->reqs_per_conn;
 
 		while (t < end) {
 			int kind = p->kinds[k++ % (uint32_t)p->nkinds];
 
-			t = request(g, cl, ci, t, kind, id, (uint32_t)urange(
-				    &g->rng, p->resp_lo, p->resp_hi));
+			t = request(g, cl, ci, t, kind, id,
+				    (uint32_t)urange(&g->rng, p->resp_lo,
+						     p->resp_hi));
 			id += same ? 0 : p->npar;
 			t += urange(&g->rng, p->gap_lo, p->gap_hi);
 			if (p->reqs_per_conn && --left == 0 && t < end) {
@@ -579,10 +580,10 @@ static void run_person(struct gen *g, struct client *cl, uint64_t start,
 			for (i = 0; i < assets; i++) {
 				uint32_t l = i % nconn;
 
-				lt[l] = request(g, cl, conns[l], lt[l], K_ASSET,
-						doc * 7 + i,
-						(uint32_t)urange(&g->rng, 2000,
-								 90000));
+				lt[l] = request(
+					g, cl, conns[l], lt[l], K_ASSET,
+					doc * 7 + i,
+					(uint32_t)urange(&g->rng, 2000, 90000));
 				if (lt[l] > tmax)
 					tmax = lt[l];
 			}
@@ -600,15 +601,19 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 	uint32_t i;
 
 	if (wanted(g, "wget")) {
-		struct client cl = { "198.18.32.11", "Wget/1.21.3",
-				     OS_LINUX,	     0,
-				     0,		     30 * MS,
-				     41000 };
-		struct seq_plan p = { t0 + 20 * NS, 6 * 60 * NS,
-				      1,	    50 * MS,
-				      400 * MS,	    0,
+		struct client cl = {
+			"198.18.32.11", "Wget/1.21.3", OS_LINUX, 0, 0,
+			30 * MS,	41000
+		};
+		struct seq_plan p = { t0 + 20 * NS,
+				      6 * 60 * NS,
+				      1,
+				      50 * MS,
+				      400 * MS,
+				      0,
 				      { K_DOC, K_DOC, K_DOC, K_ASSET },
-				      4,	    8000,
+				      4,
+				      8000,
 				      60000 };
 
 		run_seq(g, &cl, &p, 1);
@@ -624,11 +629,15 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 			40 * MS,
 			41000
 		};
-		struct seq_plan p = { t0 + 40 * NS, 5 * 60 * NS,
-				      4,	    20 * MS,
-				      200 * MS,	    0,
+		struct seq_plan p = { t0 + 40 * NS,
+				      5 * 60 * NS,
+				      4,
+				      20 * MS,
+				      200 * MS,
+				      0,
 				      { K_DOC, K_ASSET },
-				      2,	    3000,
+				      2,
+				      3000,
 				      50000 };
 
 		run_seq(g, &cl, &p, 5000);
@@ -657,9 +666,10 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 		label(g, cl.ip, 1, "api-walker", "python-requests tls");
 	}
 	if (wanted(g, "curl-loop")) {
-		struct client cl = { "198.18.32.15", "curl/7.88.1", OS_LINUX,
-				     0,		     0,		    15 * MS,
-				     41000 };
+		struct client cl = {
+			"198.18.32.15", "curl/7.88.1", OS_LINUX, 0, 0,
+			15 * MS,	41000
+		};
 		struct seq_plan p = { t0 + 90 * NS, 5 * 60 * NS, 1,
 				      500 * MS,	    1000 * MS,	 1,
 				      { K_DOC },    1,		 10000,
@@ -669,14 +679,14 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 		label(g, cl.ip, 1, "curl-loop", "");
 	}
 	if (wanted(g, "aria2c")) {
-		struct client cl = { "198.18.32.16", "aria2/1.36.0", OS_LINUX,
-				     0,		     0,		     30 * MS,
-				     41000 };
-		struct seq_plan p = { t0 + 120 * NS, 100 * NS,
-				      5,	     1 * NS,
-				      3 * NS,	     3,
-				      { K_FILE },    1,
-				      1200000,	     2000000 };
+		struct client cl = {
+			"198.18.32.16", "aria2/1.36.0", OS_LINUX, 0, 0,
+			30 * MS,	41000
+		};
+		struct seq_plan p = { t0 + 120 * NS, 100 * NS, 5,
+				      1 * NS,	     3 * NS,   3,
+				      { K_FILE },    1,	       1200000,
+				      2000000 };
 
 		run_seq(g, &cl, &p, 1);
 		label(g, cl.ip, 1, "aria2c", "");
@@ -690,23 +700,30 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 		label(g, cl.ip, 1, "headless", "fast chromium tls");
 	}
 	if (wanted(g, "low-and-slow")) {
-		struct client cl = { "198.18.32.18", UA_CHROME_WIN, OS_LINUX,
-				     0,		     0,		    35 * MS,
-				     41000 };
-		struct seq_plan p = { t0 + 10 * NS, (minutes - 1) * 60 * NS,
-				      1,	    6 * NS,
-				      14 * NS,	    5,
-				      { K_DOC },    1,
-				      15000,	    50000 };
+		struct client cl = {
+			"198.18.32.18", UA_CHROME_WIN, OS_LINUX, 0, 0,
+			35 * MS,	41000
+		};
+		struct seq_plan p = { t0 + 10 * NS,
+				      (minutes - 1) * 60 * NS,
+				      1,
+				      6 * NS,
+				      14 * NS,
+				      5,
+				      { K_DOC },
+				      1,
+				      15000,
+				      50000 };
 
 		run_seq(g, &cl, &p, 40000);
-		label(g, cl.ip, 1, "low-and-slow", "browser UA, documents only");
+		label(g, cl.ip, 1, "low-and-slow",
+		      "browser UA, documents only");
 	}
 	if (wanted(g, "distributed")) {
 		for (i = 0; i < 10; i++) {
 			char ip[32];
-			struct client cl = { NULL, NULL, OS_LINUX, 1, 0,
-					     30 * MS, 41000 };
+			struct client cl = { NULL, NULL,    OS_LINUX, 1,
+					     0,	   30 * MS, 41000 };
 			struct seq_plan p = { t0 + (100 + 20 * i) * NS,
 					      4 * 60 * NS,
 					      1,
@@ -734,9 +751,12 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 		label(g, cl.ip, 0, "person-tls", "think time");
 	}
 	if (wanted(g, "person")) {
-		struct client cl = { "198.18.32.22", UA_FIREFOX_LINUX,
-				     OS_LINUX,	     0,
-				     0,		     25 * MS,
+		struct client cl = { "198.18.32.22",
+				     UA_FIREFOX_LINUX,
+				     OS_LINUX,
+				     0,
+				     0,
+				     25 * MS,
 				     41000 };
 
 		run_person(g, &cl, t0 + 25 * NS, span - 60 * NS, 20 * NS, 12,
@@ -744,9 +764,10 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 		label(g, cl.ip, 0, "person", "cleartext, think time");
 	}
 	if (wanted(g, "download-curl")) {
-		struct client cl = { "198.18.32.23", "curl/7.88.1", OS_LINUX,
-				     0,		     0,		    20 * MS,
-				     41000 };
+		struct client cl = {
+			"198.18.32.23", "curl/7.88.1", OS_LINUX, 0, 0,
+			20 * MS,	41000
+		};
 		uint64_t t = t0 + 60 * NS;
 		uint32_t ci = open_for(g, &cl, &t);
 
@@ -768,35 +789,51 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 	if (wanted(g, "media")) {
 		struct client cl = { "198.18.32.25", NULL, OS_WINDOWS, 1, 1,
 				     30 * MS,	     41000 };
-		struct seq_plan p = { t0 + 30 * NS, span - 90 * NS, 1,
-				      3 * NS,	    4 * NS,	    0,
-				      { K_MEDIA },  1,		    400000,
+		struct seq_plan p = { t0 + 30 * NS,
+				      span - 90 * NS,
+				      1,
+				      3 * NS,
+				      4 * NS,
+				      0,
+				      { K_MEDIA },
+				      1,
+				      400000,
 				      700000 };
 
 		run_seq(g, &cl, &p, 1);
 		label(g, cl.ip, 0, "media", "segments every ~4 s, tls");
 	}
 	if (wanted(g, "media-http")) {
-		struct client cl = { "198.18.32.26", UA_CHROME_WIN, OS_WINDOWS,
-				     0,		     0,		    30 * MS,
-				     41000 };
-		struct seq_plan p = { t0 + 45 * NS, span - 90 * NS, 1,
-				      1800 * MS,    2200 * MS,	    0,
-				      { K_MEDIA },  1,		    300000,
+		struct client cl = {
+			"198.18.32.26", UA_CHROME_WIN, OS_WINDOWS, 0, 0,
+			30 * MS,	41000
+		};
+		struct seq_plan p = { t0 + 45 * NS,
+				      span - 90 * NS,
+				      1,
+				      1800 * MS,
+				      2200 * MS,
+				      0,
+				      { K_MEDIA },
+				      1,
+				      300000,
 				      450000 };
 
 		run_seq(g, &cl, &p, 1);
 		label(g, cl.ip, 0, "media-http", "segments every ~2 s");
 	}
 	if (wanted(g, "poller")) {
-		struct client cl = { "198.18.32.27", "python-requests/2.28.1",
-				     OS_LINUX,	     0,
-				     0,		     20 * MS,
+		struct client cl = { "198.18.32.27",
+				     "python-requests/2.28.1",
+				     OS_LINUX,
+				     0,
+				     0,
+				     20 * MS,
 				     41000 };
-		struct seq_plan p = { t0 + 5 * NS, span - 30 * NS, 1,
-				      10 * NS,	   10 * NS,	   0,
-				      { K_API },   1,		   500,
-				      800 };
+		struct seq_plan p = {
+			t0 + 5 * NS, span - 30 * NS, 1, 10 * NS, 10 * NS,
+			0,	     { K_API },	     1, 500,	 800
+		};
 
 		run_seq_same(g, &cl, &p, 1, 1);
 		label(g, cl.ip, 0, "poller", "every 10 s, same path");
@@ -804,9 +841,8 @@ static void scenario_mix(struct gen *g, uint64_t minutes)
 	if (wanted(g, "short-visit")) {
 		for (i = 0; i < 4; i++) {
 			char ip[32];
-			struct client cl = { NULL, UA_CHROME_WIN, OS_WINDOWS,
-					     0,	   0,		  50 * MS,
-					     41000 };
+			struct client cl = { NULL, UA_CHROME_WIN, OS_WINDOWS, 0,
+					     0,	   50 * MS,	  41000 };
 
 			snprintf(ip, sizeof(ip), "198.18.32.%u", 30 + i);
 			cl.ip = ip;
@@ -905,8 +941,7 @@ static void frame_write(struct out *o, uint64_t ts, const struct ep *src,
 	rec[0] = (uint32_t)(ts / NS);
 	rec[1] = (uint32_t)(ts % NS / 1000);
 	rec[2] = rec[3] = 14 + iphl + thl + len;
-	if (fwrite(rec, 16, 1, o->f) != 1 ||
-	    fwrite(f, rec[2], 1, o->f) != 1)
+	if (fwrite(rec, 16, 1, o->f) != 1 || fwrite(f, rec[2], 1, o->f) != 1)
 		die("write: short");
 }
 
@@ -919,8 +954,9 @@ static uint32_t syn_opts(uint8_t os, int v6, uint8_t *o, int synack)
 	w16(o + 2, mss);
 	if (synack || os == OS_LINUX) {
 		/* mss,sok,ts,nop,ws */
-		memcpy(o + 4, "\x04\x02\x08\x0a\x00\x00\x10\x00\x00\x00\x00\x00"
-			      "\x01\x03\x03\x07",
+		memcpy(o + 4,
+		       "\x04\x02\x08\x0a\x00\x00\x10\x00\x00\x00\x00\x00"
+		       "\x01\x03\x03\x07",
 		       16);
 		return 20;
 	}
@@ -936,8 +972,7 @@ static uint32_t syn_opts(uint8_t os, int v6, uint8_t *o, int synack)
 	return 24;
 }
 
-static void write_packet(struct out *o, const struct gen *g,
-			 const struct gp *p)
+static void write_packet(struct out *o, const struct gen *g, const struct gp *p)
 {
 	const struct conn *c = &g->c[p->conn];
 	uint8_t opt[40];
@@ -970,8 +1005,9 @@ static int cmp_gp(const void *a, const void *b)
 
 static void write_flood_syn(struct out *o, uint64_t ts, uint64_t *rng)
 {
-	static const struct ep srv = { 1, { 0x20, 0x01, 0x0d, 0xb8, 0, 0x32, 0,
-					    0, 0, 0, 0, 0, 0, 0, 0, 1 } };
+	static const struct ep srv = { 1,
+				       { 0x20, 0x01, 0x0d, 0xb8, 0, 0x32, 0, 0,
+					 0, 0, 0, 0, 0, 0, 0, 1 } };
 	struct ep src = { 1, { 0x20, 0x01, 0x0d, 0xb8 } };
 	uint64_t a = rng_next(rng), b = rng_next(rng);
 	uint8_t opt[40];
@@ -981,8 +1017,8 @@ static void write_flood_syn(struct out *o, uint64_t ts, uint64_t *rng)
 	memcpy(src.ip + 12, &b, 4);
 	n = syn_opts(OS_LINUX, 1, opt, 0);
 	frame_write(o, ts, &src, &srv, (uint16_t)(1024 + (b >> 40) % 60000),
-		    443, F_SYN, (uint32_t)(b >> 8), 0, 64240, 55, opt, n,
-		    NULL, 0);
+		    443, F_SYN, (uint32_t)(b >> 8), 0, 64240, 55, opt, n, NULL,
+		    0);
 }
 
 int main(int argc, char **argv)
@@ -1038,8 +1074,7 @@ int main(int argc, char **argv)
 	frng = seed ^ 0xf100d;
 	for (i = 0; i < g.n; i++) {
 		/* Flood SYNs evenly over the span, merged in time order. */
-		while (j < flood &&
-		       T0 + (span * j) / flood <= g.p[i].ts) {
+		while (j < flood && T0 + (span * j) / flood <= g.p[i].ts) {
 			write_flood_syn(&o, T0 + (span * j) / flood, &frng);
 			j++;
 		}
