@@ -38,6 +38,7 @@ time_runs() {
 time_runs baseline tcpdump -r "$cap" -w /dev/null
 time_runs flows build/scrapewatch flows -q "$cap"
 time_runs noheads build/scrapewatch flows -q --no-fingerprints "$cap"
+time_runs replay build/scrapewatch replay -q "$cap"
 build/scrapewatch replay -q "$cap" >"$dir/stats.json"
 
 python3 - "$dir" "$npkts" "$RUNS" <<'PY'
@@ -57,6 +58,10 @@ print(f"  flows --no-fingerprints:            {nh:7.3f} s  {n/nh/1e6:6.2f} Mpps 
 print(f"  scrapewatch flows (with heads):     {f:7.3f} s  {n/f/1e6:6.2f} Mpps  {f/n*1e9:6.1f} ns/pkt")
 ratio = b / f
 print(f"  ratio flows/raw packet rate: {ratio:.2f}x (target >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
+rt, _ = load("replay")
+r = statistics.median(rt)
+print(f"  replay (detection on):              {r:7.3f} s  {n/r/1e6:6.2f} Mpps  {r/n*1e9:6.1f} ns/pkt")
+print(f"  ratio replay/raw packet rate: {b/r:.2f}x (target >= 0.70: {'met' if b/r >= 0.7 else 'NOT met'})")
 cost = f / nh - 1
 print(f"  heads stage cost over flows-only: {cost*100:+.1f}% (target <= +15%: {'met' if cost <= 0.15 else 'NOT met'})")
 rss = statistics.median(frss) * 1024
