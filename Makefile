@@ -50,7 +50,7 @@ BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 # `make test` does not rebuild the sanitizer build from scratch.
 .SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
 
-all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BPF_SKEL)
+all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BUILD)/sw_scengen $(BPF_SKEL)
 
 deps:
 	@scripts/install-deps.sh
@@ -67,6 +67,10 @@ $(BUILD)/scrapewatch: $(OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/sw_pcapgen: tests/gen/sw_pcapgen.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+
+$(BUILD)/sw_scengen: tests/gen/sw_scengen.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $< -o $@
 

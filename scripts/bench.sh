@@ -34,11 +34,12 @@ one_run() {
 
 # The contenders take turns run by run, so a burst of load on a shared
 # machine lands on all of them rather than on whichever ran then.
-for name in baseline flows noheads; do : >"$dir/$name.times"; done
+for name in baseline flows noheads replay; do : >"$dir/$name.times"; done
 for _ in $(seq "$RUNS"); do
 	one_run baseline tcpdump -r "$cap" -w /dev/null
 	one_run flows build/scrapewatch flows -q "$cap"
 	one_run noheads build/scrapewatch flows -q --no-fingerprints "$cap"
+	one_run replay build/scrapewatch replay -q "$cap"
 done
 build/scrapewatch replay -q "$cap" >"$dir/stats.json"
 
@@ -60,6 +61,10 @@ print(f"  flows --no-fingerprints:            {nh:7.3f} s  {n/nh/1e6:6.2f} Mpps 
 print(f"  scrapewatch flows (with heads):     {f:7.3f} s  {n/f/1e6:6.2f} Mpps  {f/n*1e9:6.1f} ns/pkt")
 ratio = b / f
 print(f"  ratio flows/raw packet rate: {ratio:.2f}x (target >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
+rt, _, _ = load("replay")
+r = statistics.median(rt)
+print(f"  replay (detection on):              {r:7.3f} s  {n/r/1e6:6.2f} Mpps  {r/n*1e9:6.1f} ns/pkt")
+print(f"  ratio replay/raw packet rate: {b/r:.2f}x (target >= 0.70: {'met' if b/r >= 0.7 else 'NOT met'})")
 cost = f / nh - 1
 cpu_cost = statistics.median(fcpu) / statistics.median(ncpu) - 1
 print(f"  heads stage cost: {cost*100:+.1f}% wall over flows-only "

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * scrapewatch command line: `flows` and `replay` read captures offline
- * through the shared pipeline; the other subcommands of the CLI contract
- * answer with what is missing from this build; `check-config` validates a
- * config file. Exit codes: 0 success, 1 partial (input cut short,
- * everything readable processed), 2 bad usage, bad config or unreadable
- * input.
+ * scrapewatch command line: `flows`, `replay` and `eval` read captures
+ * offline through the shared pipeline; `check-config` validates a config
+ * file; the other subcommands of the CLI contract answer with what is
+ * missing from this build. Exit codes: 0 success, 1 partial (input cut
+ * short, everything readable processed), 2 bad usage, bad config or
+ * unreadable input.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +17,8 @@
 
 #include "capture/capture.h"
 #include "config/config.h"
+#include "detect/detect_cfg.h"
+#include "eval.h"
 #include "output/output.h"
 #include "pipeline.h"
 #include "progress.h"
@@ -54,17 +56,23 @@ static void usage(FILE *out)
 		"                        fingerprints seen: JA3/JA4 of TLS and QUIC\n"
 		"                        ClientHellos, HTTP/1.x request fields, p0f-format\n"
 		"                        SYN signatures)\n"
-		"  replay FILE...        run the detection pipeline over captures; writes\n"
-		"                        NDJSON records and a final scrapewatch.stats record\n"
+		"  replay FILE...        run the detector over captures; writes one NDJSON\n"
+		"                        alert record per alert event (event.action start,\n"
+		"                        update, end; scores with their reasons) and a\n"
+		"                        final scrapewatch.stats record\n"
+		"  eval --labels LABELS.csv FILE...\n"
+		"                        score detection against labels (CSV with columns\n"
+		"                        client_ip,label[,tool,...]; label scraper or\n"
+		"                        benign): per-client verdicts, precision, recall,\n"
+		"                        time to detect; --json for the same as JSON\n"
 		"  live                  live capture (not in this build yet)\n"
-		"  eval                  score detection against labels (not in this build yet)\n"
 		"  check-config FILE     validate a YAML config file without running:\n"
 		"                        prints \"FILE: OK\" and a summary, or the first\n"
 		"                        error as FILE:LINE: KEY: what was expected\n"
 		"  help                  this text\n"
 		"  version               print the version\n"
 		"\n"
-		"Options for flows and replay:\n"
+		"Options for flows, replay and eval:\n"
 		"  -o, --output URI      where records go; repeatable, each sink gets every\n"
 		"                        record (default '-', stdout):\n"
 		"                          - | stdout\n"
@@ -83,7 +91,8 @@ static void usage(FILE *out)
 		"                        reported on stderr and in the stats record\n"
 		"  -q, --quiet           no progress line (it shows only on a terminal)\n"
 		"      --no-fingerprints  skip the heads stage: no JA3/JA4, HTTP or SYN\n"
-		"                        fingerprints, accounting only\n"
+		"                        fingerprints, accounting only (the detector then\n"
+		"                        sees behaviour only)\n"
 		"      --max-flows N     flows held at once (default 196608, or the config's\n"
 		"                        flows.max_flows); more evict the stalest, which is\n"
 		"                        emitted with close_reason \"evicted\"\n"
@@ -91,6 +100,8 @@ static void usage(FILE *out)
 		"                        without it the defaults apply; flags given on the\n"
 		"                        command line override the file\n"
 		"      --through-xdp     account through the XDP program (not in this build yet)\n"
+		"      --labels FILE     eval: the labels CSV\n"
+		"      --json            eval: the report as one JSON object\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
@@ -103,6 +114,8 @@ static void usage(FILE *out)
 		"  scrapewatch replay day1.pcapng day2.pcapng\n"
 		"  scrapewatch check-config /etc/scrapewatch/scrapewatch.yaml\n"
 		"  scrapewatch replay --config site.yaml --max-flows 1000000 day1.pcap\n"
+		"  scrapewatch replay capture.pcap | jq 'select(.event.kind==\"alert\")'\n"
+		"  scrapewatch eval --labels labels.csv corpus.pcap\n"
 		"\n"
 		"Documentation: README.md and docs/ in the source tree.\n");
 }
@@ -113,6 +126,12 @@ struct run_opts {
 	const struct sw_config *cfg;
 	unsigned flush_timeout_ms;
 	struct sw_sinks *out;
+	int detect; /* run the detector */
+	int no_stats; /* no final stats record */
+	/* eval: alerts and new flows go here instead of the output */
+	sw_alert_fn on_alert;
+	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
+	void *hook_ctx;
 };
 
 static int not_in_build(const char *what, const char *next)
@@ -136,7 +155,7 @@ static uint64_t file_size(const char *path)
  * everything before it was delivered (or the flush timeout ran out). */
 static void emit_stats(const struct run_opts *o, struct sw_pipeline *pl)
 {
-	cJSON *rec = sw_json_stats(&pl->stats, pl->flows, pl->heads);
+	cJSON *rec = sw_json_stats(&pl->stats, pl->flows, pl->heads, pl->det);
 	cJSON *st;
 
 	sw_sinks_drain(o->out, o->flush_timeout_ms);
@@ -181,6 +200,20 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		sw_pipeline_destroy(&pl);
 		return EXIT_USAGE;
 	}
+	if (o->detect) {
+		char derr[256];
+
+		rc = sw_pipeline_enable_detect(&pl, &o->cfg->detect,
+					       o->on_alert, o->hook_ctx, derr,
+					       sizeof(derr));
+		if (rc) {
+			fprintf(stderr, "scrapewatch: %s\n", derr);
+			sw_pipeline_destroy(&pl);
+			return EXIT_USAGE;
+		}
+	}
+	pl.on_flow_start = o->on_flow_start;
+	pl.flow_start_ctx = o->hook_ctx;
 	sw_progress_init(&prog, o->quiet, total);
 
 	for (i = 0; i < nfiles && !stop_requested; i++) {
@@ -223,7 +256,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			"scrapewatch: interrupted; flushing open flows\n");
 
 	sw_pipeline_finish(&pl);
-	if (!(o->emit & SW_EMIT_FLOWS))
+	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
 		emit_stats(o, &pl);
 	if (sw_sinks_close(o->out, o->flush_timeout_ms) &&
 	    sw_sinks_fatal_error(o->out) != -EPIPE && status == EXIT_OK)
@@ -237,7 +270,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	return status;
 }
 
-static int cmd_offline(int argc, char **argv, unsigned emit)
+static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -248,6 +281,8 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		{ "no-fingerprints", no_argument, NULL, 'n' },
 		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "labels", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .emit = emit,
@@ -258,6 +293,8 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 	struct sw_config *cfg = NULL;
 	uint32_t max_flows = 0;
 	int noutputs = 0, i;
+	const char *labels = NULL;
+	int json = 0;
 	char *end;
 	unsigned long v;
 	int c, rc;
@@ -312,6 +349,12 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 			return not_in_build("--through-xdp",
 					    "Run without it to account in "
 					    "userspace.");
+		case 'l':
+			labels = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -326,6 +369,18 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 			"Try 'scrapewatch %s FILE.pcap', or '-' for "
 			"stdin.\n",
 			argv[0], argv[0]);
+		return EXIT_USAGE;
+	}
+	if (!is_eval && (labels || json)) {
+		fprintf(stderr,
+			"scrapewatch %s: --labels and --json belong to "
+			"'scrapewatch eval'\n",
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	if (is_eval && !labels) {
+		fprintf(stderr, "scrapewatch eval: --labels LABELS.csv is "
+				"required\n");
 		return EXIT_USAGE;
 	}
 	/* The file first, then the flags given on the command line. */
@@ -367,6 +422,29 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 			return EXIT_USAGE;
 		}
 	o.cfg = cfg;
+	o.detect = !(emit & SW_EMIT_FLOWS);
+	if (is_eval) {
+		/* The report is for a person or a script: stdout, not sinks. */
+		struct sw_eval *ev = sw_eval_new(labels);
+
+		if (!ev) {
+			sw_sinks_free(o.out);
+			sw_config_free(cfg);
+			return EXIT_USAGE;
+		}
+		o.no_stats = 1;
+		o.quiet = 1;
+		o.on_alert = sw_eval_alert;
+		o.on_flow_start = sw_eval_flow_start;
+		o.hook_ctx = ev;
+		rc = run_files(&o, argv + optind, argc - optind);
+		if (rc != EXIT_USAGE)
+			sw_eval_report(ev, stdout, json);
+		sw_eval_free(ev);
+		sw_sinks_free(o.out);
+		sw_config_free(cfg);
+		return rc;
+	}
 	rc = run_files(&o, argv + optind, argc - optind);
 	sw_sinks_free(o.out);
 	sw_config_free(cfg);
@@ -431,15 +509,15 @@ int main(int argc, char **argv)
 
 	cmd = argv[1];
 	if (strcmp(cmd, "flows") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS, 0);
 	if (strcmp(cmd, "replay") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 0);
 	if (strcmp(cmd, "live") == 0)
 		return not_in_build("live capture",
 				    "Record with tcpdump -w and use "
 				    "'scrapewatch replay' meanwhile.");
 	if (strcmp(cmd, "eval") == 0)
-		return not_in_build("eval", "It arrives with the detector.");
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 1);
 	if (strcmp(cmd, "check-config") == 0)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

@@ -24,7 +24,10 @@
  * the detector, "live" with live capture, ...).
  */
 static const char *const unread_keys[] = {
-	"general.log_level", "general.run_as", "live", "metrics", "detect",
+	"general.log_level",
+	"general.run_as",
+	"live",
+	"metrics",
 };
 
 /* Untrusted text made printable and short for a message. */

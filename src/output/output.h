@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "output/sink.h"
+#include "detect/detect.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
 
@@ -31,10 +32,13 @@ void sw_json_add_count(cJSON *obj, const char *name, uint64_t v);
 /* Add an untrusted wire string: escaped, capped, one line. */
 void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
 		      size_t len);
-/* A statistics record (event.dataset scrapewatch.stats). */
+/* A statistics record (event.dataset scrapewatch.stats); det may be
+ * NULL when detection did not run. */
 cJSON *sw_json_stats(const struct sw_stats *st,
 		     const struct sw_flow_table *flows,
-		     const struct sw_heads *heads);
+		     const struct sw_heads *heads, const struct sw_detect *det);
+/* An alert record (event.dataset scrapewatch.alert). */
+cJSON *sw_json_alert(const struct sw_alert *a);
 
 /*
  * Hand a record to every sink as one NDJSON line and free it. Its event
