@@ -35,7 +35,7 @@ DECODE_SRC := $(sort $(wildcard src/decode/*.c))
 BPF_OBJ  := $(BUILD)/bpf/scrapewatch.bpf.o
 BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 
-.PHONY: all deps test demo bench fuzz fuzz-build format format-check clean
+.PHONY: all deps test demo bench corpus fuzz fuzz-build format format-check clean
 
 all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BPF_SKEL)
 
@@ -101,6 +101,19 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls
 	@scripts/bench.sh
+
+# The labeled corpus recorded from real tools (docs/corpus.md): at least 10
+# minutes of wall time. A second recording with other timings:
+#   make corpus CORPUS_SEED=2 CORPUS_OUT=build/corpus-2
+CORPUS_SEED     ?= 1
+CORPUS_DURATION ?= 600
+CORPUS_PROFILE  ?= full
+CORPUS_OUT      ?= $(BUILD)/corpus
+corpus: deps
+	@scripts/corpus/install-deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/corpus/record.sh --seed $(CORPUS_SEED) --duration $(CORPUS_DURATION) \
+		--profile $(CORPUS_PROFILE) $(CORPUS_OUT)
 
 # FUZZ_SECONDS per harness (default 120).
 fuzz: deps
