@@ -46,7 +46,7 @@ CHROMIUM_FLAGS = [
 
 class Browser:
     def __init__(self, port):
-        self.dir = tempfile.mkdtemp(prefix="swcp-chromium-")
+        self.dir = tempfile.mkdtemp(prefix="chromium-", dir=os.environ.get("HOME"))
         self.proc = subprocess.Popen(
             ["chromium"] + CHROMIUM_FLAGS +
             ["--user-data-dir=" + self.dir,
@@ -166,7 +166,7 @@ def browse(b, start, rng, a):
 
 
 def download(b, url, rng, a):
-    ddir = tempfile.mkdtemp(prefix="swcp-dl-")
+    ddir = tempfile.mkdtemp(prefix="download-", dir=os.environ.get("HOME"))
     try:
         b.call("Browser.setDownloadBehavior",
                {"behavior": "allow", "downloadPath": ddir,

@@ -23,7 +23,8 @@
 # With --trim (used for the committed fixtures), corpus.pcap keeps
 # client->server packets whole and cuts server->client packets to 128
 # bytes (all headers), through scripts/corpus/trim.sh; the untrimmed
-# capture stays in OUTDIR/full.pcap only with --keep-full.
+# capture stays in OUTDIR/full.pcap only with --keep-full. --plan-only
+# prints the plan (one line per client, its command line last) and exits.
 #
 # Profiles: "full" (large files 200 MB at 24-40 Mbit/s, media at
 # 800 kbit/s, faster scrapers) and "small" (12 MB, 128 kbit/s, slower
@@ -34,7 +35,8 @@
 # failure and Ctrl-C.
 #
 # Usage: scripts/corpus/record.sh [--seed N] [--duration SEC]
-#            [--profile full|small] [--trim] [--keep-full] OUTDIR
+#            [--profile full|small] [--trim] [--keep-full] [--plan-only]
+#            OUTDIR
 set -euo pipefail
 
 SEED=1
@@ -42,6 +44,7 @@ DUR=600
 PROFILE=full
 TRIM=0
 KEEP_FULL=0
+PLAN_ONLY=0
 usage() {
 	sed -n '/^# Usage:/,/OUTDIR$/p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--profile) PROFILE=$2; shift 2 ;;
 	--trim) TRIM=1; shift ;;
 	--keep-full) KEEP_FULL=1; shift ;;
+	--plan-only) PLAN_ONLY=1; shift ;;
 	-h | --help) usage ;;
 	-*) usage ;;
 	*) break ;;
@@ -155,7 +159,7 @@ if [ "$PROFILE" = full ]; then
 	BIG_MB=200 SEG_KBIT=800 SCALE=2
 	BIG_KBIT=$(rnd bigrate 24000 40000)
 else
-	BIG_MB=8 SEG_KBIT=128 SCALE=1
+	BIG_MB=6 SEG_KBIT=96 SCALE=1
 	BIG_KBIT=$(rnd bigrate 6000 10000)
 fi
 PRODUCTS=3000
@@ -209,7 +213,7 @@ add apiwalk scraper "python-requests 2.28.1" api-walker https "$(ip4 3)" \
 add aria2 scraper "aria2 1.36.0" url-list https "$(ip4 4)" "$(late aria2)" \
 	"$(link aria2 2000 8000)" \
 	aria2c -i "$WORK/aria2.list" -j "$(rnd aria2.j 2 4)" -q \
-	--max-overall-download-limit=$(($(rnd aria2.rate 10 20) * SCALE * SCALE))K \
+	--max-overall-download-limit=$(($(rnd aria2.rate 6 12) * SCALE * SCALE))K \
 	--check-certificate=false --file-allocation=none \
 	--allow-overwrite=true -d "$WORK/cli/aria2"
 add lowslow scraper "curl 7.88.1 (browser UA)" low-and-slow http "$(ip4 5)" \
@@ -264,6 +268,11 @@ for k in 1 2 3; do
 		$PY "$HERE/cdp_walk.py" browse "$S/" --seed "$((SEED + 10 + k))" \
 		--think 4 20 --pages "$(rnd "short$k.pages" 2 4)"
 done
+
+if [ "$PLAN_ONLY" = 1 ]; then
+	printf '%s\n' "${CLIENTS[@]}" | sed "s#$WORK#\$WORK#g"
+	exit 0
+fi
 
 # ------------------------------------------------------------------ site
 log "seed $SEED, profile $PROFILE, duration ${DUR}s: generating the site"

@@ -9,7 +9,7 @@
 # trimming, while the trimmed file really is cut (no server packet longer
 # than 128 captured bytes, and smaller on disk).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 SW=build/scrapewatch
 FULL=tests/fixtures/real/real.pcap
 [ -x "$SW" ] || { echo "no $SW (run make)"; exit 77; }
