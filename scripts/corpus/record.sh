@@ -166,7 +166,7 @@ PRODUCTS=3000
 
 # Which /24 (198.18.N.0, N in 16..30) each single client sits in; the
 # distributed scraper has 198.18.31.0/24 to itself. Shuffled by the seed.
-NETS=($(seq 16 30))
+mapfile -t NETS < <(seq 16 30)
 for ((i = ${#NETS[@]} - 1; i > 0; i--)); do
 	j=$(rnd "net$i" 0 "$i")
 	t=${NETS[i]} NETS[i]=${NETS[j]} NETS[j]=$t
