@@ -45,7 +45,7 @@ DECODE_SRC := $(sort $(wildcard src/decode/*.c))
 BPF_OBJ  := $(BUILD)/bpf/scrapewatch.bpf.o
 BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 
-.PHONY: all deps test demo bench fuzz fuzz-build format format-check clean
+.PHONY: all deps test demo bench corpus fuzz fuzz-build format format-check clean
 # Objects made by pattern rules for the test binaries are kept, so a second
 # `make test` does not rebuild the sanitizer build from scratch.
 .SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
@@ -137,6 +137,19 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS)
 	@scripts/bench.sh
+
+# The labeled corpus recorded from real tools (docs/corpus.md): at least 10
+# minutes of wall time. A second recording with other timings:
+#   make corpus CORPUS_SEED=2 CORPUS_OUT=build/corpus-2
+CORPUS_SEED     ?= 1
+CORPUS_DURATION ?= 600
+CORPUS_PROFILE  ?= full
+CORPUS_OUT      ?= $(BUILD)/corpus
+corpus: deps
+	@scripts/corpus/install-deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/corpus/record.sh --seed $(CORPUS_SEED) --duration $(CORPUS_DURATION) \
+		--profile $(CORPUS_PROFILE) $(CORPUS_OUT)
 
 # FUZZ_SECONDS per harness (default 120).
 fuzz: deps
