@@ -114,8 +114,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(DECODE_SRC) -o $@ -lcrypto
 
-# The config loader links the flow table and detector defaults it fills.
-CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) src/detect/detect_cfg.c \
+# The config loader links the flow table it fills and the detector, whose
+# rule catalogue it checks rule IDs against.
+CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) $(sort $(wildcard src/detect/*.c)) \
 	src/track/flow_table.c $(DECODE_SRC)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 	@mkdir -p $(@D)

@@ -474,16 +474,18 @@ static int cmd_check_config(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	d = &cfg->detect;
+	/* What the detector would refuse at start, refused here too. */
+	if (sw_detect_check_cfg(d, errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "%s: detect.%s\n", argv[1], errbuf);
+		sw_config_free(cfg);
+		return EXIT_USAGE;
+	}
 	printf("%s: OK (flows: max %u; detect: alert score %u, %zu rule "
 	       "settings, %zu exempt prefixes, %zu exempt fingerprints, "
 	       "%zu services, %zu server names; outputs: %zu)\n",
 	       argv[1], cfg->flows.max_flows, d->alert_score, d->n_rules,
 	       d->n_exempt_nets, d->n_exempt_fps, d->n_services, d->n_snis,
 	       cfg->n_outputs);
-	if (d->n_rules)
-		printf("%s: note: rule IDs are checked against the detector's "
-		       "rules when it starts\n",
-		       argv[1]);
 	if (cfg->unread[0])
 		printf("%s: note: valid, but not read by this build yet: %s\n",
 		       argv[1], cfg->unread);

@@ -67,8 +67,9 @@ struct sw_config {
 	struct sw_flow_table_cfg flows;
 
 	/*
-	 * detect: the detector. In rules[], a threshold or points of NAN
-	 * means "not set in the file: keep the rule's own default".
+	 * detect: the detector. Every rules[] entry names a rule the
+	 * detector knows; a threshold or points not set in the file holds
+	 * the rule's own default (from sw_detect_rules()).
 	 */
 	struct sw_detect_cfg detect;
 
