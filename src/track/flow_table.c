@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flow_table.h"
+#include "scrapewatch/flow_key.h"
 
 #define SWEEP_TICK_NS 100000000ULL /* 100 ms of packet time */
 #define SWEEP_PASS_NS 10000000000ULL /* every slot visited each 10 s */
@@ -231,53 +232,13 @@ static void evict_near(struct sw_flow_table *t, uint32_t home)
 	flow_end(t, victim, SW_CLOSE_EVICTED);
 }
 
-static int is_service_port(uint16_t port)
-{
-	static const uint16_t known[] = { 1080, 1194,  1433, 1521, 1883, 2049,
-					  3000, 3128,  3306, 3389, 4443, 5000,
-					  5060, 5222,  5432, 5601, 5672, 6379,
-					  6443, 8000,  8008, 8080, 8081, 8088,
-					  8443, 8888,  9000, 9090, 9092, 9200,
-					  9443, 11211, 27017 };
-	size_t i;
-
-	if (port < 1024)
-		return 1;
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (known[i] == port)
-			return 1;
-	return 0;
-}
-
-/*
- * Decide whether the packet's source is the client. The SYN sender is;
- * without a handshake, the side on a service port is the server, then the
- * lower port; a tie makes the sender the client.
- */
-static int src_is_client(const struct sw_packet *pkt, uint8_t *origin)
-{
-	int s_svc, d_svc;
-
-	if (pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN)) {
-		*origin = (pkt->tcp_flags & SW_TCP_ACK) ? SW_ORIGIN_SYNACK :
-							  SW_ORIGIN_SYN;
-		return !(pkt->tcp_flags & SW_TCP_ACK);
-	}
-	*origin = SW_ORIGIN_PORT;
-	s_svc = is_service_port(pkt->sport);
-	d_svc = is_service_port(pkt->dport);
-	if (s_svc != d_svc)
-		return d_svc;
-	if (pkt->sport != pkt->dport)
-		return pkt->sport > pkt->dport;
-	return 1;
-}
-
 static void flow_start(struct sw_flow *f, const struct sw_flow_key *key,
 		       const struct sw_packet *pkt, int src_is_b)
 {
 	uint8_t origin;
-	int client_is_src = src_is_client(pkt, &origin);
+	/* The rule lives in flow_key.h, shared with the XDP program. */
+	int client_is_src = sw_key_src_is_client(
+		pkt->proto, pkt->tcp_flags, pkt->sport, pkt->dport, &origin);
 	uint8_t client_is_b = (uint8_t)(client_is_src ? src_is_b : !src_is_b);
 
 	f->key = *key;
