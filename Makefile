@@ -58,7 +58,7 @@ $(BUILD)/sw_pcapgen: tests/gen/sw_pcapgen.c
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
 # BPF chain: .bpf.c -> .bpf.o -> .skel.h
-$(BPF_OBJ): bpf/scrapewatch.bpf.c $(HDRS)
+$(BPF_OBJ): bpf/scrapewatch.bpf.c bpf/parsing.h $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
 		-I/usr/include/$(MULTIARCH) -Wall -Werror -c $< -o $@
