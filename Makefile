@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lcrypto
+LDLIBS  := -lpcap -lcjson -lcrypto -lbpf -lelf -lz
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC      := $(shell find src -name '*.c' | sort)
@@ -49,6 +49,9 @@ $(BUILD)/obj/%.o: src/%.c $(HDRS)
 $(BUILD)/asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
+
+# The XDP source embeds the program through its skeleton.
+$(BUILD)/obj/capture/source-xdp.o $(BUILD)/asan/capture/source-xdp.o: $(BPF_SKEL)
 
 $(BUILD)/scrapewatch: $(OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)

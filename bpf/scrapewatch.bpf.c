@@ -22,6 +22,7 @@
 #include "scrapewatch/flow_acct.h"
 #include "scrapewatch/flow_key.h"
 #include "scrapewatch/xdp_kern_user.h"
+#include "scrapewatch/xdp_stash.h"
 
 /* Knobs fixed at load (skel->rodata). */
 const volatile __u32 sw_head_snap = 1600; /* frame bytes per head record */
@@ -38,8 +39,9 @@ const volatile __u8 sw_heads_on = 1; /* 0: accounting only */
  * packet's time, and the accounting must use packet time.
  */
 __u64 sw_clock_offset_ns;
-volatile __u64 sw_replay_ns;
+volatile __u32 sw_replay_on; /* 1: use sw_replay_ns, not the clock */
 volatile __u32 sw_replay_wire_len;
+volatile __u64 sw_replay_ns;
 
 /* Per-CPU counters, one slot; summed by userspace. */
 struct {
@@ -97,9 +99,9 @@ struct {
 
 static __always_inline __u64 sw_now_ns(void)
 {
-	__u64 t = sw_replay_ns;
-
-	return t ? t : bpf_ktime_get_ns() + sw_clock_offset_ns;
+	if (sw_replay_on)
+		return sw_replay_ns;
+	return bpf_ktime_get_ns() + sw_clock_offset_ns;
 }
 
 static __always_inline int sw_key_eq(const struct sw_flow_key *a,
@@ -173,45 +175,29 @@ sw_flow_get(const struct sw_flow_key *key, int src_is_b, __u8 tcp_flags,
 	return f;
 }
 
-/*
- * Write a stash slot's pending ACKs to its flow, as the first and the
- * highest of them (the ACK is cumulative: the ones between add nothing
- * but their count), and empty the slot.
- */
+/* Write a stash slot's pending ACKs to its flow and empty the slot. */
 static __noinline int sw_stash_flush(struct sw_xdp_ack_stash *s,
 				     struct sw_xdp_stats *st,
 				     const struct sw_acct_cfg *acfg)
 {
 	struct sw_flow_key key;
-	struct sw_acct_pkt ap = {};
 	struct sw_xdp_flow *f;
-	__u32 count = s->count;
 	__u8 state0;
 
-	s->count = 0;
-	if (!count)
+	if (!s->count)
 		return 0;
 	__builtin_memcpy(&key, &s->key, sizeof(key));
 	st->ack_flushes++;
 	f = sw_flow_get(&key, s->src_is_b, SW_TCP_ACK, s->first_ns, st);
-	if (!f)
-		return 0;
-	state0 = f->acct.state;
-	ap.dir = s->src_is_b == f->acct.client_is_b ? SW_DIR_C2S : SW_DIR_S2C;
-	ap.tcp_flags = SW_TCP_ACK;
-	ap.proto = SW_IPPROTO_TCP;
-	ap.ts_ns = s->first_ns;
-	ap.ack = s->ack_first;
-	sw_acct_update(&f->acct, &ap, acfg);
-	if (count > 1) {
-		ap.ts_ns = s->last_ns;
-		ap.ack = s->ack_max;
-		sw_acct_update(&f->acct, &ap, acfg);
-		f->acct.dir[ap.dir & 1].packets += count - 2;
+	if (f) {
+		state0 = f->acct.state;
+		sw_stash_apply(&f->acct, s, acfg);
+		if (state0 != SW_STATE_CLOSED &&
+		    f->acct.state == SW_STATE_CLOSED)
+			sw_emit_end(&key, &f->acct, SW_XEND_CLOSED,
+				    f->acct.close_reason, st);
 	}
-	if (state0 != SW_STATE_CLOSED && f->acct.state == SW_STATE_CLOSED)
-		sw_emit_end(&key, &f->acct, SW_XEND_CLOSED,
-			    f->acct.close_reason, st);
+	s->count = 0;
 	return 0;
 }
 
@@ -422,7 +408,10 @@ int sw_xdp_main(struct xdp_md *ctx)
 		    SW_TCP_ACK) {
 		/* A pure ACK: the stash only (see the top of this file). */
 		st->pure_acks++;
-		if (s->count && sw_key_eq(&s->key, &key)) {
+		/* One slot holds one direction of one flow: the two sides'
+		 * ACK numbers count different streams. */
+		if (s->count && s->src_is_b == (__u8)src_is_b &&
+		    sw_key_eq(&s->key, &key)) {
 			s->count++;
 			s->last_ns = now;
 			if (sw_serial_gt(x.ack, s->ack_max))

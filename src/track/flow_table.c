@@ -144,26 +144,32 @@ static void flow_end(struct sw_flow_table *t, uint32_t i, int reason)
 	slot_delete(t, i);
 }
 
+uint64_t sw_flow_timeout(const struct sw_flow_table_cfg *cfg,
+			 const struct sw_flow *f)
+{
+	if (f->key.proto != SW_IPPROTO_TCP)
+		return cfg->udp_timeout_ns;
+	switch (f->acct.state) {
+	case SW_STATE_NEW:
+		return cfg->tcp_new_timeout_ns;
+	case SW_STATE_CLOSING:
+		return cfg->tcp_closing_timeout_ns;
+	case SW_STATE_CLOSED:
+		return cfg->tcp_closed_timeout_ns;
+	default:
+		return cfg->tcp_established_timeout_ns;
+	}
+}
+
 static uint64_t flow_timeout(const struct sw_flow_table *t,
 			     const struct sw_flow *f)
 {
-	if (f->key.proto != SW_IPPROTO_TCP)
-		return t->cfg.udp_timeout_ns;
-	switch (f->acct.state) {
-	case SW_STATE_NEW:
-		return t->cfg.tcp_new_timeout_ns;
-	case SW_STATE_CLOSING:
-		return t->cfg.tcp_closing_timeout_ns;
-	case SW_STATE_CLOSED:
-		return t->cfg.tcp_closed_timeout_ns;
-	default:
-		return t->cfg.tcp_established_timeout_ns;
-	}
+	return sw_flow_timeout(&t->cfg, f);
 }
 
 /* Why a flow leaving the table ends: its own close if it closed (a
  * one-sided FIN that timed out still closed), else open_reason. */
-static int end_reason(const struct sw_flow *f, int open_reason)
+int sw_flow_end_reason(const struct sw_flow *f, int open_reason)
 {
 	if (f->acct.state == SW_STATE_CLOSED)
 		return f->acct.close_reason;
@@ -184,7 +190,7 @@ static void sweep(struct sw_flow_table *t, uint32_t nslots)
 		    f->acct.last_ns + flow_timeout(t, f) <= t->now_ns) {
 			/* Deletion may shift another entry into slot i:
 			 * look at it again before moving on. */
-			flow_end(t, i, end_reason(f, SW_CLOSE_IDLE));
+			flow_end(t, i, sw_flow_end_reason(f, SW_CLOSE_IDLE));
 			continue;
 		}
 		t->sweep_cursor = (i + 1) & t->mask;
@@ -324,6 +330,19 @@ static int cmp_first_seen(const void *a, const void *b)
 	return memcmp(&fa->key, &fb->key, sizeof(fa->key));
 }
 
+/*
+ * A flow already idle past its timeout when the input ends ended idle,
+ * whether or not the incremental sweep had reached its slot yet: the
+ * record must not depend on where the flow happened to sit.
+ */
+static int flush_reason(const struct sw_flow_table *t, const struct sw_flow *f,
+			int reason)
+{
+	if (f->acct.last_ns + flow_timeout(t, f) <= t->now_ns)
+		return SW_CLOSE_IDLE;
+	return reason;
+}
+
 void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 {
 	struct sw_flow **order;
@@ -340,7 +359,8 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 		for (i = 0; i < n; i++) {
 			struct sw_flow *f = order[i];
 
-			f->acct.close_reason = (uint8_t)end_reason(f, reason);
+			f->acct.close_reason = (uint8_t)sw_flow_end_reason(
+				f, flush_reason(t, f, reason));
 			t->stats.ended++;
 			if (t->on_end)
 				t->on_end(f, t->ctx);
@@ -354,7 +374,11 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 	/* Out of memory: flush in slot order rather than lose flows. */
 	for (i = 0; i <= t->mask;)
 		if (slot_used(&t->slots[i]))
-			flow_end(t, i, end_reason(&t->slots[i], reason));
+			flow_end(
+				t, i,
+				sw_flow_end_reason(
+					&t->slots[i],
+					flush_reason(t, &t->slots[i], reason)));
 		else
 			i++;
 }
