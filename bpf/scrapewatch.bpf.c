@@ -183,21 +183,25 @@ static __noinline int sw_stash_flush(struct sw_xdp_ack_stash *s,
 	struct sw_flow_key key;
 	struct sw_xdp_flow *f;
 	__u8 state0;
+	int b;
 
 	if (!s->count)
 		return 0;
 	__builtin_memcpy(&key, &s->key, sizeof(key));
 	st->ack_flushes++;
-	f = sw_flow_get(&key, s->src_is_b, SW_TCP_ACK, s->first_ns, st);
+	b = sw_stash_first_side(s);
+	f = sw_flow_get(&key, b, SW_TCP_ACK, s->side[b & 1].first_ns, st);
 	if (f) {
 		state0 = f->acct.state;
 		sw_stash_apply(&f->acct, s, acfg);
-		if (state0 != SW_STATE_CLOSED &&
-		    f->acct.state == SW_STATE_CLOSED)
-			sw_emit_end(&key, &f->acct, SW_XEND_CLOSED,
+		if (state0 < SW_STATE_CLOSING &&
+		    f->acct.state >= SW_STATE_CLOSING)
+			sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,
 				    f->acct.close_reason, st);
 	}
 	s->count = 0;
+	s->side[0].count = 0;
+	s->side[1].count = 0;
 	return 0;
 }
 
@@ -408,32 +412,40 @@ int sw_xdp_main(struct xdp_md *ctx)
 		    SW_TCP_ACK) {
 		/* A pure ACK: the stash only (see the top of this file). */
 		st->pure_acks++;
-		/* One slot holds one direction of one flow: the two sides'
-		 * ACK numbers count different streams. */
-		if (s->count && s->src_is_b == (__u8)src_is_b &&
-		    sw_key_eq(&s->key, &key)) {
-			s->count++;
-			s->last_ns = now;
-			if (sw_serial_gt(x.ack, s->ack_max))
-				s->ack_max = x.ack;
-		} else {
-			if (s->count)
-				sw_stash_flush(s, st, &acfg);
+		struct sw_xdp_ack_side *sd;
+
+		if (s->count && !sw_key_eq(&s->key, &key))
+			sw_stash_flush(s, st, &acfg);
+		if (!s->count)
 			__builtin_memcpy(&s->key, &key, sizeof(key));
-			s->first_ns = now;
-			s->last_ns = now;
-			s->ack_first = x.ack;
-			s->ack_max = x.ack;
-			s->src_is_b = (__u8)src_is_b;
-			s->count = 1;
+		/* Each side's ACK numbers count a different stream. */
+		sd = &s->side[src_is_b & 1];
+		if (sd->count) {
+			sd->last_ns = now;
+			if (sw_serial_gt(x.ack, sd->ack_max))
+				sd->ack_max = x.ack;
+		} else {
+			sd->first_ns = now;
+			sd->last_ns = now;
+			sd->ack_first = x.ack;
+			sd->ack_max = x.ack;
 		}
+		sd->count++;
+		s->count++;
 		if (s->count >= sw_ack_flush_every)
 			sw_stash_flush(s, st, &acfg);
 		return XDP_PASS;
 	}
 
-	/* Pending ACKs of this flow came first: apply them first. */
-	if (s->count && sw_key_eq(&s->key, &key))
+	/*
+	 * This sender's pending ACKs came first: apply them first (its
+	 * payload's ACK would otherwise set the base past them). The peer's
+	 * pending ACKs touch only the peer's counters, so they can wait,
+	 * unless this packet changes the state (SYN, FIN, RST).
+	 */
+	if (s->count && sw_key_eq(&s->key, &key) &&
+	    (s->side[src_is_b & 1].count ||
+	     (x.tcp_flags & (SW_TCP_SYN | SW_TCP_FIN | SW_TCP_RST))))
 		sw_stash_flush(s, st, &acfg);
 	f = sw_flow_get(&key, src_is_b, x.tcp_flags, now, st);
 	if (!f)
@@ -469,8 +481,8 @@ int sw_xdp_main(struct xdp_md *ctx)
 	}
 	state0 = f->acct.state;
 	sw_acct_update(&f->acct, &ap, &acfg);
-	if (state0 != SW_STATE_CLOSED && f->acct.state == SW_STATE_CLOSED)
-		sw_emit_end(&key, &f->acct, SW_XEND_CLOSED,
+	if (state0 < SW_STATE_CLOSING && f->acct.state >= SW_STATE_CLOSING)
+		sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,
 			    f->acct.close_reason, st);
 	if (!sw_heads_on)
 		return XDP_PASS;

@@ -29,6 +29,7 @@ struct sw_stats {
 	uint64_t last_ns; /* packet time of the latest frame */
 	/* Kernel counters when the XDP program accounted (else NULL). */
 	const struct sw_xdp_stats *xdp;
+	uint64_t xdp_evicted; /* flows the kernel's LRU map dropped unseen */
 };
 
 enum sw_pipeline_emit {

@@ -73,6 +73,17 @@ struct sw_xdp_flow {
 };
 _Static_assert(sizeof(struct sw_xdp_flow) == 104, "sw_xdp_flow size");
 
+/* Pending pure ACKs sent by one endpoint of a flow. */
+struct sw_xdp_ack_side {
+	__u64 first_ns; /* ns since the Unix epoch: first stashed ACK */
+	__u64 last_ns; /* ns since the Unix epoch: latest stashed ACK */
+	__u32 ack_first; /* host order: ACK number of the first */
+	__u32 ack_max; /* host order: highest ACK number (RFC 1982) */
+	__u32 count; /* pure ACKs stashed */
+	__u32 pad; /* zero */
+};
+_Static_assert(sizeof(struct sw_xdp_ack_side) == 32, "ack side size");
+
 /*
  * One slot of the per-CPU pure-ACK stash (sw_ack_stash). A pure ACK only
  * updates the slot of its flow; the slot is written to the flow map every
@@ -81,16 +92,12 @@ _Static_assert(sizeof(struct sw_xdp_flow) == 104, "sw_xdp_flow size");
  * the flows it ends, so records are exact.
  */
 struct sw_xdp_ack_stash {
-	struct sw_flow_key key; /* family SW_FAMILY_NONE: empty */
-	__u64 first_ns; /* ns since the Unix epoch: first stashed ACK */
-	__u64 last_ns; /* ns since the Unix epoch: latest stashed ACK */
-	__u32 ack_first; /* host order: ACK number of the first */
-	__u32 ack_max; /* host order: highest ACK number (RFC 1982) */
-	__u32 count; /* pure ACKs stashed */
-	__u8 src_is_b; /* 1: sent by key endpoint b */
-	__u8 pad[3]; /* zero */
+	struct sw_flow_key key; /* valid while count > 0 */
+	struct sw_xdp_ack_side side[2]; /* by sender: [0] endpoint a, [1] b */
+	__u32 count; /* side[0].count + side[1].count */
+	__u32 pad; /* zero */
 };
-_Static_assert(sizeof(struct sw_xdp_ack_stash) == 72, "ack stash size");
+_Static_assert(sizeof(struct sw_xdp_ack_stash) == 112, "ack stash size");
 
 /* Runtime settings (sw_cfg map, one slot), changeable while attached. */
 struct sw_xdp_cfg {
@@ -146,9 +153,10 @@ _Static_assert(sizeof(struct sw_xdp_head_rec) == 72 + SW_XDP_HEAD_SNAP_MAX,
 
 /* Why the kernel wrote a flow-end record (sw_xdp_end_rec.event). */
 enum sw_xdp_end_event {
-	/* The flow closed (RST, or FIN both ways). Its entry lingers in the
-	 * map for late packets; userspace ends it when the linger expires. */
-	SW_XEND_CLOSED = 1,
+	/* A FIN or RST: the flow is closing or closed. Its entry stays in
+	 * the map for the rest of the close and late packets; userspace ends
+	 * it when its (closing or closed) timeout expires. */
+	SW_XEND_CLOSING = 1,
 	/* A new SYN reused the 5-tuple: the entry now holds the new flow,
 	 * this record is all that is left of the old one. */
 	SW_XEND_REUSED = 2,

@@ -55,6 +55,7 @@ struct sw_xdp {
 	uint64_t user_reasons[SW_DR_MAX]; /* frames refused before the kernel */
 	uint64_t user_packets, user_bytes;
 	uint64_t bad_records, head_decode_errors, test_run_errors;
+	uint64_t ended_in_map; /* flows ended from the flow map */
 	struct shadow **shadow;
 	uint32_t shadow_mask;
 	uint64_t nshadow;
@@ -191,7 +192,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		/* A reused 5-tuple: this record is all that is left of the
 		 * old flow. A closed flow lingers in the map for its late
 		 * packets; the sweeper ends it. HOOK: a detector wanting
-		 * prompt ends can take SW_XEND_CLOSED here. */
+		 * prompt ends can take SW_XEND_CLOSING here. */
 		if (e->event == SW_XEND_REUSED)
 			emit(x, &e->key, &e->acct);
 		break;
@@ -413,8 +414,7 @@ static int read_stash(struct sw_xdp *x, struct sweep *w)
 		if (bpf_map_lookup_elem(x->stash_fd, &slot, vals))
 			continue;
 		for (cpu = 0; cpu < x->ncpu; cpu++) {
-			if (!vals[cpu].count ||
-			    vals[cpu].key.family == SW_FAMILY_NONE)
+			if (!vals[cpu].count)
 				continue;
 			if (w->nstash == cap) {
 				struct xstash *n =
@@ -569,8 +569,10 @@ static void sweep(struct sw_xdp *x, int final)
 	}
 	qsort(w.flows, n, sizeof(*w.flows), cmp_first_seen);
 	for (i = 0; i < n; i++) {
-		if (w.flows[i].in_map)
+		if (w.flows[i].in_map) {
 			bpf_map_delete_elem(x->flows_fd, &w.flows[i].key);
+			x->ended_in_map++;
+		}
 		clear_stash(x, &w, &w.flows[i].key);
 		emit(x, &w.flows[i].key, &w.flows[i].acct);
 	}
@@ -733,7 +735,14 @@ void sw_xdp_fill_stats(struct sw_xdp *x, struct sw_stats *st)
 	uint64_t *sum = (uint64_t *)&x->sum;
 	uint32_t zero = 0;
 	size_t i, nw = sizeof(x->sum) / sizeof(uint64_t);
+	uint64_t live = 0;
+	struct sw_flow_key k, nk;
 	int cpu, r;
+
+	if (!bpf_map_get_next_key(x->flows_fd, NULL, &k))
+		for (live = 1; !bpf_map_get_next_key(x->flows_fd, &k, &nk);
+		     live++)
+			k = nk;
 
 	memset(&x->sum, 0, sizeof(x->sum));
 	if (vals && !bpf_map_lookup_elem(x->stats_fd, &zero, vals))
@@ -747,6 +756,11 @@ void sw_xdp_fill_stats(struct sw_xdp *x, struct sw_stats *st)
 	for (r = 1; r < SW_DR_MAX; r++)
 		st->reasons[r] = x->sum.reasons[r] + x->user_reasons[r];
 	st->xdp = &x->sum;
+	/* An LRU map drops its stalest entry silently when full: what was
+	 * created and neither ended here nor still held was evicted. */
+	st->xdp_evicted = 0;
+	if (x->sum.flows_created > x->ended_in_map + live)
+		st->xdp_evicted = x->sum.flows_created - x->ended_in_map - live;
 }
 
 void sw_xdp_close(struct sw_xdp *x)

@@ -2,7 +2,7 @@
 /*
  * The statistics record (event.dataset scrapewatch.stats): packets, bytes,
  * frames skipped and malformed by named reason, and the flow table's
- * counters and memory.
+ * counters and memory; with --through-xdp, the XDP program's counters.
  */
 #include "output.h"
 #include "pipeline.h"
@@ -41,6 +41,28 @@ static void add_heads(cJSON *s, const struct sw_heads_stats *hs)
 	sw_json_add_count(o, "syn_signatures", hs->syn_signatures);
 	sw_json_add_count(o, "records_max", hs->records_max);
 	sw_json_add_count(o, "alloc_failures", hs->alloc_failures);
+}
+
+/* The XDP program's own counters, when it did the accounting. */
+static void add_xdp(cJSON *s, const struct sw_stats *st)
+{
+	const struct sw_xdp_stats *x = st->xdp;
+	cJSON *o = cJSON_AddObjectToObject(s, "xdp");
+
+	sw_json_add_count(o, "packets", x->packets);
+	sw_json_add_count(o, "accounted", x->accounted);
+	sw_json_add_count(o, "pure_acks", x->pure_acks);
+	sw_json_add_count(o, "ack_flushes", x->ack_flushes);
+	sw_json_add_count(o, "flows_created", x->flows_created);
+	sw_json_add_count(o, "flows_evicted", st->xdp_evicted);
+	sw_json_add_count(o, "flow_map_full", x->flow_map_full);
+	sw_json_add_count(o, "flows_reused", x->flows_reused);
+	sw_json_add_count(o, "flow_end_records", x->flow_ends);
+	sw_json_add_count(o, "heads_sampled", x->heads_sampled);
+	sw_json_add_count(o, "heads_skipped", x->heads_skipped);
+	sw_json_add_count(o, "heads_truncated", x->heads_truncated);
+	sw_json_add_count(o, "ringbuf_full", x->ringbuf_full);
+	sw_json_add_count(o, "turns_over_mark", x->turns_over_mark);
 }
 
 cJSON *sw_json_stats(const struct sw_stats *st,
@@ -83,5 +105,7 @@ cJSON *sw_json_stats(const struct sw_stats *st,
 	sw_json_add_count(fo, "entry_bytes", sizeof(struct sw_flow));
 	sw_json_add_count(fo, "table_bytes", sw_flow_table_bytes(flows));
 	add_heads(s, sw_heads_stats(heads));
+	if (st->xdp)
+		add_xdp(s, st);
 	return rec;
 }
