@@ -55,7 +55,8 @@ static __always_inline int sw_parse_l4(void *end, void *l4, __u32 l4off,
 
 	if (x->proto == SW_IPPROTO_TCP) {
 		if (l4 + 20 > end || l4len < 20)
-			return l4len < 20 ? SW_DR_TCP_BAD_DOFF : SW_DR_TRUNC_TCP;
+			return l4len < 20 ? SW_DR_TCP_BAD_DOFF :
+					    SW_DR_TRUNC_TCP;
 		doff = (__u32)(b[12] >> 4) * 4;
 		if (doff < 20 || doff > l4len)
 			return SW_DR_TCP_BAD_DOFF;

@@ -144,9 +144,10 @@ static __always_inline void sw_emit_end(const struct sw_flow_key *key,
  * The flow of key, created if new. NULL if the map refused it. A function
  * of its own: the verifier checks it once, not at every caller.
  */
-static __noinline struct sw_xdp_flow *
-sw_flow_get(const struct sw_flow_key *key, int src_is_b, __u8 tcp_flags,
-	    __u64 now, struct sw_xdp_stats *st)
+static __noinline struct sw_xdp_flow *sw_flow_get(const struct sw_flow_key *key,
+						  int src_is_b, __u8 tcp_flags,
+						  __u64 now,
+						  struct sw_xdp_stats *st)
 {
 	struct sw_xdp_flow *f, *nv;
 	__u16 sport, dport;
@@ -266,13 +267,11 @@ static __always_inline int sw_turn_sampled_out(const struct sw_xdp_cfg *cfg,
 }
 
 /* Choose and send the heads of a TCP packet after its accounting. */
-static __always_inline void sw_tcp_heads(struct xdp_md *ctx, void *data,
-					 void *end, const struct sw_xpkt *x,
-					 const struct sw_flow_key *key,
-					 struct sw_xdp_flow *f, __u8 dir,
-					 const struct sw_xdp_cfg *cfg, __u64 now,
-					 __u32 wire_len,
-					 struct sw_xdp_stats *st)
+static __always_inline void
+sw_tcp_heads(struct xdp_md *ctx, void *data, void *end, const struct sw_xpkt *x,
+	     const struct sw_flow_key *key, struct sw_xdp_flow *f, __u8 dir,
+	     const struct sw_xdp_cfg *cfg, __u64 now, __u32 wire_len,
+	     struct sw_xdp_stats *st)
 {
 	__u32 start = x->seq, off;
 	__u8 *pb;
@@ -335,12 +334,10 @@ static __always_inline void sw_tcp_heads(struct xdp_md *ctx, void *data,
 	sw_emit_head(ctx, key, f, dir, kind, now, wire_len, st);
 }
 
-static __always_inline void sw_udp_heads(struct xdp_md *ctx, void *data,
-					 void *end, const struct sw_xpkt *x,
-					 const struct sw_flow_key *key,
-					 struct sw_xdp_flow *f, __u8 dir,
-					 __u64 now, __u32 wire_len,
-					 struct sw_xdp_stats *st)
+static __always_inline void
+sw_udp_heads(struct xdp_md *ctx, void *data, void *end, const struct sw_xpkt *x,
+	     const struct sw_flow_key *key, struct sw_xdp_flow *f, __u8 dir,
+	     __u64 now, __u32 wire_len, struct sw_xdp_stats *st)
 {
 	__u8 *pb, first = 0;
 
@@ -408,8 +405,8 @@ int sw_xdp_main(struct xdp_md *ctx)
 				       SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
 
 	if (x.proto == SW_IPPROTO_TCP && x.payload_len == 0 &&
-	    (x.tcp_flags & (SW_TCP_SYN | SW_TCP_FIN | SW_TCP_RST | SW_TCP_ACK)) ==
-		    SW_TCP_ACK) {
+	    (x.tcp_flags & (SW_TCP_SYN | SW_TCP_FIN | SW_TCP_RST |
+			    SW_TCP_ACK)) == SW_TCP_ACK) {
 		/* A pure ACK: the stash only (see the top of this file). */
 		st->pure_acks++;
 		struct sw_xdp_ack_side *sd;
@@ -490,8 +487,8 @@ int sw_xdp_main(struct xdp_md *ctx)
 		sw_tcp_heads(ctx, data, end, &x, &key, f, ap.dir, cfg, now,
 			     wire_len, st);
 	else
-		sw_udp_heads(ctx, data, end, &x, &key, f, ap.dir, now,
-			     wire_len, st);
+		sw_udp_heads(ctx, data, end, &x, &key, f, ap.dir, now, wire_len,
+			     st);
 	return XDP_PASS;
 }
 

@@ -488,8 +488,7 @@ static int cmd_live(int argc, char **argv)
 			goto destroy;
 		}
 	}
-	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n",
-		nif);
+	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n", nif);
 	status = EXIT_OK;
 	/* HOOK: alerts join here once the detector takes flows and heads
 	 * from sw_pipeline_flow_end() and sw_pipeline_head(). */

@@ -34,8 +34,8 @@ static inline void sw_stash_init_flow(struct sw_flow_acct *a,
 	int client_is_src = sw_key_src_is_client(k->proto, SW_TCP_ACK, sport,
 						 dport, &origin);
 
-	sw_acct_init(a, s->side[b].first_ns,
-		     (__u8)(client_is_src ? b : !b), origin);
+	sw_acct_init(a, s->side[b].first_ns, (__u8)(client_is_src ? b : !b),
+		     origin);
 }
 
 /*
@@ -54,8 +54,8 @@ static inline void sw_stash_apply_side(struct sw_flow_acct *a,
 	ap.seq = 0;
 	ap.payload_len = 0;
 	ap.pad = 0;
-	ap.dir = (__u8)(sender_is_b == a->client_is_b ? SW_DIR_C2S :
-							SW_DIR_S2C);
+	ap.dir =
+		(__u8)(sender_is_b == a->client_is_b ? SW_DIR_C2S : SW_DIR_S2C);
 	ap.tcp_flags = SW_TCP_ACK;
 	ap.proto = SW_IPPROTO_TCP;
 	ap.ts_ns = sd->first_ns;

@@ -39,11 +39,10 @@ struct sw_xdp;
 
 void sw_xdp_default_opts(struct sw_xdp_opts *o);
 /* Load the program. NULL with errbuf filled on failure. */
-struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o,
-			   struct sw_pipeline *pl, char *errbuf);
+struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
+			   char *errbuf);
 /* Attach to an interface through a bpf_link. 0 or -errno, errbuf set. */
-int sw_xdp_attach(struct sw_xdp *x, const char *ifname, int mode,
-		  char *errbuf);
+int sw_xdp_attach(struct sw_xdp *x, const char *ifname, int mode, char *errbuf);
 /* Replay: run one captured frame through the program. */
 void sw_xdp_replay_frame(struct sw_xdp *x, const struct sw_frame *f);
 /* Live: wait up to timeout_ms for records, sweep when due. */
