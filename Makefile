@@ -84,6 +84,9 @@ $(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
 $(BUILD)/sw_bench_tls: tests/bench/bench_tls.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
+$(BUILD)/sw_bench_xdp: tests/bench/bench_xdp.c $(BPF_SKEL) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz -lpthread
+
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -102,7 +105,7 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls
+	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(BUILD)/sw_bench_xdp
 	@scripts/bench.sh
 
 # FUZZ_SECONDS per harness (default 120).

@@ -104,6 +104,43 @@ static __always_inline __u64 sw_now_ns(void)
 	return bpf_ktime_get_ns() + sw_clock_offset_ns;
 }
 
+/*
+ * The time of a pure ACK. Live, the coarse clock: bpf_ktime_get_ns costs
+ * about 30 ns on a virtual machine's clock source, more than the rest of a
+ * pure ACK's work. An ACK only sets when a flow was last seen, and the
+ * coarse clock is at most one scheduler tick behind (docs/xdp.md).
+ */
+static __always_inline __u64 sw_now_coarse_ns(void)
+{
+	if (sw_replay_on)
+		return sw_replay_ns;
+	return bpf_ktime_get_coarse_ns() + sw_clock_offset_ns;
+}
+
+/*
+ * Wake the consumer only once the ring holds an eighth of its size: a
+ * wake-up per record costs more than the record. The consumer also polls
+ * on a timer, so a quiet ring is still read within its poll period.
+ */
+static __always_inline __u64 sw_ring_flags(void)
+{
+	__u64 avail = bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&sw_ring, BPF_RB_RING_SIZE);
+
+	return avail > size / 8 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+/* The accounting's settings, from the runtime config map. */
+static __always_inline void sw_acct_cfg_get(struct sw_acct_cfg *acfg)
+{
+	__u32 zero = 0;
+	struct sw_xdp_cfg *cfg = bpf_map_lookup_elem(&sw_cfg, &zero);
+
+	acfg->udp_turn_gap_ns = cfg && cfg->udp_turn_gap_ns ?
+					cfg->udp_turn_gap_ns :
+					SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
+}
+
 static __always_inline int sw_key_eq(const struct sw_flow_key *a,
 				     const struct sw_flow_key *b)
 {
@@ -136,7 +173,7 @@ static __always_inline void sw_emit_end(const struct sw_flow_key *key,
 	r->acct.close_reason = reason;
 	r->event = event;
 	__builtin_memset(r->pad, 0, sizeof(r->pad));
-	bpf_ringbuf_submit(r, 0);
+	bpf_ringbuf_submit(r, sw_ring_flags());
 	st->flow_ends++;
 }
 
@@ -243,7 +280,8 @@ static __always_inline void sw_emit_head(struct xdp_md *ctx,
 	r->client_is_b = f->acct.client_is_b;
 	r->kind = kind;
 	r->pad[0] = r->pad[1] = r->pad[2] = 0;
-	if (bpf_ringbuf_output(&sw_ring, r, SW_XDP_HEAD_REC_FIXED + cap, 0))
+	if (bpf_ringbuf_output(&sw_ring, r, SW_XDP_HEAD_REC_FIXED + cap,
+			       sw_ring_flags()))
 		st->ringbuf_full++;
 	else
 		st->heads_sampled++;
@@ -392,17 +430,12 @@ int sw_xdp_main(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	st->accounted++;
-	now = sw_now_ns();
 	src_is_b = sw_key_fill(&key, x.family, x.saddr, x.daddr, x.sport,
 			       x.dport, x.proto);
 	idx = sw_xdp_stash_slot(&key);
 	s = bpf_map_lookup_elem(&sw_ack_stash, &idx);
 	if (!s)
 		return XDP_PASS;
-	cfg = bpf_map_lookup_elem(&sw_cfg, &zero);
-	acfg.udp_turn_gap_ns = cfg && cfg->udp_turn_gap_ns ?
-				       cfg->udp_turn_gap_ns :
-				       SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
 
 	if (x.proto == SW_IPPROTO_TCP && x.payload_len == 0 &&
 	    (x.tcp_flags & (SW_TCP_SYN | SW_TCP_FIN | SW_TCP_RST |
@@ -411,8 +444,11 @@ int sw_xdp_main(struct xdp_md *ctx)
 		st->pure_acks++;
 		struct sw_xdp_ack_side *sd;
 
-		if (s->count && !sw_key_eq(&s->key, &key))
+		now = sw_now_coarse_ns();
+		if (s->count && !sw_key_eq(&s->key, &key)) {
+			sw_acct_cfg_get(&acfg);
 			sw_stash_flush(s, st, &acfg);
+		}
 		if (!s->count)
 			__builtin_memcpy(&s->key, &key, sizeof(key));
 		/* Each side's ACK numbers count a different stream. */
@@ -429,10 +465,16 @@ int sw_xdp_main(struct xdp_md *ctx)
 		}
 		sd->count++;
 		s->count++;
-		if (s->count >= sw_ack_flush_every)
+		if (s->count >= sw_ack_flush_every) {
+			sw_acct_cfg_get(&acfg);
 			sw_stash_flush(s, st, &acfg);
+		}
 		return XDP_PASS;
 	}
+
+	now = sw_now_ns();
+	cfg = bpf_map_lookup_elem(&sw_cfg, &zero);
+	sw_acct_cfg_get(&acfg);
 
 	/*
 	 * This sender's pending ACKs came first: apply them first (its

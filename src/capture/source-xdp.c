@@ -207,6 +207,7 @@ static uint64_t realtime_offset_ns(void)
 {
 	struct timespec rt, mono;
 
+	/* Coarse and fine monotonic clocks share their base. */
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	return ((uint64_t)rt.tv_sec - (uint64_t)mono.tv_sec) * 1000000000ULL +
