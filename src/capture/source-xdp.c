@@ -546,6 +546,8 @@ static void sweep(struct sw_xdp *x, int final)
 	struct sweep w = { 0 };
 	size_t i, n = 0;
 
+	/* Heads first: a flow's heads are older than its end. */
+	ring_buffer__consume(x->rb);
 	w.slotbuf = calloc((size_t)x->ncpu, sizeof(*w.slotbuf));
 	if (!w.slotbuf || read_stash(x, &w) || read_flows(x, &w) ||
 	    merge_stash(x, &w)) {
@@ -716,6 +718,11 @@ int sw_xdp_poll(struct sw_xdp *x, int timeout_ms)
 	struct timespec ts;
 	int rc = ring_buffer__poll(x->rb, timeout_ms);
 
+	if (rc < 0 && rc != -EINTR)
+		return rc;
+	/* The program wakes us only when the ring fills up (batched
+	 * wake-ups): read what arrived in the meantime on every tick. */
+	rc = ring_buffer__consume(x->rb);
 	if (rc < 0 && rc != -EINTR)
 		return rc;
 	clock_gettime(CLOCK_REALTIME, &ts);
