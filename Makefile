@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm
+LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf
 # Optional sink backends: compiled in when their library is installed;
 # otherwise the sink answers that it is not in this build.
 ifeq ($(shell pkg-config --exists libcurl && echo y),y)
@@ -63,6 +63,9 @@ $(BUILD)/asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
+# The XDP source embeds the program through its skeleton.
+$(BUILD)/obj/capture/source-xdp.o $(BUILD)/asan/capture/source-xdp.o: $(BPF_SKEL)
+
 $(BUILD)/scrapewatch: $(OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -75,7 +78,7 @@ $(BUILD)/sw_scengen: tests/gen/sw_scengen.c
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
 # BPF chain: .bpf.c -> .bpf.o -> .skel.h
-$(BPF_OBJ): bpf/scrapewatch.bpf.c $(HDRS)
+$(BPF_OBJ): bpf/scrapewatch.bpf.c bpf/parsing.h $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
 		-I/usr/include/$(MULTIARCH) -Wall -Werror -c $< -o $@
@@ -109,6 +112,9 @@ endif
 $(BUILD)/sw_bench_tls: tests/bench/bench_tls.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
+$(BUILD)/sw_bench_xdp: tests/bench/bench_xdp.c $(BPF_SKEL) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz -lpthread
+
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -136,7 +142,7 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS)
+	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS) $(BUILD)/sw_bench_xdp
 	@scripts/bench.sh
 
 # The labeled corpus recorded from real tools (docs/corpus.md): at least 10

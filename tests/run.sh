@@ -41,7 +41,8 @@ for t in build/tests-asan/test_*; do
 	[ -x "$t" ] || continue
 	run "asan/$(basename "$t")" "$t"
 done
-for t in tests/cli/test_*.sh tests/golden/test_*.sh tests/oracle/test_*.sh tests/sinks/test_*.sh; do
+for t in tests/cli/test_*.sh tests/golden/test_*.sh tests/oracle/test_*.sh \
+	tests/sinks/test_*.sh tests/bpf/test_*.sh; do
 	[ -x "$t" ] || continue
 	run "${t#tests/}" "$t"
 done

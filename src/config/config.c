@@ -751,7 +751,7 @@ void sw_config_default(struct sw_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_level = SW_LOG_INFO;
 	cfg->capture = SW_CAPTURE_XDP;
-	cfg->xdp_mode = SW_XDP_NATIVE;
+	cfg->xdp_mode = SW_CONFIG_XDP_NATIVE;
 	sw_flow_table_default_cfg(&cfg->flows);
 	sw_detect_default_cfg(&cfg->detect);
 }

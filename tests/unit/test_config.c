@@ -71,7 +71,7 @@ static void test_defaults(void **state)
 		fail_msg("detect: defaults differ from sw_detect_default_cfg");
 	EXPECT_EQ("log_level", c.log_level, SW_LOG_INFO);
 	EXPECT_EQ("capture", c.capture, SW_CAPTURE_XDP);
-	EXPECT_EQ("xdp_mode", c.xdp_mode, SW_XDP_NATIVE);
+	EXPECT_EQ("xdp_mode", c.xdp_mode, SW_CONFIG_XDP_NATIVE);
 	EXPECT_EQ("n_outputs", c.n_outputs, 0);
 	EXPECT_STR("metrics_listen", c.metrics_listen, "");
 	EXPECT_STR("run_as", c.run_as, "");
@@ -155,7 +155,7 @@ static void test_every_key(void **state)
 	EXPECT_EQ("live.interfaces count", c->n_interfaces, 2);
 	EXPECT_STR("live.interfaces[1]", c->interfaces[1], "ens1f1");
 	EXPECT_EQ("live.capture", c->capture, SW_CAPTURE_AFXDP);
-	EXPECT_EQ("live.xdp_mode", c->xdp_mode, SW_XDP_GENERIC);
+	EXPECT_EQ("live.xdp_mode", c->xdp_mode, SW_CONFIG_XDP_GENERIC);
 	EXPECT_STR("metrics.listen", c->metrics_listen, "[::1]:9909");
 
 	EXPECT_EQ("flows.max_flows", c->flows.max_flows, 1000);
