@@ -19,6 +19,7 @@ libcurl4-openssl-dev librdkafka-dev rsyslog rsyslog-gnutls openssl
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 procps time
 python3 python3-jsonschema
+libmicrohttpd-dev prometheus libcap-dev libsystemd-dev man-db
 "
 
 missing=""

@@ -17,6 +17,7 @@
 
 #include "capture/capture.h"
 #include "config/config.h"
+#include "daemon/metrics.h"
 #include "detect/detect_cfg.h"
 #include "eval.h"
 #include "capture/source-xdp.h"
@@ -110,6 +111,9 @@ static void usage(FILE *out)
 		"                        needs root or CAP_BPF\n"
 		"      --labels FILE     eval: the labels CSV\n"
 		"      --json            eval: the report as one JSON object\n"
+		"      --metrics ADDR:PORT  serve Prometheus metrics at\n"
+		"                        http://ADDR:PORT/metrics (numeric address,\n"
+		"                        [v6]:PORT for IPv6); overrides metrics.listen\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Options for live:\n"
@@ -120,7 +124,7 @@ static void usage(FILE *out)
 		"                        back to generic with a warning\n"
 		"      --flows           also write a flow record per flow\n"
 		"  -o, --output URI, --config FILE, --max-flows N, --no-fingerprints,\n"
-		"  --flush-timeout S     as above\n"
+		"  --flush-timeout S, --metrics ADDR:PORT  as above\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
 		"readable was processed, the file and offset are on stderr); 2 bad usage,\n"
@@ -151,6 +155,7 @@ struct run_opts {
 	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
 	void *hook_ctx;
 	int through_xdp; /* account through the XDP program (test runs) */
+	struct sw_metrics *metrics; /* NULL: no --metrics */
 };
 
 static int not_in_build(const char *what, const char *next)
@@ -267,6 +272,28 @@ static struct sw_sinks *open_sinks(const struct sw_config *cfg,
 	return sinks;
 }
 
+/*
+ * The metrics endpoint when --metrics or the config's metrics.listen asks
+ * for one (the flag wins). 0 (with *out NULL when off), or -1: reported.
+ */
+static int start_metrics(const struct sw_config *cfg, const char *flag,
+			 struct sw_sinks *sinks, struct sw_metrics **out)
+{
+	const char *listen = flag ? flag : cfg->metrics_listen;
+	char errbuf[SW_ERRBUF_SIZE];
+
+	*out = NULL;
+	if (!listen[0])
+		return 0;
+	*out = sw_metrics_start(listen, errbuf);
+	if (!*out) {
+		fprintf(stderr, "scrapewatch: %s\n", errbuf);
+		return -1;
+	}
+	sw_metrics_set_sinks(*out, sinks);
+	return 0;
+}
+
 /* Read every input through the pipeline. Returns an exit code. */
 static int run_files(const struct run_opts *o, char **files, int nfiles)
 {
@@ -346,6 +373,12 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 				xdp_replay_frame(xdp, &pl, &fr);
 			else
 				sw_pipeline_frame(&pl, &fr);
+			if (sw_metrics_due(o->metrics)) {
+				if (xdp)
+					sw_xdp_fill_stats(xdp, &pl.stats);
+				sw_metrics_publish(o->metrics, &pl, "pcap-file",
+						   NULL, 0);
+			}
 			if (prog.enabled) {
 				cap.ops->progress_op(&cap, &cp);
 				sw_progress_update(&prog,
@@ -374,6 +407,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		sw_xdp_fill_stats(xdp, &pl.stats);
 	}
 	sw_pipeline_finish(&pl);
+	sw_metrics_publish(o->metrics, &pl, "pcap-file", NULL, 0);
 	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
 		emit_stats(o, &pl);
 	if (sw_sinks_close(o->out, o->flush_timeout_ms) &&
@@ -402,6 +436,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 		{ "help", no_argument, NULL, 'h' },
 		{ "labels", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "metrics", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .emit = emit,
@@ -411,7 +446,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 	struct sw_config *cfg = NULL;
 	uint32_t max_flows = 0;
 	int noutputs = 0;
-	const char *labels = NULL;
+	const char *labels = NULL, *metrics_listen = NULL;
 	int json = 0;
 	char *end;
 	unsigned long v;
@@ -472,6 +507,9 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 		case 'j':
 			json = 1;
 			break;
+		case 'P':
+			metrics_listen = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -513,6 +551,11 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 	}
 	o.cfg = cfg;
 	o.detect = !(emit & SW_EMIT_FLOWS);
+	if (start_metrics(cfg, metrics_listen, o.out, &o.metrics)) {
+		sw_sinks_free(o.out);
+		sw_config_free(cfg);
+		return EXIT_USAGE;
+	}
 	if (is_eval) {
 		/* The report is for a person or a script: stdout, not sinks. */
 		struct sw_eval *ev = sw_eval_new(labels);
@@ -531,11 +574,13 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 		if (rc != EXIT_USAGE)
 			sw_eval_report(ev, stdout, json);
 		sw_eval_free(ev);
+		sw_metrics_stop(o.metrics);
 		sw_sinks_free(o.out);
 		sw_config_free(cfg);
 		return rc;
 	}
 	rc = run_files(&o, argv + optind, argc - optind);
+	sw_metrics_stop(o.metrics);
 	sw_sinks_free(o.out);
 	sw_config_free(cfg);
 	return rc;
@@ -602,8 +647,11 @@ static int cmd_live(int argc, char **argv)
 		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "metrics", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *metrics_listen = NULL;
+	struct sw_metrics *metrics = NULL;
 	const char *ifaces[SW_XDP_MAX_IFACES], *capture = NULL;
 	const char *outputs[SW_OUTPUTS_MAX], *config_path = NULL;
 	char errbuf[SW_ERRBUF_SIZE], derr[256];
@@ -691,6 +739,9 @@ static int cmd_live(int argc, char **argv)
 		case 'F':
 			emit |= SW_EMIT_FLOWS;
 			break;
+		case 'P':
+			metrics_listen = optarg;
+			break;
 		case 'q':
 			break;
 		case 'h':
@@ -732,6 +783,8 @@ static int cmd_live(int argc, char **argv)
 	}
 	if (sw_sinks_start(sinks))
 		goto destroy;
+	if (start_metrics(cfg, metrics_listen, sinks, &metrics))
+		goto destroy;
 	if (sw_pipeline_enable_detect(&pl, &cfg->detect, NULL, NULL, derr,
 				      sizeof(derr))) {
 		fprintf(stderr, "scrapewatch: %s\n", derr);
@@ -761,6 +814,10 @@ static int cmd_live(int argc, char **argv)
 			status = EXIT_PARTIAL;
 			break;
 		}
+		if (sw_metrics_due(metrics)) {
+			sw_xdp_fill_stats(xdp, &pl.stats);
+			sw_metrics_publish(metrics, &pl, "xdp", NULL, 0);
+		}
 	}
 	sw_xdp_finish(xdp);
 	sw_xdp_fill_stats(xdp, &pl.stats);
@@ -777,6 +834,7 @@ static int cmd_live(int argc, char **argv)
 	    sw_sinks_fatal_error(sinks) != -EPIPE && status == EXIT_OK)
 		status = EXIT_PARTIAL;
 destroy:
+	sw_metrics_stop(metrics);
 	sw_xdp_close(xdp);
 	sw_pipeline_destroy(&pl);
 free_sinks:

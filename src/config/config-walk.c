@@ -30,7 +30,6 @@ static const char *const unread_keys[] = {
 	"general.log_level",
 	"general.run_as",
 	"live",
-	"metrics",
 };
 
 /* Untrusted text made printable and short for a message. */
