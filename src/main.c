@@ -18,6 +18,7 @@
 #include "capture/capture.h"
 #include "config/config.h"
 #include "daemon/metrics.h"
+#include "daemon/reload.h"
 #include "detect/detect_cfg.h"
 #include "eval.h"
 #include "capture/source-xdp.h"
@@ -33,11 +34,13 @@ enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 #define SW_FLUSH_TIMEOUT_MS_DEFAULT 5000
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested; /* live only */
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP) {
 		sw_sinks_request_reopen();
+		reload_requested = 1;
 		return;
 	}
 	stop_requested = 1;
@@ -807,7 +810,22 @@ static int cmd_live(int argc, char **argv)
 	}
 	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n", nif);
 	status = EXIT_OK;
+	reload_requested = 0;
 	while (!stop_requested) {
+		if (reload_requested) {
+			struct sw_reload_ctx rl = {
+				.path = config_path,
+				.outputs_from_flags = noutputs > 0,
+				.flush_timeout_ms = flush_timeout_ms,
+				.cfg = &cfg,
+				.pl = &pl,
+				.metrics = metrics,
+			};
+
+			reload_requested = 0;
+			sw_reload(&rl);
+			sinks = pl.out;
+		}
 		if (sw_xdp_poll(xdp, 200) < 0) {
 			fprintf(stderr, "scrapewatch: XDP ring buffer: %s\n",
 				strerror(errno));
