@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "daemon/metrics.h"
 #include "daemon/reload.h"
+#include "daemon/live.h"
 #include "detect/detect_cfg.h"
 #include "eval.h"
 #include "capture/source-xdp.h"
@@ -70,11 +71,15 @@ static void usage(FILE *out)
 		"                        client_ip,label[,tool,...]; label scraper or\n"
 		"                        benign): per-client verdicts, precision, recall,\n"
 		"                        time to detect; --json for the same as JSON\n"
-		"  live --interface IF --capture xdp\n"
-		"                        account in the kernel with the XDP program on\n"
-		"                        each interface (--interface repeatable, up to\n"
-		"                        16) and run the detector; writes alerts (and\n"
-		"                        with --flows, flow records) until SIGINT/SIGTERM\n"
+		"  live --interface IF --capture xdp|pcap\n"
+		"                        xdp: account in the kernel with the XDP program\n"
+		"                        on each interface; pcap: libpcap live capture\n"
+		"                        (--interface repeatable, up to 16); runs the\n"
+		"                        detector and writes alerts (and with --flows,\n"
+		"                        flow records) until SIGINT/SIGTERM; SIGHUP\n"
+		"                        reloads the --config file (thresholds, rules,\n"
+		"                        exemptions, services, outputs) keeping state;\n"
+		"                        a bad file is rejected and the old one stays\n"
 		"  check-config FILE     validate a YAML config file without running:\n"
 		"                        prints \"FILE: OK\" and a summary, or the first\n"
 		"                        error as FILE:LINE: KEY: what was expected\n"
@@ -121,8 +126,12 @@ static void usage(FILE *out)
 		"\n"
 		"Options for live:\n"
 		"  -i, --interface IF    attach here (repeatable)\n"
-		"      --capture xdp     the capture mode (afxdp, dpdk, pcap: not in\n"
-		"                        this build yet)\n"
+		"      --capture xdp|pcap  the capture mode (afxdp, dpdk: not in this\n"
+		"                        build yet)\n"
+		"      --pcap-filter EXPR  pcap: a BPF filter (tcpdump syntax)\n"
+		"      --pcap-buffer SIZE  pcap: kernel buffer (default 32MiB); drops\n"
+		"                        are reported per interface at exit and in\n"
+		"                        the metrics\n"
 		"      --xdp-mode native|generic  attach mode; default native, falling\n"
 		"                        back to generic with a warning\n"
 		"      --flows           also write a flow record per flow\n"
@@ -651,8 +660,14 @@ static int cmd_live(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "metrics", required_argument, NULL, 'P' },
+		{ "pcap-filter", required_argument, NULL, 'B' },
+		{ "pcap-buffer", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sw_pcap_live_opts po = { .promisc = 1 };
+	struct sw_capture caps[SW_XDP_MAX_IFACES];
+	int ncaps = 0, use_pcap = 0;
+	uint64_t size;
 	const char *metrics_listen = NULL;
 	struct sw_metrics *metrics = NULL;
 	const char *ifaces[SW_XDP_MAX_IFACES], *capture = NULL;
@@ -745,6 +760,20 @@ static int cmd_live(int argc, char **argv)
 		case 'P':
 			metrics_listen = optarg;
 			break;
+		case 'B':
+			po.filter = optarg;
+			break;
+		case 'S':
+			if (sw_config_parse_size(optarg, &size) ||
+			    size < 65536 || size > (1ull << 31)) {
+				fprintf(stderr,
+					"scrapewatch: --pcap-buffer %s: expected "
+					"a size from 64KiB to 2GiB\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			po.buffer_bytes = (uint32_t)size;
+			break;
 		case 'q':
 			break;
 		case 'h':
@@ -757,14 +786,20 @@ static int cmd_live(int argc, char **argv)
 	}
 	if (!nif || !capture) {
 		fprintf(stderr, "scrapewatch live: give --interface IF and "
-				"--capture xdp\n");
+				"--capture xdp|pcap\n");
 		return EXIT_USAGE;
 	}
-	if (strcmp(capture, "xdp") != 0) {
+	use_pcap = strcmp(capture, "pcap") == 0;
+	if (!use_pcap && (po.filter || po.buffer_bytes)) {
+		fprintf(stderr, "scrapewatch: --pcap-filter and --pcap-buffer "
+				"belong to --capture pcap\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(capture, "xdp") != 0 && !use_pcap) {
 		if (strcmp(capture, "afxdp") == 0 ||
-		    strcmp(capture, "dpdk") == 0 ||
-		    strcmp(capture, "pcap") == 0)
-			return not_in_build("--capture", "Use --capture xdp.");
+		    strcmp(capture, "dpdk") == 0)
+			return not_in_build("--capture",
+					    "Use --capture xdp or pcap.");
 		fprintf(stderr,
 			"scrapewatch: --capture %s: expected xdp, afxdp, dpdk "
 			"or pcap\n",
@@ -793,6 +828,20 @@ static int cmd_live(int argc, char **argv)
 		fprintf(stderr, "scrapewatch: %s\n", derr);
 		goto destroy;
 	}
+	if (use_pcap) {
+		for (ncaps = 0; ncaps < nif; ncaps++) {
+			caps[ncaps].ops = &sw_capture_pcap_live_ops;
+			if (sw_pcap_live_open(&caps[ncaps], ifaces[ncaps], &po,
+					      errbuf)) {
+				fprintf(stderr, "scrapewatch: %s\n", errbuf);
+				goto destroy;
+			}
+		}
+		fprintf(stderr,
+			"scrapewatch: pcap capturing on %d interface(s)\n",
+			nif);
+		goto run;
+	}
 	sw_xdp_default_opts(&xo);
 	xo.table = cfg->flows;
 	xo.max_flows = cfg->flows.max_flows;
@@ -809,6 +858,7 @@ static int cmd_live(int argc, char **argv)
 		}
 	}
 	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n", nif);
+run:
 	status = EXIT_OK;
 	reload_requested = 0;
 	while (!stop_requested) {
@@ -826,6 +876,16 @@ static int cmd_live(int argc, char **argv)
 			sw_reload(&rl);
 			sinks = pl.out;
 		}
+		if (use_pcap) {
+			if (sw_live_pcap_poll(caps, ncaps, &pl, 200, errbuf)) {
+				fprintf(stderr, "scrapewatch: %s\n", errbuf);
+				status = EXIT_PARTIAL;
+				break;
+			}
+			if (sw_metrics_due(metrics))
+				sw_live_pcap_publish(metrics, caps, ncaps, &pl);
+			continue;
+		}
 		if (sw_xdp_poll(xdp, 200) < 0) {
 			fprintf(stderr, "scrapewatch: XDP ring buffer: %s\n",
 				strerror(errno));
@@ -837,8 +897,12 @@ static int cmd_live(int argc, char **argv)
 			sw_metrics_publish(metrics, &pl, "xdp", NULL, 0);
 		}
 	}
-	sw_xdp_finish(xdp);
-	sw_xdp_fill_stats(xdp, &pl.stats);
+	if (xdp) {
+		sw_xdp_finish(xdp);
+		sw_xdp_fill_stats(xdp, &pl.stats);
+	}
+	if (use_pcap)
+		sw_live_pcap_report(caps, ncaps);
 	sw_pipeline_finish(&pl);
 	{
 		struct run_opts o = { .emit = emit,
@@ -853,6 +917,8 @@ static int cmd_live(int argc, char **argv)
 		status = EXIT_PARTIAL;
 destroy:
 	sw_metrics_stop(metrics);
+	for (i = 0; i < ncaps; i++)
+		caps[i].ops->cleanup_op(&caps[i]);
 	sw_xdp_close(xdp);
 	sw_pipeline_destroy(&pl);
 free_sinks:
