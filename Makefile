@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf -lmicrohttpd
+LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf -lmicrohttpd -lcap
 # Optional sink backends: compiled in when their library is installed;
 # otherwise the sink answers that it is not in this build.
 ifeq ($(shell pkg-config --exists libcurl && echo y),y)

@@ -20,6 +20,7 @@
 #include "daemon/metrics.h"
 #include "daemon/reload.h"
 #include "daemon/live.h"
+#include "daemon/privdrop.h"
 #include "detect/detect_cfg.h"
 #include "eval.h"
 #include "capture/source-xdp.h"
@@ -135,6 +136,10 @@ static void usage(FILE *out)
 		"      --xdp-mode native|generic  attach mode; default native, falling\n"
 		"                        back to generic with a warning\n"
 		"      --flows           also write a flow record per flow\n"
+		"      --user USER       after setup, run as USER keeping only the\n"
+		"                        capabilities the capture needs (xdp:\n"
+		"                        CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; pcap:\n"
+		"                        CAP_NET_RAW); overrides general.run_as\n"
 		"  -o, --output URI, --config FILE, --max-flows N, --no-fingerprints,\n"
 		"  --flush-timeout S, --metrics ADDR:PORT  as above\n"
 		"\n"
@@ -662,8 +667,10 @@ static int cmd_live(int argc, char **argv)
 		{ "metrics", required_argument, NULL, 'P' },
 		{ "pcap-filter", required_argument, NULL, 'B' },
 		{ "pcap-buffer", required_argument, NULL, 'S' },
+		{ "user", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *run_as = NULL;
 	struct sw_pcap_live_opts po = { .promisc = 1 };
 	struct sw_capture caps[SW_XDP_MAX_IFACES];
 	int ncaps = 0, use_pcap = 0;
@@ -763,6 +770,9 @@ static int cmd_live(int argc, char **argv)
 		case 'B':
 			po.filter = optarg;
 			break;
+		case 'U':
+			run_as = optarg;
+			break;
 		case 'S':
 			if (sw_config_parse_size(optarg, &size) ||
 			    size < 65536 || size > (1ull << 31)) {
@@ -859,6 +869,23 @@ static int cmd_live(int argc, char **argv)
 	}
 	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n", nif);
 run:
+	if (!run_as && cfg->run_as[0])
+		run_as = cfg->run_as;
+	if (run_as) {
+		if (sw_drop_privileges(run_as,
+				       use_pcap ? SW_PRIV_PCAP : SW_PRIV_XDP,
+				       errbuf)) {
+			fprintf(stderr, "scrapewatch: %s\n", errbuf);
+			goto destroy;
+		}
+		fprintf(stderr,
+			"scrapewatch: running as %s with only the %s "
+			"capabilities\n",
+			run_as,
+			use_pcap ? "pcap (CAP_NET_RAW)" :
+				   "XDP (CAP_BPF, CAP_PERFMON, "
+				   "CAP_NET_ADMIN)");
+	}
 	status = EXIT_OK;
 	reload_requested = 0;
 	while (!stop_requested) {

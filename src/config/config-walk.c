@@ -28,7 +28,6 @@
  */
 static const char *const unread_keys[] = {
 	"general.log_level",
-	"general.run_as",
 	"live",
 };
 
