@@ -22,6 +22,11 @@ ifeq ($(shell pkg-config --exists libcurl && echo y),y)
 CPPFLAGS += -DSW_HAVE_CURL
 LDLIBS   += $(shell pkg-config --libs libcurl)
 endif
+# systemd readiness and watchdog (Type=notify): optional.
+ifeq ($(shell pkg-config --exists libsystemd && echo y),y)
+CPPFLAGS += -DSW_HAVE_SYSTEMD
+LDLIBS   += $(shell pkg-config --libs libsystemd)
+endif
 ifeq ($(shell pkg-config --exists rdkafka && echo y),y)
 CPPFLAGS += -DSW_HAVE_KAFKA
 LDLIBS   += $(shell pkg-config --libs rdkafka)

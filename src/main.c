@@ -21,6 +21,8 @@
 #include "daemon/reload.h"
 #include "daemon/live.h"
 #include "daemon/privdrop.h"
+#include "daemon/notify.h"
+#include "daemon/log.h"
 #include "detect/detect_cfg.h"
 #include "eval.h"
 #include "capture/source-xdp.h"
@@ -671,6 +673,8 @@ static int cmd_live(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *run_as = NULL;
+	char ifnames[SW_XDP_MAX_IFACES][SW_CONFIG_IFNAME_MAX];
+	int mode_set = 0;
 	struct sw_pcap_live_opts po = { .promisc = 1 };
 	struct sw_capture caps[SW_XDP_MAX_IFACES];
 	int ncaps = 0, use_pcap = 0;
@@ -709,6 +713,7 @@ static int cmd_live(int argc, char **argv)
 			capture = optarg;
 			break;
 		case 'M':
+			mode_set = 1;
 			if (strcmp(optarg, "native") == 0) {
 				mode = SW_XDP_MODE_NATIVE;
 			} else if (strcmp(optarg, "generic") == 0) {
@@ -794,31 +799,50 @@ static int cmd_live(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* The file's live section, then the flags given. */
+	cfg = load_config(config_path);
+	if (!cfg)
+		return EXIT_USAGE;
+	sw_log_set_level(cfg->log_level);
+	if (!nif) {
+		for (; nif < (int)cfg->n_interfaces && nif < SW_XDP_MAX_IFACES;
+		     nif++) {
+			memcpy(ifnames[nif], cfg->interfaces[nif],
+			       SW_CONFIG_IFNAME_MAX);
+			ifaces[nif] = ifnames[nif];
+		}
+	}
+	if (!capture && config_path)
+		capture = sw_config_capture_name(cfg->capture);
+	if (!mode_set && config_path)
+		mode = cfg->xdp_mode == SW_CONFIG_XDP_GENERIC ?
+			       SW_XDP_MODE_GENERIC :
+			       SW_XDP_MODE_NATIVE;
 	if (!nif || !capture) {
 		fprintf(stderr, "scrapewatch live: give --interface IF and "
-				"--capture xdp|pcap\n");
-		return EXIT_USAGE;
+				"--capture xdp|pcap (or live.interfaces in "
+				"the --config file)\n");
+		goto free_cfg;
 	}
 	use_pcap = strcmp(capture, "pcap") == 0;
 	if (!use_pcap && (po.filter || po.buffer_bytes)) {
 		fprintf(stderr, "scrapewatch: --pcap-filter and --pcap-buffer "
 				"belong to --capture pcap\n");
-		return EXIT_USAGE;
+		goto free_cfg;
 	}
 	if (strcmp(capture, "xdp") != 0 && !use_pcap) {
 		if (strcmp(capture, "afxdp") == 0 ||
-		    strcmp(capture, "dpdk") == 0)
-			return not_in_build("--capture",
-					    "Use --capture xdp or pcap.");
+		    strcmp(capture, "dpdk") == 0) {
+			status = not_in_build("--capture",
+					      "Use --capture xdp or pcap.");
+			goto free_cfg;
+		}
 		fprintf(stderr,
 			"scrapewatch: --capture %s: expected xdp, afxdp, dpdk "
 			"or pcap\n",
 			capture);
-		return EXIT_USAGE;
+		goto free_cfg;
 	}
-	cfg = load_config(config_path);
-	if (!cfg)
-		return EXIT_USAGE;
 	if (max_flows)
 		cfg->flows.max_flows = max_flows;
 	sinks = open_sinks(cfg, outputs, noutputs);
@@ -847,9 +871,7 @@ static int cmd_live(int argc, char **argv)
 				goto destroy;
 			}
 		}
-		fprintf(stderr,
-			"scrapewatch: pcap capturing on %d interface(s)\n",
-			nif);
+		sw_log(SW_LOG_INFO, "pcap capturing on %d interface(s)", nif);
 		goto run;
 	}
 	sw_xdp_default_opts(&xo);
@@ -867,7 +889,7 @@ static int cmd_live(int argc, char **argv)
 			goto destroy;
 		}
 	}
-	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n", nif);
+	sw_log(SW_LOG_INFO, "XDP attached on %d interface(s)", nif);
 run:
 	if (!run_as && cfg->run_as[0])
 		run_as = cfg->run_as;
@@ -878,17 +900,17 @@ run:
 			fprintf(stderr, "scrapewatch: %s\n", errbuf);
 			goto destroy;
 		}
-		fprintf(stderr,
-			"scrapewatch: running as %s with only the %s "
-			"capabilities\n",
-			run_as,
-			use_pcap ? "pcap (CAP_NET_RAW)" :
-				   "XDP (CAP_BPF, CAP_PERFMON, "
-				   "CAP_NET_ADMIN)");
+		sw_log(SW_LOG_INFO,
+		       "running as %s with only the %s capabilities", run_as,
+		       use_pcap ? "pcap (CAP_NET_RAW)" :
+				  "XDP (CAP_BPF, CAP_PERFMON, "
+				  "CAP_NET_ADMIN)");
 	}
 	status = EXIT_OK;
 	reload_requested = 0;
+	sw_notify_ready();
 	while (!stop_requested) {
+		sw_notify_watchdog();
 		if (reload_requested) {
 			struct sw_reload_ctx rl = {
 				.path = config_path,
@@ -900,8 +922,10 @@ run:
 			};
 
 			reload_requested = 0;
+			sw_notify_reloading();
 			sw_reload(&rl);
 			sinks = pl.out;
+			sw_notify_ready();
 		}
 		if (use_pcap) {
 			if (sw_live_pcap_poll(caps, ncaps, &pl, 200, errbuf)) {
@@ -924,6 +948,7 @@ run:
 			sw_metrics_publish(metrics, &pl, "xdp", NULL, 0);
 		}
 	}
+	sw_notify_stopping();
 	if (xdp) {
 		sw_xdp_finish(xdp);
 		sw_xdp_fill_stats(xdp, &pl.stats);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "daemon/live.h"
+#include "daemon/log.h"
 
 #define LIVE_BATCH 256 /* frames per interface per round */
 
@@ -51,11 +52,11 @@ void sw_live_pcap_report(struct sw_capture *caps, int n)
 
 	for (i = 0; i < n; i++) {
 		sw_pcap_live_stats(&caps[i], &s);
-		fprintf(stderr,
-			"scrapewatch: %s: %llu frames, %llu dropped by the "
-			"kernel, %llu by the interface\n",
-			s.name, (unsigned long long)s.packets,
-			(unsigned long long)s.drops,
-			(unsigned long long)s.if_drops);
+		sw_log(SW_LOG_INFO,
+		       "%s: %llu frames, %llu dropped by the "
+		       "kernel, %llu by the interface",
+		       s.name, (unsigned long long)s.packets,
+		       (unsigned long long)s.drops,
+		       (unsigned long long)s.if_drops);
 	}
 }

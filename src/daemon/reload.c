@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "capture/capture.h"
+#include "daemon/log.h"
 #include "daemon/reload.h"
 
 static int same_outputs(const struct sw_config *a, const struct sw_config *b)
@@ -31,19 +32,17 @@ static struct sw_sinks *new_sinks(const struct sw_config *cfg)
 	size_t i;
 
 	if (!s) {
-		fprintf(stderr, "scrapewatch: reload: sinks: %s\n",
-			strerror(errno));
+		sw_log(SW_LOG_ERROR, "reload: sinks: %s", strerror(errno));
 		return NULL;
 	}
 	for (i = 0; i < cfg->n_outputs; i++)
 		if (sw_sinks_add(s, cfg->outputs[i], errbuf) != 0) {
-			fprintf(stderr,
-				"scrapewatch: reload rejected: %s: %s\n",
-				cfg->source, errbuf);
+			sw_log(SW_LOG_ERROR, "reload rejected: %s: %s",
+			       cfg->source, errbuf);
 			goto fail;
 		}
 	if (!cfg->n_outputs && sw_sinks_add(s, "-", errbuf) != 0) {
-		fprintf(stderr, "scrapewatch: reload rejected: %s\n", errbuf);
+		sw_log(SW_LOG_ERROR, "reload rejected: %s", errbuf);
 		goto fail;
 	}
 	if (sw_sinks_start(s))
@@ -62,32 +61,32 @@ int sw_reload(struct sw_reload_ctx *r)
 	int rc;
 
 	if (!r->path) {
-		fprintf(stderr, "scrapewatch: SIGHUP: no --config file to "
-				"reload; file outputs reopened\n");
+		sw_log(SW_LOG_WARNING, "SIGHUP: no --config file to "
+				       "reload; file outputs reopened");
 		return 1;
 	}
 	cfg = sw_config_load(r->path, errbuf);
 	if (!cfg) {
 		rc = -errno;
-		fprintf(stderr,
-			"scrapewatch: reload rejected: %s; the running config "
-			"stays in force\n",
-			errbuf);
+		sw_log(SW_LOG_ERROR,
+		       "reload rejected: %s; the running config "
+		       "stays in force",
+		       errbuf);
 		return rc ? rc : -EINVAL;
 	}
 	if (sw_detect_check_cfg(&cfg->detect, derr, sizeof(derr))) {
-		fprintf(stderr,
-			"scrapewatch: reload rejected: %s: detect.%s; the "
-			"running config stays in force\n",
-			r->path, derr);
+		sw_log(SW_LOG_ERROR,
+		       "reload rejected: %s: detect.%s; the "
+		       "running config stays in force",
+		       r->path, derr);
 		sw_config_free(cfg);
 		return -EINVAL;
 	}
 	if (!r->outputs_from_flags && !same_outputs(old, cfg)) {
 		sinks = new_sinks(cfg);
 		if (!sinks) {
-			fprintf(stderr, "scrapewatch: reload rejected; the "
-					"running config stays in force\n");
+			sw_log(SW_LOG_ERROR, "reload rejected; the "
+					     "running config stays in force");
 			sw_config_free(cfg);
 			return -EINVAL;
 		}
@@ -98,17 +97,17 @@ int sw_reload(struct sw_reload_ctx *r)
 		rc = sw_detect_reconfigure(r->pl->det, &cfg->detect, derr,
 					   sizeof(derr));
 		if (rc < 0) {
-			fprintf(stderr,
-				"scrapewatch: reload rejected: %s: %s; the "
-				"running config stays in force\n",
-				r->path, derr);
+			sw_log(SW_LOG_ERROR,
+			       "reload rejected: %s: %s; the "
+			       "running config stays in force",
+			       r->path, derr);
 			sw_sinks_free(sinks);
 			sw_config_free(cfg);
 			return rc;
 		}
 		if (rc > 0)
-			fprintf(stderr, "scrapewatch: reload: %s: note: %s\n",
-				r->path, derr);
+			sw_log(SW_LOG_WARNING, "reload: %s: note: %s", r->path,
+			       derr);
 	}
 	if (sinks) {
 		old_sinks = r->pl->out;
@@ -119,12 +118,12 @@ int sw_reload(struct sw_reload_ctx *r)
 	}
 	*r->cfg = cfg;
 	sw_config_free(old);
-	fprintf(stderr,
-		"scrapewatch: reloaded %s (alert score %u, %zu rule settings, "
-		"%zu exempt prefixes, %zu exempt fingerprints; outputs %s; "
-		"flows and live settings need a restart)\n",
-		r->path, cfg->detect.alert_score, cfg->detect.n_rules,
-		cfg->detect.n_exempt_nets, cfg->detect.n_exempt_fps,
-		sinks ? "replaced" : "unchanged");
+	sw_log(SW_LOG_INFO,
+	       "reloaded %s (alert score %u, %zu rule settings, "
+	       "%zu exempt prefixes, %zu exempt fingerprints; outputs %s; "
+	       "flows and live settings need a restart)",
+	       r->path, cfg->detect.alert_score, cfg->detect.n_rules,
+	       cfg->detect.n_exempt_nets, cfg->detect.n_exempt_fps,
+	       sinks ? "replaced" : "unchanged");
 	return 0;
 }
