@@ -814,6 +814,13 @@ static int cmd_live(int argc, char **argv)
 	}
 	if (!capture && config_path)
 		capture = sw_config_capture_name(cfg->capture);
+	if (capture && strcmp(capture, "pcap") == 0) {
+		/* The file's pcap settings apply to the pcap backend only. */
+		if (!po.filter && cfg->pcap_filter[0])
+			po.filter = cfg->pcap_filter;
+		if (!po.buffer_bytes)
+			po.buffer_bytes = cfg->pcap_buffer_bytes;
+	}
 	if (!mode_set && config_path)
 		mode = cfg->xdp_mode == SW_CONFIG_XDP_GENERIC ?
 			       SW_XDP_MODE_GENERIC :
