@@ -12,6 +12,7 @@ build-essential clang llvm lld libclang-rt-14-dev pkg-config
 clang-format
 libbpf-dev bpftool linux-libc-dev
 libpcap-dev libcjson-dev libcmocka-dev libssl-dev
+libdpdk-dev libxdp-dev
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 procps time
 python3 python3-jsonschema

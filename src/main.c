@@ -18,6 +18,7 @@
 #include "output/output.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "shards.h"
 
 #define SW_VERSION "0.1.0"
 
@@ -84,6 +85,9 @@ struct run_opts {
 	int quiet;
 	uint32_t max_flows;
 	FILE *out;
+	/* Kernel-bypass capture instead of files (src/shards.c). */
+	const struct sw_capture_ops *capture;
+	struct sw_capture_cfg capture_cfg;
 };
 
 static int not_in_build(const char *what, const char *next)
@@ -213,7 +217,121 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	return status;
 }
 
-static int cmd_offline(int argc, char **argv, unsigned emit)
+/* Capture options of flows, replay and live. Returns 1 when it took c
+ * (*rc set nonzero to stop with that exit code). */
+static int sw_capture_option(struct run_opts *o, int c, const char *arg,
+			     int *rc)
+{
+	struct sw_capture_cfg *cc = &o->capture_cfg;
+	unsigned long v;
+	char *end;
+
+	*rc = 0;
+	switch (c) {
+	case 'C':
+		if (strcmp(arg, "dpdk") == 0)
+			o->capture = &sw_capture_dpdk_ops;
+		else if (strcmp(arg, "afxdp") == 0)
+			o->capture = &sw_capture_afxdp_ops;
+		else if (strcmp(arg, "xdp") == 0 || strcmp(arg, "pcap") == 0)
+			*rc = not_in_build("--capture xdp and --capture pcap",
+					   "Use --capture dpdk or afxdp.");
+		else {
+			fprintf(stderr,
+				"scrapewatch: --capture %s: expected xdp, "
+				"afxdp, dpdk or pcap\n",
+				arg);
+			*rc = EXIT_USAGE;
+		}
+		return 1;
+	case 'D':
+		cc->dpdk_args = arg;
+		return 1;
+	case 'i':
+		cc->interface = arg;
+		return 1;
+	case 'W':
+	case 'Q':
+	case 'M':
+	case 'U':
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || *arg == '-' ||
+		    v > (c == 'W' ? SW_CAPTURE_QUEUES_MAX :
+			 c == 'Q' ? 255ul :
+				    (1ul << 24)) ||
+		    (v == 0 && c != 'Q')) {
+			fprintf(stderr,
+				"scrapewatch: %s %s: expected a number from "
+				"%d to %lu\n",
+				c == 'W' ? "--workers" :
+				c == 'Q' ? "--queue" :
+				c == 'M' ? "--mbufs" :
+					   "--umem-frames",
+				arg, c == 'Q' ? 0 : 1,
+				c == 'W' ?
+					(unsigned long)SW_CAPTURE_QUEUES_MAX :
+				c == 'Q' ? 255ul :
+					   1ul << 24);
+			*rc = EXIT_USAGE;
+		} else if (c == 'W') {
+			cc->workers = (unsigned)v;
+		} else if (c == 'Q') {
+			cc->first_queue = (unsigned)v;
+		} else if (c == 'M') {
+			cc->pool_mbufs = (unsigned)v;
+		} else {
+			cc->umem_frames = (unsigned)v;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* flows, replay or live from a DPDK port or AF_XDP sockets. */
+static int cmd_capture(struct run_opts *o, const char *output, int nfiles)
+{
+	struct sw_shards_opts so = { 0 };
+	int rc;
+
+	if (!o->capture) {
+		fprintf(stderr, "scrapewatch live: give --capture dpdk "
+				"--dpdk-args \"EAL ARGS\", or --capture afxdp "
+				"--interface IF\n");
+		return EXIT_USAGE;
+	}
+	if (nfiles > 0) {
+		fprintf(stderr,
+			"scrapewatch: --capture %s reads no files; a capture "
+			"file goes through DPDK as --dpdk-args \"--vdev "
+			"net_pcap0,rx_pcap=FILE\"\n",
+			o->capture->name);
+		return EXIT_USAGE;
+	}
+	if (o->capture == &sw_capture_afxdp_ops && !o->capture_cfg.interface) {
+		fprintf(stderr,
+			"scrapewatch: --capture afxdp needs --interface IF\n");
+		return EXIT_USAGE;
+	}
+	if (output) {
+		o->out = open_output(output);
+		if (!o->out)
+			return EXIT_USAGE;
+	}
+	so.ops = o->capture;
+	so.cfg = o->capture_cfg;
+	so.spec = o->capture == &sw_capture_dpdk_ops ? so.cfg.dpdk_args :
+						       so.cfg.interface;
+	so.max_flows = o->max_flows;
+	so.emit = o->emit;
+	so.out = o->out;
+	rc = sw_shards_run(&so);
+	if (o->out != stdout)
+		fclose(o->out);
+	return rc;
+}
+
+static int cmd_offline(int argc, char **argv, unsigned emit, int live)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -222,6 +340,13 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		{ "config", required_argument, NULL, 'c' },
 		{ "through-xdp", no_argument, NULL, 'x' },
 		{ "no-fingerprints", no_argument, NULL, 'n' },
+		{ "capture", required_argument, NULL, 'C' },
+		{ "dpdk-args", required_argument, NULL, 'D' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "workers", required_argument, NULL, 'W' },
+		{ "queue", required_argument, NULL, 'Q' },
+		{ "mbufs", required_argument, NULL, 'M' },
+		{ "umem-frames", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -231,8 +356,11 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 	unsigned long v;
 	int c, rc;
 
+	o.capture_cfg.stop = &stop_requested;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qhi:", longopts, NULL)) != -1) {
+		if (sw_capture_option(&o, c, optarg, &rc) && rc)
+			return rc;
 		switch (c) {
 		case 'o':
 			if (output) {
@@ -272,11 +400,21 @@ static int cmd_offline(int argc, char **argv, unsigned emit)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
+		case 'C':
+		case 'D':
+		case 'i':
+		case 'W':
+		case 'Q':
+		case 'M':
+		case 'U':
+			break;
 		default:
 			fprintf(stderr, "Try 'scrapewatch --help'.\n");
 			return EXIT_USAGE;
 		}
 	}
+	if (o.capture || live)
+		return cmd_capture(&o, output, argc - optind);
 	if (optind >= argc) {
 		fprintf(stderr,
 			"scrapewatch %s: no capture file given. "
@@ -313,13 +451,11 @@ int main(int argc, char **argv)
 
 	cmd = argv[1];
 	if (strcmp(cmd, "flows") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS, 0);
 	if (strcmp(cmd, "replay") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 0);
 	if (strcmp(cmd, "live") == 0)
-		return not_in_build("live capture",
-				    "Record with tcpdump -w and use "
-				    "'scrapewatch replay' meanwhile.");
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 1);
 	if (strcmp(cmd, "eval") == 0)
 		return not_in_build("eval", "It arrives with the detector.");
 	if (strcmp(cmd, "check-config") == 0)
