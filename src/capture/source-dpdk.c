@@ -71,8 +71,12 @@ const struct sw_capture_ops sw_capture_dpdk_ops = {
 #define DPDK_BURST 32
 #define DPDK_RX_DESC 1024
 #define DPDK_RING_SIZE 1024
-#define DPDK_DEFAULT_POOL_MBUFS 8191
+/* Default pool: the receive ring, a shard ring per extra worker and the
+ * lcore caches, with room to spare. Building each mbuf costs startup time
+ * (8191 of them take a quarter of a second), so no more than that. */
+#define DPDK_DEFAULT_POOL_MBUFS(workers) (4095u + 2048u * ((workers)-1u))
 #define DPDK_POOL_CACHE 256
+#define DPDK_MIN_POOL_MBUFS 2047
 /* Empty polls before the worker starts sleeping between polls, and the
  * longest sleep: a shared machine keeps its cores, a busy port never
  * sleeps. */
@@ -109,6 +113,7 @@ struct dpdk_priv {
 	uint16_t nrxq;
 	int linktype;
 	int from_file; /* net_pcap rx_pcap: ends with the file */
+	char rx_file[4096];
 	int ts_offset; /* the PMD's timestamp dynfield, or -1 */
 	uint64_t ts_flag;
 	uint64_t ts_mult; /* PMD timestamp unit in ns */
@@ -243,21 +248,64 @@ static int vdev_rx_pcap(const struct dpdk_priv *p, const char *name, char *file,
 	return found;
 }
 
+/* Check the rx_pcap files of net_pcap devices before EAL does, for a
+ * message that names the file and what is wrong with it. */
+static int check_rx_files(const struct dpdk_priv *p, char *errbuf)
+{
+	const char *v, *f, *end;
+	char path[4096];
+	int i;
+
+	for (i = 1; i < p->argc; i++) {
+		v = p->argv[i];
+		if (!strcmp(v, "--vdev") && i + 1 < p->argc)
+			v = p->argv[++i];
+		else if (!strncmp(v, "--vdev=", 7))
+			v += 7;
+		else
+			continue;
+		if (strncmp(v, "net_pcap", 8) != 0)
+			continue;
+		for (f = strstr(v, "rx_pcap="); f;
+		     f = strstr(end, "rx_pcap=")) {
+			f += 8;
+			end = strchr(f, ',');
+			if (!end)
+				end = f + strlen(f);
+			snprintf(path, sizeof(path), "%.*s", (int)(end - f), f);
+			if (sw_capture_pcap_file_probe(path, errbuf) != 0)
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int has_vdev(const struct dpdk_priv *p)
+{
+	int i;
+
+	for (i = 1; i < p->argc; i++)
+		if (!strncmp(p->argv[i], "--vdev", 6))
+			return 1;
+	return 0;
+}
+
 /* net_pcap hands frames over as they are in the file; the link type is
  * the file's. Every other PMD gives Ethernet. */
 static void probe_file_linktype(struct dpdk_priv *p)
 {
-	char file[4096], err[PCAP_ERRBUF_SIZE];
+	char err[PCAP_ERRBUF_SIZE];
 	int infinite;
 	pcap_t *pc;
 
 	p->linktype = SW_LINKTYPE_ETHERNET;
 	if (strcmp(p->driver, "net_pcap") != 0)
 		return;
-	if (vdev_rx_pcap(p, p->port_name, file, sizeof(file), &infinite) != 1)
+	if (vdev_rx_pcap(p, p->port_name, p->rx_file, sizeof(p->rx_file),
+			 &infinite) != 1)
 		return;
 	p->from_file = !infinite;
-	pc = pcap_open_offline(file, err);
+	pc = pcap_open_offline(p->rx_file, err);
 	if (!pc)
 		return; /* the PMD opened it; it will tell */
 	p->linktype = pcap_datalink(pc) == DLT_RAW ? SW_LINKTYPE_RAW :
@@ -427,6 +475,9 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 	if (rc)
 		return rc;
 
+	rc = check_rx_files(p, errbuf);
+	if (rc)
+		return rc;
 	/* EAL logs, and prints its usage, on stdout, where our records go:
 	 * point both at stderr. */
 	rte_openlog_stream(stderr);
@@ -455,6 +506,14 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 		return -EINVAL;
 	}
 	nports = rte_eth_dev_count_avail();
+	if (nports == 0 && has_vdev(p)) {
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "DPDK could not start the --vdev device(s) in \"%s\" "
+			 "(EAL's reason is above): check the driver's options, "
+			 "and that the file or interface exists",
+			 spec ? spec : "");
+		return -ENODEV;
+	}
 	if (nports == 0) {
 		snprintf(errbuf, SW_ERRBUF_SIZE,
 			 "DPDK found no ports with \"%s\": add a virtual "
@@ -480,7 +539,17 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 		return -ENOSPC;
 	}
 	pool_n = cfg && cfg->pool_mbufs ? cfg->pool_mbufs :
-					  DPDK_DEFAULT_POOL_MBUFS;
+					  DPDK_DEFAULT_POOL_MBUFS(p->nworkers);
+	/* Room for the RX ring, the shard rings and a burst in every hand;
+	 * a file device needs spare mbufs to tell its end from a dry pool. */
+	if (pool_n < DPDK_MIN_POOL_MBUFS) {
+		snprintf(
+			errbuf, SW_ERRBUF_SIZE,
+			"--mbufs %u: at least %u (the receive ring alone holds "
+			"%u)",
+			pool_n, DPDK_MIN_POOL_MBUFS, DPDK_RX_DESC);
+		return -EINVAL;
+	}
 	p->pool = rte_pktmbuf_pool_create(
 		"sw_mbufs", pool_n,
 		pool_n > 4 * DPDK_POOL_CACHE ? DPDK_POOL_CACHE : 0, 0,
@@ -642,8 +711,24 @@ static int distribute(struct dpdk_priv *p, struct dpdk_queue *q)
 	return (int)kept;
 }
 
-/* Refill q->burst. 1: frames in hand; 0: end of input or stop. */
-static int refill(struct dpdk_priv *p, unsigned qi, struct dpdk_queue *q)
+/* The end of a file device: did the PMD stop at an unreadable record? */
+static int file_end(struct dpdk_priv *p, char *errbuf)
+{
+	struct rte_eth_stats es;
+
+	if (rte_eth_stats_get(p->port, &es) != 0 || es.ierrors == 0)
+		return 0;
+	snprintf(errbuf, SW_ERRBUF_SIZE,
+		 "%.300s: net_pcap stopped at an unreadable record (%llu read "
+		 "error(s)); records before it were processed",
+		 p->rx_file, (unsigned long long)es.ierrors);
+	return -EIO;
+}
+
+/* Refill q->burst. 1: frames in hand; 0: end of input or stop; <0: the
+ * input ended in an error, errbuf says which. */
+static int refill(struct dpdk_priv *p, unsigned qi, struct dpdk_queue *q,
+		  char *errbuf)
 {
 	int n;
 
@@ -654,7 +739,7 @@ static int refill(struct dpdk_priv *p, unsigned qi, struct dpdk_queue *q)
 			n = distribute(p, q);
 			if (n < 0) {
 				atomic_store(&p->rx_done, 1);
-				return 0;
+				return file_end(p, errbuf);
 			}
 		} else if (p->sharding == SHARD_SOFTWARE) {
 			int done = atomic_load(&p->rx_done);
@@ -668,7 +753,7 @@ static int refill(struct dpdk_priv *p, unsigned qi, struct dpdk_queue *q)
 			n = rte_eth_rx_burst(p->port, (uint16_t)qi, q->burst,
 					     DPDK_BURST);
 			if (n == 0 && file_exhausted(p))
-				return 0;
+				return qi == 0 ? file_end(p, errbuf) : 0;
 			stamp(p, q->burst, (uint16_t)n);
 		}
 		if (n > 0) {
@@ -688,13 +773,17 @@ static int dpdk_read_queue(struct sw_capture *c, unsigned qi,
 	struct dpdk_queue *q = &p->q[qi];
 	struct rte_mbuf *m;
 
-	(void)errbuf;
+	int rc;
+
 	if (q->held) {
 		rte_pktmbuf_free(q->held);
 		q->held = NULL;
 	}
-	if (q->pos >= q->n && !refill(p, qi, q))
-		return 0;
+	if (q->pos >= q->n) {
+		rc = refill(p, qi, q, errbuf);
+		if (rc <= 0)
+			return rc;
+	}
 	m = q->burst[q->pos++];
 	if (q->pos < q->n)
 		rte_prefetch0(rte_pktmbuf_mtod(q->burst[q->pos], void *));
