@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lcrypto -lpthread
+LDLIBS  := -lpcap -lcjson -lcrypto -lxdp -lbpf -lelf -lz -lpthread
 
 # DPDK is optional: found through pkg-config unless DPDK=0 (or DPDK=1 to
 # insist). Without it, --capture dpdk answers that it is not compiled in.
@@ -42,6 +42,8 @@ DECODE_SRC := $(sort $(wildcard src/decode/*.c))
 
 BPF_OBJ  := $(BUILD)/bpf/scrapewatch.bpf.o
 BPF_SKEL := $(BUILD)/scrapewatch.skel.h
+AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
+AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
 .PHONY: FORCE all deps test demo bench fuzz fuzz-build format format-check clean
 
@@ -65,6 +67,7 @@ $(BUILD)/dpdk.flag: FORCE
 	@echo '$(DPDK)' | cmp -s - $@ || echo '$(DPDK)' > $@
 $(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: $(BUILD)/dpdk.flag
 $(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: CPPFLAGS += $(DPDK_CFLAGS)
+$(BUILD)/obj/capture/source-afxdp.o $(BUILD)/asan/capture/source-afxdp.o: $(AFXDP_SKEL)
 
 $(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
 	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)
@@ -81,6 +84,15 @@ $(BPF_OBJ): bpf/scrapewatch.bpf.c $(HDRS)
 
 $(BPF_SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name scrapewatch_bpf > $@.tmp && mv $@.tmp $@
+
+# The AF_XDP backend's redirect program, compiled into the binary.
+$(AFXDP_OBJ): bpf/afxdp_redirect.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
+		-I/usr/include/$(MULTIARCH) -Wall -Werror -c $< -o $@
+
+$(AFXDP_SKEL): $(AFXDP_OBJ)
+	$(BPFTOOL) gen skeleton $< name afxdp_redirect_bpf > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(HDRS)
 	@mkdir -p $(@D)

@@ -298,6 +298,11 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		args[i] = &sh[i];
 	}
 
+	if (cap.what[0])
+		fprintf(stderr,
+			"scrapewatch: capturing from %s with %u worker(s); "
+			"SIGINT or SIGTERM stops\n",
+			cap.what, n);
 	rc = cap.ops->run_workers_op(&cap, shard_main, args, errbuf);
 	if (rc) {
 		fprintf(stderr, "scrapewatch: %s\n", errbuf);

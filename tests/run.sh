@@ -3,7 +3,7 @@
 #
 # Runs every test: unit tests (plain and under ASan/UBSan), the BPF build
 # chain test, CLI and golden tests, the tshark oracle, a short fuzz run and
-# the format check. Each test is a program whose exit code says pass (0),
+# the format check, and the live capture tests on veth mirrors (tests/live). Each test is a program whose exit code says pass (0),
 # skip (77) or fail (anything else). Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -41,7 +41,8 @@ for t in build/tests-asan/test_*; do
 	[ -x "$t" ] || continue
 	run "asan/$(basename "$t")" "$t"
 done
-for t in tests/cli/test_*.sh tests/golden/test_*.sh tests/oracle/test_*.sh; do
+for t in tests/cli/test_*.sh tests/golden/test_*.sh tests/oracle/test_*.sh \
+	tests/live/test_*.sh; do
 	[ -x "$t" ] || continue
 	run "${t#tests/}" "$t"
 done

@@ -100,6 +100,9 @@ struct sw_capture {
 	void *priv;
 	const struct sw_capture_cfg *cfg; /* live backends; may be NULL */
 	unsigned nqueues; /* set by open_op of multi-queue backends */
+	/* Set by open_op of a live source: what it reads, said once on
+	 * stderr when capture starts. */
+	char what[160];
 };
 
 extern const struct sw_capture_ops sw_capture_pcap_file_ops;

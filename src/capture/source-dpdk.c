@@ -586,6 +586,9 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 		}
 	}
 	c->nqueues = p->nworkers;
+	if (!p->from_file)
+		snprintf(c->what, sizeof(c->what), "DPDK port %u (%s, %s)",
+			 p->port, p->port_name, p->driver);
 	link_report(p);
 	return 0;
 }
