@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # Runs every test: unit tests (plain and under ASan/UBSan), the BPF build
-# chain test, CLI and golden tests, the tshark oracle, a short fuzz run and
-# the format check, and the live capture tests on veth mirrors (tests/live). Each test is a program whose exit code says pass (0),
-# skip (77) or fail (anything else). Ends with "N passed, N failed".
+# chain test, CLI and golden tests, the tshark oracle, live capture tests
+# on veth mirror ports, a short fuzz run and the format check. Each test is
+# a program whose exit code says pass (0), skip (77) or fail (anything
+# else). Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 
