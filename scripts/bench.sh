@@ -5,7 +5,8 @@
 # then time `scrapewatch flows` against the raw libpcap read
 # (`tcpdump -r FILE -w /dev/null`) in the same run, and report medians:
 # Mpps, ns/packet, the ratio to the baseline, peak RSS and bytes per flow.
-# Figures only: nothing here passes or fails on speed.
+# Then the capture backends (scripts/bench-capture.sh). Figures only:
+# nothing here passes or fails on speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,3 +81,6 @@ w, wo = $with, $without
 print(f'  heads stage, instructions (callgrind, 200k packets): {wo/1e6:.0f} M without, {w/1e6:.0f} M with: {(w/wo-1)*100:+.0f}%')
 "
 build/sw_bench_tls
+
+# Kernel-bypass capture (DPDK net_pcap, 1 and 2 workers) against libpcap.
+scripts/bench-capture.sh "$cap" "$npkts" "$RUNS"

@@ -272,9 +272,12 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		status = 2;
 		goto cleanup;
 	}
+	/* The flow capacity is for the whole process: each shard holds its
+	 * part (a table is allocated, and scanned at the end, whole). */
 	sw_flow_table_default_cfg(&fcfg);
 	if (o->max_flows)
 		fcfg.max_flows = o->max_flows;
+	fcfg.max_flows = (fcfg.max_flows + n - 1) / n;
 	for (i = 0; i < n; i++) {
 		sh[i].cap = &cap;
 		sh[i].queue = i;

@@ -52,6 +52,7 @@ const struct sw_capture_ops sw_capture_dpdk_ops = {
 
 #include <limits.h>
 #include <pcap/pcap.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -687,7 +688,7 @@ static int distribute(struct dpdk_priv *p, struct dpdk_queue *q)
 {
 	struct rte_mbuf *rx[DPDK_BURST];
 	struct sw_frame f;
-	unsigned kept = 0, w;
+	unsigned kept = 0, w, spins;
 	uint16_t n, i;
 
 	n = rte_eth_rx_burst(p->port, 0, rx, DPDK_BURST);
@@ -701,14 +702,19 @@ static int distribute(struct dpdk_priv *p, struct dpdk_queue *q)
 			q->burst[kept++] = rx[i];
 			continue;
 		}
-		while (rte_ring_sp_enqueue(p->q[w].ring, rx[i]) != 0) {
+		for (spins = 0; rte_ring_sp_enqueue(p->q[w].ring, rx[i]) != 0;
+		     spins++) {
 			/* A file waits for the worker; a wire cannot. */
 			if (!p->from_file || stopping(p)) {
 				p->q[w].st.ring_full++;
 				rte_pktmbuf_free(rx[i]);
 				break;
 			}
-			rte_pause();
+			/* On a busy host the worker may need our core. */
+			if (spins < DPDK_IDLE_SPINS)
+				rte_pause();
+			else
+				sched_yield();
 		}
 	}
 	return (int)kept;
