@@ -125,6 +125,17 @@ c = json.loads(sys.stdin.readline())["scrapewatch"]["stats"]["capture"]
 print(c["backend"], c["workers"], c["port"]["packets"], c["port"]["missed"],
       c["queues"][0]["packets"])' <"$tmp/dpdk.stats")" "dpdk 1 1174 0 1174"
 
+# The statistics record of a DPDK run follows the schema.
+schema_check() { # file
+	/usr/bin/python3 -c '
+import json, sys, jsonschema
+schema = json.load(open("docs/schema/stats.schema.json"))
+rec = json.loads(open(sys.argv[1]).readlines()[-1])
+errs = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(rec)]
+print("; ".join(errs)[:600])' "$1"
+}
+check "replay stats: schema" "$(schema_check "$tmp/dpdk.stats")" ""
+
 # Workers: many clients, sharded in software (net_pcap has no RSS).
 $SW flows "$tmp/many.pcap" | norm >"$tmp/w0.n"
 for w in 1 2 3; do
@@ -142,6 +153,7 @@ q = [x["packets"] for x in c["queues"]]
 print(c["sharding"], len(q), min(q) > 0, sum(q) == s["packets"] ==
       c["port"]["packets"], s["flows"]["created"] == s["flows"]["ended"])
 ' <"$tmp/w2.stats")" "software 2 True True True"
+check "2 workers: stats schema" "$(schema_check "$tmp/w2.stats")" ""
 
 # SIGTERM: an endless device (infinite_rx), stopped; records flushed.
 $SW replay --capture dpdk --workers 2 \
