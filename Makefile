@@ -15,7 +15,18 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lcrypto -lxdp -lbpf -lelf -lz -lpthread
+LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm \
+	   -lxdp -lbpf -lelf
+# Optional sink backends: compiled in when their library is installed;
+# otherwise the sink answers that it is not in this build.
+ifeq ($(shell pkg-config --exists libcurl && echo y),y)
+CPPFLAGS += -DSW_HAVE_CURL
+LDLIBS   += $(shell pkg-config --libs libcurl)
+endif
+ifeq ($(shell pkg-config --exists rdkafka && echo y),y)
+CPPFLAGS += -DSW_HAVE_KAFKA
+LDLIBS   += $(shell pkg-config --libs rdkafka)
+endif
 
 # DPDK is optional: found through pkg-config unless DPDK=0 (or DPDK=1 to
 # insist). Without it, --capture dpdk answers that it is not compiled in.
@@ -46,8 +57,11 @@ AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
 AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
 .PHONY: FORCE all deps test demo bench fuzz fuzz-build format format-check clean
+# Objects made by pattern rules for the test binaries are kept, so a second
+# `make test` does not rebuild the sanitizer build from scratch.
+.SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
 
-all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BPF_SKEL)
+all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BUILD)/sw_scengen $(BPF_SKEL)
 
 deps:
 	@scripts/install-deps.sh
@@ -73,6 +87,10 @@ $(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
 	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)
 
 $(BUILD)/sw_pcapgen: tests/gen/sw_pcapgen.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+
+$(BUILD)/sw_scengen: tests/gen/sw_scengen.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
@@ -106,6 +124,17 @@ $(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz
 
+$(BUILD)/sw_sinkfeed: tests/sinks/sw_sinkfeed.c $(LIB_OBJ) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
+
+$(BUILD)/sw_kafka_mock: tests/sinks/sw_kafka_mock.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lrdkafka
+
+SINK_TOOLS := $(BUILD)/sw_sinkfeed
+ifneq ($(filter -DSW_HAVE_KAFKA,$(CPPFLAGS)),)
+SINK_TOOLS += $(BUILD)/sw_kafka_mock
+endif
+
 $(BUILD)/sw_bench_tls: tests/bench/bench_tls.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
@@ -114,9 +143,17 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(DECODE_SRC) -o $@ -lcrypto
 
+# The config loader links the flow table and detector defaults it fills.
+CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) src/detect/detect_cfg.c \
+	src/track/flow_table.c $(DECODE_SRC)
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(CONFIG_FUZZ_SRC) -o $@ -lcyaml -lyaml -lm -lcrypto
+
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
+test-build: all $(SINK_TOOLS) $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
@@ -127,7 +164,7 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls
+	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS)
 	@scripts/bench.sh
 
 # FUZZ_SECONDS per harness (default 120).

@@ -22,6 +22,32 @@ echo "   s_client, headless Chromium) in tests/fixtures/tls/tls.pcap:"
 build/scrapewatch flows tests/fixtures/tls/tls.pcap | scripts/flowtable.py --fingerprints
 echo
 echo "== scrapewatch replay $SAMPLE (final statistics record):"
-build/scrapewatch replay "$SAMPLE"
+build/scrapewatch replay "$SAMPLE" | tail -n 1
 echo
-echo "Next: build/scrapewatch --help; docs/flow-record.md and docs/fingerprints.md explain every field."
+echo "   The sample holds ten ordinary requests: no alert, as it should be."
+echo
+echo "== detection: a generated mix of scrapers and benign clients"
+echo "   (tests/gen/sw_scengen.c; labels in build/demo-labels.csv)"
+build/sw_scengen mix --out build/demo-mix.pcap --labels build/demo-labels.csv --minutes 10
+echo "-- the first alert of each, with its reasons:"
+build/scrapewatch replay -q build/demo-mix.pcap | python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    ev, sw = r["event"], r["scrapewatch"]
+    if ev["kind"] != "alert" or ev["action"] != "start":
+        continue
+    who = r.get("source", {}).get("ip") or sw["campaign"].get("prefix") or "fingerprint campaign"
+    print(r["@timestamp"], r["rule"]["id"], r["rule"]["name"] + ":", who,
+          "score", ev["risk_score"], "covers", len(r["related"]["ip"]), "address(es)")
+    for x in sw["reasons"]:
+        mm = " (largest member alone %s)" % x["member_max"] if "member_max" in x else ""
+        print("     ", x["id"], x["name"] + ":", "observed", x["observed"],
+              "threshold", x["threshold"], "window", x["window_s"], "s, +%s" % x["points"] + mm)
+'
+echo
+echo "-- scrapewatch eval --labels build/demo-labels.csv build/demo-mix.pcap"
+build/scrapewatch eval --labels build/demo-labels.csv build/demo-mix.pcap
+rm -f build/demo-mix.pcap
+echo
+echo "Next: build/scrapewatch --help; docs/detection.md, docs/flow-record.md and docs/fingerprints.md explain every field."

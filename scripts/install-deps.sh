@@ -4,14 +4,18 @@
 # Installs every Debian package scrapewatch uses to build, test and
 # benchmark. Idempotent: prints nothing and changes nothing when all of
 # them are present. Runs non-interactively (CI has no standard input, and
-# wireshark-common asks a debconf question otherwise).
+# wireshark-common asks a debconf question otherwise). Where the package
+# starts the system rsyslogd, it is harmless to the tests: Debian's config
+# listens on no network port, and the sink tests run their own rsyslogd
+# with its own config, pid file and work directory on free loopback ports.
 set -eu
 
 PACKAGES="
 build-essential clang llvm lld libclang-rt-14-dev pkg-config
 clang-format
 libbpf-dev bpftool linux-libc-dev
-libpcap-dev libcjson-dev libcmocka-dev libssl-dev
+libpcap-dev libcjson-dev libcmocka-dev libssl-dev libcyaml-dev libyaml-dev zlib1g-dev
+libcurl4-openssl-dev librdkafka-dev rsyslog rsyslog-gnutls openssl
 libdpdk-dev libxdp-dev
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 procps time

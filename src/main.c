@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * scrapewatch command line: `flows` and `replay` read captures offline
- * through the shared pipeline; the other subcommands of the CLI contract
- * answer with what is missing from this build. Exit codes: 0 success,
- * 1 partial (input cut short, everything readable processed), 2 bad usage
- * or unreadable input.
+ * scrapewatch command line: `flows`, `replay` and `eval` read captures
+ * offline through the shared pipeline; `check-config` validates a config
+ * file; the other subcommands of the CLI contract answer with what is
+ * missing from this build. Exit codes: 0 success, 1 partial (input cut
+ * short, everything readable processed), 2 bad usage, bad config or
+ * unreadable input.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,9 @@
 #include <sys/stat.h>
 
 #include "capture/capture.h"
+#include "config/config.h"
+#include "detect/detect_cfg.h"
+#include "eval.h"
 #include "output/output.h"
 #include "pipeline.h"
 #include "progress.h"
@@ -24,11 +28,17 @@
 
 enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 
+#define SW_OUTPUTS_MAX 16
+#define SW_FLUSH_TIMEOUT_MS_DEFAULT 5000
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (sig == SIGHUP) {
+		sw_sinks_request_reopen();
+		return;
+	}
 	stop_requested = 1;
 }
 
@@ -47,35 +57,66 @@ static void usage(FILE *out)
 		"                        fingerprints seen: JA3/JA4 of TLS and QUIC\n"
 		"                        ClientHellos, HTTP/1.x request fields, p0f-format\n"
 		"                        SYN signatures)\n"
-		"  replay FILE...        run the detection pipeline over captures; writes\n"
-		"                        NDJSON records and a final scrapewatch.stats record\n"
+		"  replay FILE...        run the detector over captures; writes one NDJSON\n"
+		"                        alert record per alert event (event.action start,\n"
+		"                        update, end; scores with their reasons) and a\n"
+		"                        final scrapewatch.stats record\n"
+		"  eval --labels LABELS.csv FILE...\n"
+		"                        score detection against labels (CSV with columns\n"
+		"                        client_ip,label[,tool,...]; label scraper or\n"
+		"                        benign): per-client verdicts, precision, recall,\n"
+		"                        time to detect; --json for the same as JSON\n"
 		"  live                  live capture (not in this build yet)\n"
-		"  eval                  score detection against labels (not in this build yet)\n"
-		"  check-config FILE     validate a config file (not in this build yet)\n"
+		"  check-config FILE     validate a YAML config file without running:\n"
+		"                        prints \"FILE: OK\" and a summary, or the first\n"
+		"                        error as FILE:LINE: KEY: what was expected\n"
 		"  help                  this text\n"
 		"  version               print the version\n"
 		"\n"
-		"Options for flows and replay:\n"
-		"  -o, --output URI      where records go: '-' or 'stdout' (default), or\n"
-		"                        file:///path (appended); one per run in this build\n"
+		"Options for flows, replay and eval:\n"
+		"  -o, --output URI      where records go; repeatable, each sink gets every\n"
+		"                        record (default '-', stdout):\n"
+		"                          - | stdout\n"
+		"                          file:///path (appended, reopened on SIGHUP)\n"
+		"                          syslog+udp://HOST:PORT, syslog+tcp://HOST:PORT\n"
+		"                          syslog+tls://HOST:PORT?ca=FILE[&cert=F&key=F]\n"
+		"                          http(s)://HOST/PATH?format=hec&token=T (Splunk)\n"
+		"                          http(s)://HOST/_bulk?format=bulk&index=I\n"
+		"                          kafka://BROKER[,BROKER]/TOPIC\n"
+		"                        each sink queues, spools to disk while its peer\n"
+		"                        is down and retries with backoff; options and\n"
+		"                        delivery rules: docs/sinks.md; replaces the\n"
+		"                        config file's outputs\n"
+		"      --flush-timeout S  at the end (or SIGTERM), wait at most S seconds\n"
+		"                        for sinks to deliver (default 5); what is left is\n"
+		"                        reported on stderr and in the stats record\n"
 		"  -q, --quiet           no progress line (it shows only on a terminal)\n"
 		"      --no-fingerprints  skip the heads stage: no JA3/JA4, HTTP or SYN\n"
-		"                        fingerprints, accounting only\n"
-		"      --max-flows N     flows held at once (default 196608); more evict\n"
-		"                        the stalest, which is emitted with close_reason\n"
-		"                        \"evicted\"\n"
-		"      --config FILE     config file (not in this build yet)\n"
+		"                        fingerprints, accounting only (the detector then\n"
+		"                        sees behaviour only)\n"
+		"      --max-flows N     flows held at once (default 196608, or the config's\n"
+		"                        flows.max_flows); more evict the stalest, which is\n"
+		"                        emitted with close_reason \"evicted\"\n"
+		"      --config FILE     YAML config (docs/config.md, etc/scrapewatch.yaml);\n"
+		"                        without it the defaults apply; flags given on the\n"
+		"                        command line override the file\n"
 		"      --through-xdp     account through the XDP program (not in this build yet)\n"
+		"      --labels FILE     eval: the labels CSV\n"
+		"      --json            eval: the report as one JSON object\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
-		"readable was processed, the file and offset are on stderr); 2 bad usage\n"
-		"or unreadable input.\n"
+		"readable was processed, the file and offset are on stderr); 2 bad usage,\n"
+		"a bad config or unreadable input.\n"
 		"\n"
 		"Examples:\n"
 		"  scrapewatch flows capture.pcap | jq .destination.bytes\n"
 		"  tcpdump -i eth0 -w - | scrapewatch flows -\n"
 		"  scrapewatch replay day1.pcapng day2.pcapng\n"
+		"  scrapewatch check-config /etc/scrapewatch/scrapewatch.yaml\n"
+		"  scrapewatch replay --config site.yaml --max-flows 1000000 day1.pcap\n"
+		"  scrapewatch replay capture.pcap | jq 'select(.event.kind==\"alert\")'\n"
+		"  scrapewatch eval --labels labels.csv corpus.pcap\n"
 		"\n"
 		"Documentation: README.md and docs/ in the source tree.\n");
 }
@@ -83,8 +124,15 @@ static void usage(FILE *out)
 struct run_opts {
 	unsigned emit;
 	int quiet;
-	uint32_t max_flows;
-	FILE *out;
+	const struct sw_config *cfg;
+	unsigned flush_timeout_ms;
+	struct sw_sinks *out;
+	int detect; /* run the detector */
+	int no_stats; /* no final stats record */
+	/* eval: alerts and new flows go here instead of the output */
+	sw_alert_fn on_alert;
+	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
+	void *hook_ctx;
 	/* Kernel-bypass capture instead of files (src/shards.c). */
 	const struct sw_capture_ops *capture;
 	struct sw_capture_cfg capture_cfg;
@@ -97,27 +145,6 @@ static int not_in_build(const char *what, const char *next)
 	return EXIT_USAGE;
 }
 
-static FILE *open_output(const char *uri)
-{
-	FILE *fp;
-
-	if (strcmp(uri, "-") == 0 || strcmp(uri, "stdout") == 0)
-		return stdout;
-	if (strncmp(uri, "file://", 7) == 0) {
-		fp = fopen(uri + 7, "a");
-		if (!fp)
-			fprintf(stderr, "scrapewatch: --output %s: %s\n", uri,
-				strerror(errno));
-		return fp;
-	}
-	fprintf(stderr,
-		"scrapewatch: --output %s: this build writes only to '-' "
-		"(stdout) or file:///path; syslog, HTTP and Kafka sinks are "
-		"not in this build yet\n",
-		uri);
-	return NULL;
-}
-
 static uint64_t file_size(const char *path)
 {
 	struct stat st;
@@ -126,6 +153,21 @@ static uint64_t file_size(const char *path)
 	    !S_ISREG(st.st_mode))
 		return 0;
 	return (uint64_t)st.st_size;
+}
+
+/* The final stats record carries the sinks' counters as they are once
+ * everything before it was delivered (or the flush timeout ran out). */
+static void emit_stats(const struct run_opts *o, struct sw_pipeline *pl)
+{
+	cJSON *rec = sw_json_stats(&pl->stats, pl->flows, pl->heads, pl->det);
+	cJSON *st;
+
+	sw_sinks_drain(o->out, o->flush_timeout_ms);
+	st = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(rec, "scrapewatch"), "stats");
+	if (st)
+		sw_sinks_add_stats(o->out, st);
+	sw_output_record(o->out, rec);
 }
 
 /* Read every input through the pipeline. Returns an exit code. */
@@ -151,15 +193,31 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		total += file_size(files[i]);
 	}
 
-	sw_flow_table_default_cfg(&cfg);
-	if (o->max_flows)
-		cfg.max_flows = o->max_flows;
+	cfg = o->cfg->flows;
 	rc = sw_pipeline_init(&pl, &cfg, o->out, o->emit);
 	if (rc) {
 		fprintf(stderr, "scrapewatch: flow table of %u flows: %s\n",
 			cfg.max_flows, strerror(-rc));
 		return EXIT_USAGE;
 	}
+	if (sw_sinks_start(o->out)) {
+		sw_pipeline_destroy(&pl);
+		return EXIT_USAGE;
+	}
+	if (o->detect) {
+		char derr[256];
+
+		rc = sw_pipeline_enable_detect(&pl, &o->cfg->detect,
+					       o->on_alert, o->hook_ctx, derr,
+					       sizeof(derr));
+		if (rc) {
+			fprintf(stderr, "scrapewatch: %s\n", derr);
+			sw_pipeline_destroy(&pl);
+			return EXIT_USAGE;
+		}
+	}
+	pl.on_flow_start = o->on_flow_start;
+	pl.flow_start_ctx = o->hook_ctx;
 	sw_progress_init(&prog, o->quiet, total);
 
 	for (i = 0; i < nfiles && !stop_requested; i++) {
@@ -202,13 +260,12 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			"scrapewatch: interrupted; flushing open flows\n");
 
 	sw_pipeline_finish(&pl);
-	if (!(o->emit & SW_EMIT_FLOWS))
-		sw_output_record(o->out,
-				 sw_json_stats(&pl.stats, pl.flows, pl.heads));
-	if (fflush(o->out) != 0 && !pl.write_error)
-		pl.write_error = -errno;
-	/* A reader that went away (| head) is not an error worth a word. */
-	if (pl.write_error && pl.write_error != -EPIPE) {
+	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
+		emit_stats(o, &pl);
+	if (sw_sinks_close(o->out, o->flush_timeout_ms) &&
+	    sw_sinks_fatal_error(o->out) != -EPIPE && status == EXIT_OK)
+		status = EXIT_PARTIAL;
+	if (pl.write_error) {
 		fprintf(stderr, "scrapewatch: writing records: %s\n",
 			strerror(-pl.write_error));
 		status = EXIT_USAGE;
@@ -289,10 +346,9 @@ static int sw_capture_option(struct run_opts *o, int c, const char *arg,
 }
 
 /* flows, replay or live from a DPDK port or AF_XDP sockets. */
-static int cmd_capture(struct run_opts *o, const char *output, int nfiles)
+static int run_capture(const struct run_opts *o, int nfiles)
 {
 	struct sw_shards_opts so = { 0 };
-	int rc;
 
 	if (!o->capture) {
 		fprintf(stderr, "scrapewatch live: give --capture dpdk "
@@ -313,25 +369,22 @@ static int cmd_capture(struct run_opts *o, const char *output, int nfiles)
 			"scrapewatch: --capture afxdp needs --interface IF\n");
 		return EXIT_USAGE;
 	}
-	if (output) {
-		o->out = open_output(output);
-		if (!o->out)
-			return EXIT_USAGE;
-	}
 	so.ops = o->capture;
 	so.cfg = o->capture_cfg;
 	so.spec = o->capture == &sw_capture_dpdk_ops ? so.cfg.dpdk_args :
 						       so.cfg.interface;
-	so.max_flows = o->max_flows;
+	so.flows = o->cfg->flows;
+	so.detect = o->detect ? &o->cfg->detect : NULL;
 	so.emit = o->emit;
+	so.no_stats = o->no_stats;
+	so.flush_timeout_ms = o->flush_timeout_ms;
 	so.out = o->out;
-	rc = sw_shards_run(&so);
-	if (o->out != stdout)
-		fclose(o->out);
-	return rc;
+	return sw_shards_run(&so);
 }
 
-static int cmd_offline(int argc, char **argv, unsigned emit, int live)
+enum { MODE_FILES, MODE_EVAL, MODE_LIVE };
+
+static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -340,6 +393,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int live)
 		{ "config", required_argument, NULL, 'c' },
 		{ "through-xdp", no_argument, NULL, 'x' },
 		{ "no-fingerprints", no_argument, NULL, 'n' },
+		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "capture", required_argument, NULL, 'C' },
 		{ "dpdk-args", required_argument, NULL, 'D' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -348,28 +402,54 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int live)
 		{ "mbufs", required_argument, NULL, 'M' },
 		{ "umem-frames", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "labels", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_opts o = { .emit = emit, .out = stdout };
-	const char *output = NULL;
+	struct run_opts o = { .emit = emit,
+			      .flush_timeout_ms = SW_FLUSH_TIMEOUT_MS_DEFAULT };
+	const char *outputs[SW_OUTPUTS_MAX];
+	const char *config_path = NULL;
+	char errbuf[SW_CONFIG_ERRBUF_SIZE]; /* also SW_ERRBUF_SIZE for sinks */
+	struct sw_config *cfg = NULL;
+	uint32_t max_flows = 0;
+	int noutputs = 0, i;
+	const char *labels = NULL;
+	int json = 0;
 	char *end;
 	unsigned long v;
-	int c, rc;
+	int c, rc, is_eval = mode == MODE_EVAL;
 
 	o.capture_cfg.stop = &stop_requested;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qhi:", longopts, NULL)) != -1) {
-		if (sw_capture_option(&o, c, optarg, &rc) && rc)
-			return rc;
+		if (sw_capture_option(&o, c, optarg, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
 		switch (c) {
 		case 'o':
-			if (output) {
+			if (noutputs == SW_OUTPUTS_MAX) {
 				fprintf(stderr,
-					"scrapewatch: several --output sinks "
-					"are not in this build yet; give one\n");
+					"scrapewatch: at most %d --output "
+					"sinks\n",
+					SW_OUTPUTS_MAX);
 				return EXIT_USAGE;
 			}
-			output = optarg;
+			outputs[noutputs++] = optarg;
+			break;
+		case 'f':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v > 3600) {
+				fprintf(stderr,
+					"scrapewatch: --flush-timeout %s: "
+					"expected seconds, 0 to 3600\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o.flush_timeout_ms = (unsigned)v * 1000;
 			break;
 		case 'q':
 			o.quiet = 1;
@@ -387,35 +467,30 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int live)
 					optarg);
 				return EXIT_USAGE;
 			}
-			o.max_flows = (uint32_t)v;
+			max_flows = (uint32_t)v;
 			break;
 		case 'c':
-			return not_in_build("--config",
-					    "Run without it: the defaults "
-					    "apply.");
+			config_path = optarg;
+			break;
 		case 'x':
 			return not_in_build("--through-xdp",
 					    "Run without it to account in "
 					    "userspace.");
+		case 'l':
+			labels = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
-		case 'C':
-		case 'D':
-		case 'i':
-		case 'W':
-		case 'Q':
-		case 'M':
-		case 'U':
-			break;
 		default:
 			fprintf(stderr, "Try 'scrapewatch --help'.\n");
 			return EXIT_USAGE;
 		}
 	}
-	if (o.capture || live)
-		return cmd_capture(&o, output, argc - optind);
-	if (optind >= argc) {
+	if (optind >= argc && !o.capture && mode != MODE_LIVE) {
 		fprintf(stderr,
 			"scrapewatch %s: no capture file given. "
 			"Try 'scrapewatch %s FILE.pcap', or '-' for "
@@ -423,15 +498,133 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int live)
 			argv[0], argv[0]);
 		return EXIT_USAGE;
 	}
-	if (output) {
-		o.out = open_output(output);
-		if (!o.out)
-			return EXIT_USAGE;
+	if (!is_eval && (labels || json)) {
+		fprintf(stderr,
+			"scrapewatch %s: --labels and --json belong to "
+			"'scrapewatch eval'\n",
+			argv[0]);
+		return EXIT_USAGE;
 	}
-	rc = run_files(&o, argv + optind, argc - optind);
-	if (o.out != stdout)
-		fclose(o.out);
+	if (is_eval && o.capture) {
+		fprintf(stderr, "scrapewatch eval: reads capture files; "
+				"--capture belongs to flows, replay and "
+				"live\n");
+		return EXIT_USAGE;
+	}
+	if (is_eval && !labels) {
+		fprintf(stderr, "scrapewatch eval: --labels LABELS.csv is "
+				"required\n");
+		return EXIT_USAGE;
+	}
+	/* The file first, then the flags given on the command line. */
+	if (config_path) {
+		cfg = sw_config_load(config_path, errbuf);
+		if (!cfg) {
+			fprintf(stderr, "%s\n", errbuf);
+			return EXIT_USAGE;
+		}
+	} else {
+		cfg = calloc(1, sizeof(*cfg));
+		if (!cfg) {
+			perror("scrapewatch");
+			return EXIT_USAGE;
+		}
+		sw_config_default(cfg);
+	}
+	if (max_flows)
+		cfg->flows.max_flows = max_flows;
+	/* --output replaces the file's outputs; neither means stdout. */
+	for (i = 0; !noutputs && i < (int)cfg->n_outputs && i < SW_OUTPUTS_MAX;
+	     i++)
+		outputs[i] = cfg->outputs[i];
+	if (!noutputs)
+		noutputs = i;
+	if (!noutputs)
+		outputs[noutputs++] = "-";
+	o.out = sw_sinks_new();
+	if (!o.out) {
+		fprintf(stderr, "scrapewatch: sinks: %s\n", strerror(errno));
+		sw_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < noutputs; i++)
+		if (sw_sinks_add(o.out, outputs[i], errbuf) != 0) {
+			fprintf(stderr, "scrapewatch: %s\n", errbuf);
+			sw_sinks_free(o.out);
+			sw_config_free(cfg);
+			return EXIT_USAGE;
+		}
+	o.cfg = cfg;
+	o.detect = !(emit & SW_EMIT_FLOWS);
+	if (is_eval) {
+		/* The report is for a person or a script: stdout, not sinks. */
+		struct sw_eval *ev = sw_eval_new(labels);
+
+		if (!ev) {
+			sw_sinks_free(o.out);
+			sw_config_free(cfg);
+			return EXIT_USAGE;
+		}
+		o.no_stats = 1;
+		o.quiet = 1;
+		o.on_alert = sw_eval_alert;
+		o.on_flow_start = sw_eval_flow_start;
+		o.hook_ctx = ev;
+		rc = run_files(&o, argv + optind, argc - optind);
+		if (rc != EXIT_USAGE)
+			sw_eval_report(ev, stdout, json);
+		sw_eval_free(ev);
+		sw_sinks_free(o.out);
+		sw_config_free(cfg);
+		return rc;
+	}
+	if (o.capture || mode == MODE_LIVE)
+		rc = run_capture(&o, argc - optind);
+	else
+		rc = run_files(&o, argv + optind, argc - optind);
+	sw_sinks_free(o.out);
+	sw_config_free(cfg);
 	return rc;
+}
+
+static int cmd_check_config(int argc, char **argv)
+{
+	char errbuf[SW_CONFIG_ERRBUF_SIZE];
+	const struct sw_detect_cfg *d;
+	struct sw_config *cfg;
+
+	if (argc == 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "scrapewatch check-config: give one config "
+				"file. Try 'scrapewatch check-config "
+				"etc/scrapewatch.yaml'.\n");
+		return EXIT_USAGE;
+	}
+	cfg = sw_config_load(argv[1], errbuf);
+	if (!cfg) {
+		fprintf(stderr, "%s\n", errbuf);
+		return EXIT_USAGE;
+	}
+	d = &cfg->detect;
+	printf("%s: OK (flows: max %u; detect: alert score %u, %zu rule "
+	       "settings, %zu exempt prefixes, %zu exempt fingerprints, "
+	       "%zu services, %zu server names; outputs: %zu)\n",
+	       argv[1], cfg->flows.max_flows, d->alert_score, d->n_rules,
+	       d->n_exempt_nets, d->n_exempt_fps, d->n_services, d->n_snis,
+	       cfg->n_outputs);
+	if (d->n_rules)
+		printf("%s: note: rule IDs are checked against the detector's "
+		       "rules when it starts\n",
+		       argv[1]);
+	if (cfg->unread[0])
+		printf("%s: note: valid, but not read by this build yet: %s\n",
+		       argv[1], cfg->unread);
+	sw_config_free(cfg);
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -447,21 +640,22 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	cmd = argv[1];
 	if (strcmp(cmd, "flows") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS, 0);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS,
+				   MODE_FILES);
 	if (strcmp(cmd, "replay") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 0);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE,
+				   MODE_FILES);
 	if (strcmp(cmd, "live") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 1);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, MODE_LIVE);
 	if (strcmp(cmd, "eval") == 0)
-		return not_in_build("eval", "It arrives with the detector.");
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, MODE_EVAL);
 	if (strcmp(cmd, "check-config") == 0)
-		return not_in_build("check-config",
-				    "No config file is needed: defaults "
-				    "apply.");
+		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
 		usage(stdout);

@@ -2,13 +2,29 @@
 /*
  * Pipeline glue: decode each frame, count what could not be decoded by
  * reason, and account TCP/UDP packets in the flow table. Flows that end are
- * written as records when the caller asked for them.
+ * written as records when the caller asked for them. With detection on,
+ * the flow table's and the heads' events feed the detector in packet-time
+ * order: a flow's first packet, every client packet with payload (the only
+ * ones that can start a request turn) as a running snapshot, the heads
+ * read (ClientHello, HTTP request heads, with the SYN signature), and the
+ * flow's end.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "decode/http.h"
 #include "output/output.h"
 #include "pipeline.h"
+
+static void snapshot(const struct sw_flow *f, uint64_t ts,
+		     struct sw_detect_snap *s)
+{
+	s->ts_ns = ts;
+	s->turns = f->acct.turns;
+	s->up_bytes = sw_acct_bytes(&f->acct, SW_DIR_C2S);
+	s->down_bytes = sw_acct_bytes(&f->acct, SW_DIR_S2C);
+	s->tls_hint = 0;
+}
 
 static void on_flow_end(const struct sw_flow *f, void *ctx)
 {
@@ -21,11 +37,83 @@ static void on_flow_end(const struct sw_flow *f, void *ctx)
 		if (rc && !p->write_error)
 			p->write_error = rc;
 	}
+	if (p->det) {
+		struct sw_detect_snap s;
+
+		snapshot(f, f->acct.last_ns, &s);
+		sw_detect_flow_end(p->det, &f->key, f->acct.client_is_b, &s);
+	}
 	sw_heads_release(p->heads, f);
 }
 
+static void syn_facts(const struct sw_flow_fp *fp, struct sw_detect_fp *x)
+{
+	x->syn_sig = fp->syn_sig;
+	x->os_class = fp->os_class;
+}
+
+static void on_hello(void *ctx, const struct sw_flow *f,
+		     const struct sw_flow_fp *fp)
+{
+	struct sw_pipeline *p = ctx;
+	const struct sw_flow_tls *t = fp->tls;
+	struct sw_detect_fp x;
+
+	memset(&x, 0, sizeof(x));
+	x.has_tls = 1;
+	x.tls_grease = t->grease;
+	x.tls_alpn_h2 = t->alpn_len == 2 && memcmp(t->alpn, "h2", 2) == 0;
+	x.quic = t->transport == 'q';
+	x.ja3 = t->ja3;
+	x.ja4 = t->ja4;
+	x.sni = t->sni;
+	x.sni_len = t->sni_len;
+	syn_facts(fp, &x);
+	sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b, f->acct.last_ns,
+			  &x);
+}
+
+static void on_request(void *ctx, const struct sw_flow *f,
+		       const struct sw_flow_fp *fp, const struct sw_http_req *r)
+{
+	struct sw_pipeline *p = ctx;
+	struct sw_detect_http x;
+
+	if (fp->requests == 1 && fp->syn_sig[0]) {
+		struct sw_detect_fp y;
+
+		memset(&y, 0, sizeof(y));
+		syn_facts(fp, &y);
+		sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b,
+				  f->acct.last_ns, &y);
+	}
+	memset(&x, 0, sizeof(x));
+	x.path_hash =
+		sw_detect_path_hash((const uint8_t *)r->path, r->path_len);
+	x.kind = r->kind;
+	if (r->present & SW_HTTP_HAS_UA) {
+		x.ua = (const uint8_t *)r->ua;
+		x.ua_len = r->ua_len;
+	}
+	if (r->present & SW_HTTP_HAS_HOST) {
+		x.host = (const uint8_t *)r->host;
+		x.host_len = r->host_len;
+	}
+	sw_detect_http(p->det, &f->key, f->acct.client_is_b, f->acct.last_ns,
+		       &x);
+}
+
+static void write_alert(const struct sw_alert *a, void *ctx)
+{
+	struct sw_pipeline *p = ctx;
+	int rc = sw_output_record(p->out, sw_json_alert(a));
+
+	if (rc && !p->write_error)
+		p->write_error = rc;
+}
+
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
-		     FILE *out, unsigned emit)
+		     struct sw_sinks *out, unsigned emit)
 {
 	memset(p, 0, sizeof(*p));
 	p->out = out;
@@ -42,6 +130,47 @@ int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
 		return err;
 	}
 	return 0;
+}
+
+int sw_pipeline_enable_detect(struct sw_pipeline *p,
+			      const struct sw_detect_cfg *cfg, sw_alert_fn fn,
+			      void *ctx, char *err, size_t errlen)
+{
+	struct sw_heads_observer obs = {
+		.hello = on_hello,
+		.request = on_request,
+		.ctx = p,
+	};
+
+	p->det = sw_detect_new(cfg, fn ? fn : write_alert, fn ? ctx : p, err,
+			       errlen);
+	if (!p->det)
+		return -errno;
+	sw_heads_set_observer(p->heads, &obs);
+	return 0;
+}
+
+static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
+			  int dir, const struct sw_packet *pkt)
+{
+	const struct sw_flow_acct *a = &flow->acct;
+	struct sw_detect_snap s;
+
+	if (a->dir[SW_DIR_C2S].packets + a->dir[SW_DIR_S2C].packets == 1)
+		sw_detect_flow_start(p->det, &flow->key, a->client_is_b,
+				     pkt->ts_ns);
+	else
+		sw_detect_advance(p->det, pkt->ts_ns);
+	if (dir != SW_DIR_C2S || pkt->payload_len == 0)
+		return;
+	snapshot(flow, pkt->ts_ns, &s);
+	/* A TLS handshake record (22), or a QUIC long header: the first
+	 * turns are the handshake, not requests. */
+	if (a->turns <= 1 && pkt->payload_caplen > 0)
+		s.tls_hint = pkt->proto == SW_IPPROTO_TCP ?
+				     pkt->payload[0] == 22 :
+				     (pkt->payload[0] & 0x80) != 0;
+	sw_detect_flow_progress(p->det, &flow->key, a->client_is_b, &s);
 }
 
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
@@ -70,6 +199,13 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 	if (pkt.anomaly)
 		p->stats.anomalies[pkt.anomaly]++;
 	flow = sw_flow_table_packet(p->flows, &pkt, &dir);
+	if (p->on_flow_start &&
+	    flow->acct.dir[SW_DIR_C2S].packets +
+			    flow->acct.dir[SW_DIR_S2C].packets ==
+		    1)
+		p->on_flow_start(p->flow_start_ctx, flow);
+	if (p->det)
+		detect_packet(p, flow, dir, &pkt);
 	if (!(p->emit & SW_NO_HEADS))
 		sw_heads_packet(p->heads, flow, dir, &pkt);
 }
@@ -77,6 +213,8 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 void sw_pipeline_finish(struct sw_pipeline *p)
 {
 	sw_flow_table_flush(p->flows, SW_CLOSE_END_OF_INPUT);
+	if (p->det)
+		sw_detect_finish(p->det);
 }
 
 void sw_pipeline_destroy(struct sw_pipeline *p)
@@ -85,4 +223,6 @@ void sw_pipeline_destroy(struct sw_pipeline *p)
 	p->flows = NULL;
 	sw_heads_free(p->heads);
 	p->heads = NULL;
+	sw_detect_free(p->det);
+	p->det = NULL;
 }

@@ -12,6 +12,8 @@
 
 #include "capture/capture.h"
 #include "decode/decode.h"
+#include "output/sink.h"
+#include "detect/detect.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
 
@@ -37,16 +39,28 @@ enum sw_pipeline_emit {
 struct sw_pipeline {
 	struct sw_flow_table *flows;
 	struct sw_heads *heads;
+	struct sw_detect *det; /* NULL: no detection */
+	/* Optional: told of every new flow (eval notes first packets). */
+	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
+	void *flow_start_ctx;
 	struct sw_stats stats;
-	FILE *out;
+	struct sw_sinks *out;
 	unsigned emit; /* enum sw_pipeline_emit */
 	int write_error; /* -errno of the first failed write */
 };
 
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
-		     FILE *out, unsigned emit);
+		     struct sw_sinks *out, unsigned emit);
+/*
+ * Run the detector on this pipeline's events. Alerts go to fn, or as NDJSON
+ * records to the pipeline's output when fn is NULL. 0, or -errno with err
+ * saying why (bad rule settings, memory).
+ */
+int sw_pipeline_enable_detect(struct sw_pipeline *p,
+			      const struct sw_detect_cfg *cfg, sw_alert_fn fn,
+			      void *ctx, char *err, size_t errlen);
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f);
-/* End of all input: flush open flows. */
+/* End of all input: flush open flows, end open alerts. */
 void sw_pipeline_finish(struct sw_pipeline *p);
 void sw_pipeline_destroy(struct sw_pipeline *p);
 

@@ -2,12 +2,11 @@
 /*
  * Shards: one pipeline per capture queue, run on the threads the backend
  * picks (DPDK lcores, pthreads for AF_XDP). Nothing is shared on the
- * packet path: each shard owns its flow table and heads. The only meeting
- * point is the output stream, reached through a per-shard buffer that
- * hands over complete lines under a lock, so records never interleave.
+ * packet path: each shard owns its flow table, heads and detector (whose
+ * per-client state the software sharding keeps on one shard; campaigns
+ * are seen within a shard). The only meeting point is the sinks' queues.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,75 +14,14 @@
 #include "pipeline.h"
 #include "shards.h"
 
-#define MUX_BUF_BYTES (256 * 1024)
-
-/* A shard's output: whole lines only reach the shared stream. */
-struct line_mux {
-	FILE *dst;
-	pthread_mutex_t *lock;
-	char *buf;
-	size_t len, cap;
-	int error; /* -errno of the first failed write */
-};
-
 struct shard {
 	struct sw_capture *cap;
 	unsigned queue;
 	struct sw_pipeline pl;
 	int pl_ready;
-	FILE *out;
-	struct line_mux mux;
 	int rc; /* of the last read: 0 end, <0 error */
 	char errbuf[SW_ERRBUF_SIZE];
 };
-
-static ssize_t mux_write(void *cookie, const char *data, size_t n)
-{
-	struct line_mux *m = cookie;
-	size_t end;
-	char *nb;
-
-	if (m->len + n > m->cap) {
-		size_t cap = m->cap ? m->cap : 4096;
-
-		while (cap < m->len + n)
-			cap *= 2;
-		nb = realloc(m->buf, cap);
-		if (!nb) {
-			m->error = -ENOMEM;
-			return -1;
-		}
-		m->buf = nb;
-		m->cap = cap;
-	}
-	memcpy(m->buf + m->len, data, n);
-	m->len += n;
-	for (end = m->len; end > 0 && m->buf[end - 1] != '\n'; end--)
-		;
-	if (end == 0)
-		return (ssize_t)n;
-	pthread_mutex_lock(m->lock);
-	if (fwrite(m->buf, 1, end, m->dst) != end && !m->error)
-		m->error = errno ? -errno : -EIO;
-	pthread_mutex_unlock(m->lock);
-	memmove(m->buf, m->buf + end, m->len - end);
-	m->len -= end;
-	return (ssize_t)n;
-}
-
-static FILE *mux_open(struct line_mux *m, FILE *dst, pthread_mutex_t *lock)
-{
-	cookie_io_functions_t io = { .write = mux_write };
-	FILE *fp;
-
-	memset(m, 0, sizeof(*m));
-	m->dst = dst;
-	m->lock = lock;
-	fp = fopencookie(m, "w", io);
-	if (fp)
-		setvbuf(fp, NULL, _IOFBF, MUX_BUF_BYTES);
-	return fp;
-}
 
 static int shard_main(void *arg)
 {
@@ -98,10 +36,6 @@ static int shard_main(void *arg)
 	sh->rc = rc;
 	if (rc < 0)
 		sh->pl.stats.read_errors++;
-	/* Each shard flushes its own flows, in parallel with the others. */
-	sw_pipeline_finish(&sh->pl);
-	if (fflush(sh->out) != 0 && !sh->pl.write_error)
-		sh->pl.write_error = -errno;
 	return 0;
 }
 
@@ -163,8 +97,17 @@ static void json_sum(cJSON *dst, const cJSON *src)
 		} else if (cJSON_IsObject(d) && cJSON_IsObject(s)) {
 			json_sum(d, s);
 		} else if (json_count(d, &a) && json_count(s, &b)) {
-			cJSON_DeleteItemFromObjectCaseSensitive(dst, s->string);
-			sw_json_add_count(dst, s->string, a + b);
+			/* Replaced in place, so the record keeps its order. */
+			cJSON *tmp = cJSON_CreateObject(), *sum;
+
+			if (!tmp)
+				continue;
+			sw_json_add_count(tmp, s->string, a + b);
+			sum = cJSON_DetachItemFromObjectCaseSensitive(
+				tmp, s->string);
+			if (sum)
+				cJSON_ReplaceItemViaPointer(dst, d, sum);
+			cJSON_Delete(tmp);
 		}
 	}
 }
@@ -225,19 +168,26 @@ static cJSON *shards_stats_record(struct shard *sh, unsigned n,
 	memset(&all, 0, sizeof(all));
 	for (i = 0; i < n; i++)
 		stats_sum(&all, &sh[i].pl.stats);
-	rec = sw_json_stats(&all, sh[0].pl.flows, sh[0].pl.heads);
+	rec = sw_json_stats(&all, sh[0].pl.flows, sh[0].pl.heads, sh[0].pl.det);
 	st = stats_path(rec);
 	for (i = 1; st && i < n; i++) {
+		static const char *const parts[] = { "flows", "heads",
+						     "detect" };
+		unsigned k;
+
 		part = sw_json_stats(&sh[i].pl.stats, sh[i].pl.flows,
-				     sh[i].pl.heads);
+				     sh[i].pl.heads, sh[i].pl.det);
 		if (!part)
 			continue;
-		json_sum(cJSON_GetObjectItemCaseSensitive(st, "flows"),
-			 cJSON_GetObjectItemCaseSensitive(stats_path(part),
-							  "flows"));
-		json_sum(cJSON_GetObjectItemCaseSensitive(st, "heads"),
-			 cJSON_GetObjectItemCaseSensitive(stats_path(part),
-							  "heads"));
+		for (k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+			cJSON *d =
+				cJSON_GetObjectItemCaseSensitive(st, parts[k]);
+			cJSON *s = cJSON_GetObjectItemCaseSensitive(
+				stats_path(part), parts[k]);
+
+			if (d && s)
+				json_sum(d, s);
+		}
 		cJSON_Delete(part);
 	}
 	if (st && cap->ops->stats_op) {
@@ -249,14 +199,15 @@ static cJSON *shards_stats_record(struct shard *sh, unsigned n,
 
 int sw_shards_run(const struct sw_shards_opts *o)
 {
-	pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct sw_capture cap = { .ops = o->ops, .cfg = &o->cfg };
-	struct sw_flow_table_cfg fcfg;
+	struct sw_flow_table_cfg fcfg = o->flows;
 	struct shard *sh = NULL;
 	void *args[SW_CAPTURE_QUEUES_MAX];
-	char errbuf[SW_ERRBUF_SIZE] = "";
+	char errbuf[SW_ERRBUF_SIZE] = "", derr[256];
 	unsigned i, n = 0;
-	int rc, status = 0;
+	int rc, status = 0, started = 0;
+	uint64_t end_ns = 0;
+	cJSON *rec, *st;
 
 	rc = cap.ops->open_op(&cap, o->spec, errbuf);
 	if (rc) {
@@ -274,22 +225,11 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	}
 	/* The flow capacity is for the whole process: each shard holds its
 	 * part (a table is allocated, and scanned at the end, whole). */
-	sw_flow_table_default_cfg(&fcfg);
-	if (o->max_flows)
-		fcfg.max_flows = o->max_flows;
 	fcfg.max_flows = (fcfg.max_flows + n - 1) / n;
 	for (i = 0; i < n; i++) {
 		sh[i].cap = &cap;
 		sh[i].queue = i;
-		sh[i].out = n == 1 ? o->out :
-				     mux_open(&sh[i].mux, o->out, &out_lock);
-		if (!sh[i].out) {
-			fprintf(stderr, "scrapewatch: shard %u output: %s\n", i,
-				strerror(errno));
-			status = 2;
-			goto cleanup;
-		}
-		rc = sw_pipeline_init(&sh[i].pl, &fcfg, sh[i].out, o->emit);
+		rc = sw_pipeline_init(&sh[i].pl, &fcfg, o->out, o->emit);
 		if (rc) {
 			fprintf(stderr,
 				"scrapewatch: flow table of %u flows: %s\n",
@@ -298,8 +238,23 @@ int sw_shards_run(const struct sw_shards_opts *o)
 			goto cleanup;
 		}
 		sh[i].pl_ready = 1;
+		if (o->detect) {
+			rc = sw_pipeline_enable_detect(&sh[i].pl, o->detect,
+						       NULL, NULL, derr,
+						       sizeof(derr));
+			if (rc) {
+				fprintf(stderr, "scrapewatch: %s\n", derr);
+				status = 2;
+				goto cleanup;
+			}
+		}
 		args[i] = &sh[i];
 	}
+	if (sw_sinks_start(o->out)) {
+		status = 2;
+		goto cleanup;
+	}
+	started = 1;
 
 	if (cap.what[0])
 		fprintf(stderr,
@@ -311,6 +266,16 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		fprintf(stderr, "scrapewatch: %s\n", errbuf);
 		status = 2;
 	}
+	/* Each shard's clock moved with its own packets only: the end of
+	 * input is the latest packet time of all, as with one pipeline. */
+	for (i = 0; i < n; i++)
+		if (sh[i].pl.stats.last_ns > end_ns)
+			end_ns = sh[i].pl.stats.last_ns;
+	for (i = 0; i < n; i++) {
+		if (sh[i].pl.det && end_ns)
+			sw_detect_advance(sh[i].pl.det, end_ns);
+		sw_pipeline_finish(&sh[i].pl);
+	}
 	for (i = 0; i < n; i++) {
 		if (sh[i].rc < 0) {
 			fprintf(stderr, "scrapewatch: %s\n", sh[i].errbuf);
@@ -321,36 +286,33 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	if (o->cfg.stop && *o->cfg.stop)
 		fprintf(stderr, "scrapewatch: interrupted; open flows were "
 				"flushed\n");
-	if (!(o->emit & SW_EMIT_FLOWS))
-		sw_output_record(o->out, shards_stats_record(sh, n, &cap));
+	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats) {
+		rec = shards_stats_record(sh, n, &cap);
+		/* The sinks' counters as they are once everything before
+		 * this record was delivered. */
+		sw_sinks_drain(o->out, o->flush_timeout_ms);
+		st = stats_path(rec);
+		if (st)
+			sw_sinks_add_stats(o->out, st);
+		sw_output_record(o->out, rec);
+	}
 
 cleanup:
+	if (started && sw_sinks_close(o->out, o->flush_timeout_ms) &&
+	    sw_sinks_fatal_error(o->out) != -EPIPE && status == 0)
+		status = 1;
 	for (i = 0; sh && i < n; i++) {
-		int werr = 0;
-
-		if (sh[i].out && sh[i].out != o->out) {
-			fclose(sh[i].out);
-			werr = sh[i].mux.error;
-			free(sh[i].mux.buf);
-		}
-		if (sh[i].pl_ready) {
-			if (!werr)
-				werr = sh[i].pl.write_error;
-			sw_pipeline_destroy(&sh[i].pl);
-		}
-		if (werr && werr != -EPIPE && status != 2) {
+		if (!sh[i].pl_ready)
+			continue;
+		if (sh[i].pl.write_error && status != 2) {
 			fprintf(stderr, "scrapewatch: writing records: %s\n",
-				strerror(-werr));
+				strerror(-sh[i].pl.write_error));
 			status = 2;
 		}
+		sw_pipeline_destroy(&sh[i].pl);
 	}
 	free(sh);
 	if (cap.ops->cleanup_op && cap.priv)
 		cap.ops->cleanup_op(&cap);
-	if (fflush(o->out) != 0 && errno != EPIPE && status != 2) {
-		fprintf(stderr, "scrapewatch: writing records: %s\n",
-			strerror(errno));
-		status = 2;
-	}
 	return status;
 }

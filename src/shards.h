@@ -1,26 +1,31 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Running the pipeline over a multi-queue capture backend (DPDK, AF_XDP):
- * one pipeline shard per worker, each with its own flow table and heads,
- * fed by its own queue on its own thread. Records of all shards go to one
- * stream a whole line at a time; the final statistics record sums the
- * shards and adds the backend's counters.
+ * one pipeline shard per worker, each with its own flow table, heads and
+ * detector, fed by its own queue on its own thread. All shards write to
+ * the one set of sinks (whose queues take producers from any thread); the
+ * final statistics record sums the shards and adds the backend's counters.
  */
 #ifndef SW_SHARDS_H
 #define SW_SHARDS_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "capture/capture.h"
+#include "detect/detect_cfg.h"
+#include "output/sink.h"
+#include "track/flow_table.h"
 
 struct sw_shards_opts {
 	const struct sw_capture_ops *ops;
 	struct sw_capture_cfg cfg;
 	const char *spec; /* handed to open_op: EAL args, interface */
-	uint32_t max_flows; /* per shard; 0: default */
+	struct sw_flow_table_cfg flows; /* for the process; shards split it */
+	const struct sw_detect_cfg *detect; /* NULL: no detector */
 	unsigned emit; /* enum sw_pipeline_emit */
-	FILE *out;
+	int no_stats; /* no final stats record */
+	unsigned flush_timeout_ms; /* for the sinks at the end */
+	struct sw_sinks *out; /* not started yet; closed on return */
 };
 
 /* Returns an exit status: 0 done, 1 input ended by an error (reported),

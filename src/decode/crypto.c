@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* OpenSSL algorithms fetched once per process (see crypto.h). */
 #include <openssl/core_names.h>
-#include <openssl/kdf.h>
 #include <pthread.h>
 
 #include "crypto.h"
@@ -9,7 +8,25 @@
 static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
 static EVP_MD *md5, *sha256;
 static EVP_CIPHER *aes128_ecb, *aes128_gcm;
-static EVP_KDF *hkdf;
+static EVP_MAC_CTX *hmac_sha256; /* digest set, no key: dup'd, never used */
+
+static EVP_MAC_CTX *hmac_template(const char *digest)
+{
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						 (char *)digest, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new(mac) : NULL;
+
+	EVP_MAC_free(mac); /* the context holds its own reference */
+	if (c && EVP_MAC_CTX_set_params(c, params) != 1) {
+		EVP_MAC_CTX_free(c);
+		c = NULL;
+	}
+	return c;
+}
 
 /* Kept for the life of the process: nothing to free at exit. */
 static void fetch_all(void)
@@ -18,7 +35,7 @@ static void fetch_all(void)
 	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	aes128_ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
 	aes128_gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
-	hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	hmac_sha256 = hmac_template("SHA256");
 }
 
 const EVP_MD *sw_crypto_md5(void)
@@ -45,23 +62,10 @@ const EVP_CIPHER *sw_crypto_aes128_gcm(void)
 	return aes128_gcm;
 }
 
-EVP_KDF_CTX *sw_crypto_hkdf_sha256(void)
+EVP_MAC_CTX *sw_crypto_hmac_sha256(void)
 {
-	char digest[] = "SHA256";
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest,
-						 0),
-		OSSL_PARAM_construct_end(),
-	};
-	EVP_KDF_CTX *c;
-
 	pthread_once(&fetch_once, fetch_all);
-	c = hkdf ? EVP_KDF_CTX_new(hkdf) : NULL;
-	if (c && EVP_KDF_CTX_set_params(c, params) != 1) {
-		EVP_KDF_CTX_free(c);
-		c = NULL;
-	}
-	return c;
+	return hmac_sha256 ? EVP_MAC_CTX_dup(hmac_sha256) : NULL;
 }
 
 void sw_crypto_digest_hex(const EVP_MD *md, const void *data, size_t len,

@@ -18,12 +18,12 @@ const EVP_MD *sw_crypto_sha256(void);
 const EVP_CIPHER *sw_crypto_aes128_ecb(void);
 const EVP_CIPHER *sw_crypto_aes128_gcm(void);
 /*
- * A new HKDF context with SHA-256 set, for several derivations in a row:
- * setting the digest by name fetches it, the dearest part of a derivation,
- * so it is done once. Free it with EVP_KDF_CTX_free(). Every derivation on
- * it must pass its mode and key.
+ * A new HMAC context with SHA-256 set and no key yet, copied from one made
+ * once (the digest fetch again). EVP_MAC_init() with a key starts a MAC;
+ * EVP_MAC_init() with a NULL key starts another under the same key without
+ * hashing the key pads again. Free it with EVP_MAC_CTX_free().
  */
-EVP_KDF_CTX *sw_crypto_hkdf_sha256(void);
+EVP_MAC_CTX *sw_crypto_hmac_sha256(void);
 
 /*
  * Hash len bytes and write the first hex_len lowercase hex characters of

@@ -101,12 +101,56 @@ static int http_icontains(const uint8_t *s, uint32_t n, const char *lit)
 }
 
 /* tchar of RFC 9110 5.6.2. */
-static int http_is_tchar(uint8_t c)
+#define HTTP_TCHAR(c)                                                          \
+	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ||           \
+	 ((c) >= '0' && (c) <= '9') || (c) == '!' || (c) == '#' ||             \
+	 (c) == '$' || (c) == '%' || (c) == '&' || (c) == '\'' ||              \
+	 (c) == '*' || (c) == '+' || (c) == '-' || (c) == '.' || (c) == '^' || \
+	 (c) == '_' || (c) == '`' || (c) == '|' || (c) == '~')
+/* A field-name byte lowercased, or 0 if it is not a tchar. */
+#define HTTP_NAME_BYTE(c) \
+	(HTTP_TCHAR(c) ? ((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 : (c)) : 0)
+#define HTTP_NB4(c)                                                          \
+	HTTP_NAME_BYTE(c), HTTP_NAME_BYTE((c) + 1), HTTP_NAME_BYTE((c) + 2), \
+		HTTP_NAME_BYTE((c) + 3)
+#define HTTP_NB16(c) \
+	HTTP_NB4(c), HTTP_NB4((c) + 4), HTTP_NB4((c) + 8), HTTP_NB4((c) + 12)
+#define HTTP_NB64(c)                                            \
+	HTTP_NB16(c), HTTP_NB16((c) + 16), HTTP_NB16((c) + 32), \
+		HTTP_NB16((c) + 48)
+
+static const uint8_t http_name_byte[256] = {
+	HTTP_NB64(0),
+	HTTP_NB64(64),
+	HTTP_NB64(128),
+	HTTP_NB64(192),
+};
+
+/*
+ * Index of the first byte at or after i that is a control character (CR,
+ * LF, NUL and HTAB included) or DEL, else lim. Field values are long and
+ * plain: eight bytes are checked at a time, and a word with any such byte
+ * (the test is exact, "has a byte below 0x20 or equal to 0x7f") is then
+ * walked byte by byte.
+ */
+static uint32_t http_plain_end(const uint8_t *p, uint32_t i, uint32_t lim)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return 1;
-	return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+
+	while (lim - i >= 8) {
+		uint64_t w, del;
+
+		memcpy(&w, p + i, sizeof(w));
+		del = w ^ (0x7f * ones);
+		if (((w - 0x20 * ones) & ~w & highs) ||
+		    ((del - ones) & ~del & highs))
+			break;
+		i += 8;
+	}
+	while (i < lim && p[i] >= 0x20 && p[i] != 0x7f)
+		i++;
+	return i;
 }
 
 static int http_more(uint32_t len)
@@ -359,11 +403,50 @@ static void http_transfer_encoding(const uint8_t *v, uint32_t n,
 	fr->te_chunked = (uint8_t)http_ieq(v + start, end - start, "chunked");
 }
 
-static int http_field(const uint8_t *name, uint32_t nlen, const uint8_t *v,
+/* The fields read, by name; HTTP_F_NONE for the rest. */
+enum http_field_name {
+	HTTP_F_NONE,
+	HTTP_F_HOST,
+	HTTP_F_UA,
+	HTTP_F_ACCEPT_LANGUAGE,
+	HTTP_F_ACCEPT,
+	HTTP_F_CONTENT_LENGTH,
+	HTTP_F_TRANSFER_ENCODING,
+};
+
+/*
+ * Which field a name is, from its lowercased copy: by length first, so
+ * most names cost one compare.
+ */
+static int http_field_name(const uint8_t *lc, uint32_t nlen)
+{
+	static const struct {
+		const char *name;
+		int which;
+	} fields[] = {
+		[4] = { "host", HTTP_F_HOST },
+		[6] = { "accept", HTTP_F_ACCEPT },
+		[10] = { "user-agent", HTTP_F_UA },
+		[14] = { "content-length", HTTP_F_CONTENT_LENGTH },
+		[15] = { "accept-language", HTTP_F_ACCEPT_LANGUAGE },
+		[17] = { "transfer-encoding", HTTP_F_TRANSFER_ENCODING },
+	};
+
+	if (nlen >= sizeof(fields) / sizeof(fields[0]) || !fields[nlen].name ||
+	    memcmp(lc, fields[nlen].name, nlen))
+		return HTTP_F_NONE;
+	return fields[nlen].which;
+}
+
+static int http_field(const uint8_t *lc, uint32_t nlen, const uint8_t *v,
 		      uint32_t vlen, struct sw_http_req *r,
 		      struct http_framing *fr)
 {
-	if (http_ieq(name, nlen, "host")) {
+	int which = http_field_name(lc, nlen);
+
+	if (which == HTTP_F_NONE)
+		return SW_HTTP_OK;
+	if (which == HTTP_F_HOST) {
 		if (r->present & SW_HTTP_HAS_HOST) {
 			r->flags |= SW_HTTP_F_DUP_HOST;
 			return SW_HTTP_OK;
@@ -371,32 +454,47 @@ static int http_field(const uint8_t *name, uint32_t nlen, const uint8_t *v,
 		r->present |= SW_HTTP_HAS_HOST;
 		r->host_len = http_copy(r->host, SW_HTTP_HOST_MAX, v, vlen,
 					&r->host_truncated);
-	} else if (http_ieq(name, nlen, "user-agent")) {
+	} else if (which == HTTP_F_UA) {
 		if (r->present & SW_HTTP_HAS_UA)
 			return SW_HTTP_OK;
 		r->present |= SW_HTTP_HAS_UA;
 		r->ua_len = http_copy(r->ua, SW_HTTP_UA_MAX, v, vlen,
 				      &r->ua_truncated);
-	} else if (http_ieq(name, nlen, "accept-language")) {
+	} else if (which == HTTP_F_ACCEPT_LANGUAGE) {
 		if (r->present & SW_HTTP_HAS_ACCEPT_LANGUAGE)
 			return SW_HTTP_OK;
 		r->present |= SW_HTTP_HAS_ACCEPT_LANGUAGE;
 		r->accept_language_len = http_copy(
 			r->accept_language, SW_HTTP_ACCEPT_LANGUAGE_MAX, v,
 			vlen, &r->accept_language_truncated);
-	} else if (http_ieq(name, nlen, "accept")) {
+	} else if (which == HTTP_F_ACCEPT) {
 		if (r->present & SW_HTTP_HAS_ACCEPT)
 			return SW_HTTP_OK;
 		r->present |= SW_HTTP_HAS_ACCEPT;
 		r->accept_len = http_copy(r->accept, SW_HTTP_ACCEPT_MAX, v,
 					  vlen, &r->accept_truncated);
-	} else if (http_ieq(name, nlen, "content-length")) {
+	} else if (which == HTTP_F_CONTENT_LENGTH) {
 		return http_content_length(v, vlen, r, fr);
-	} else if (http_ieq(name, nlen, "transfer-encoding")) {
+	} else if (which == HTTP_F_TRANSFER_ENCODING) {
 		http_transfer_encoding(v, vlen, fr);
 	}
 	return SW_HTTP_OK;
 }
+
+/*
+ * The field names as the header-order hash takes them, gathered while the
+ * lines are read: lowercased, joined with ','. A head whose names do not
+ * fit is hashed from the head itself, after it is read. The lowercased
+ * name of the line being read sits at buf + n (+ 1 after the first), and
+ * is only taken in once its line is known good.
+ */
+#define HTTP_NAMES_MAX 512
+
+struct http_names {
+	uint32_t n; /* bytes in buf */
+	uint8_t over; /* did not fit */
+	uint8_t buf[HTTP_NAMES_MAX];
+};
 
 /*
  * Read one field line at *off: name ":" OWS value OWS EOL (9112 5). A line
@@ -404,15 +502,25 @@ static int http_field(const uint8_t *name, uint32_t nlen, const uint8_t *v,
  * reject; so do we, as a bad header.
  */
 static int http_field_line(const uint8_t *p, uint32_t lim, uint32_t *off,
-			   struct sw_http_req *r, struct http_framing *fr)
+			   struct sw_http_req *r, struct http_framing *fr,
+			   struct http_names *nm)
 {
-	uint32_t i = *off, n_off = *off, n_end, v_off, v_end;
+	uint32_t i = *off, n_off = *off, n_end, v_off, v_end, nlen;
+	uint32_t at = nm->n ? nm->n + 1 : 0; /* where this name goes */
+	uint8_t lc_long[32], *lc, c;
 	int rc;
 
 	if (p[i] == ' ' || p[i] == '\t')
 		return SW_HTTP_BAD_HEADER;
-	while (i < lim && http_is_tchar(p[i]))
+	/* Lowercase the name into place as it is scanned; a name too long
+	 * for what is left keeps only what fits, and is compared from the
+	 * wire below. */
+	lc = nm->buf + at;
+	while (i < lim && (c = http_name_byte[p[i]])) {
+		if (at + (i - n_off) < HTTP_NAMES_MAX)
+			lc[i - n_off] = c;
 		i++;
+	}
 	if (i >= lim)
 		return SW_HTTP_MORE;
 	if (p[i] == '\0')
@@ -421,11 +529,17 @@ static int http_field_line(const uint8_t *p, uint32_t lim, uint32_t *off,
 	if (p[i] != ':' || i == n_off)
 		return SW_HTTP_BAD_HEADER;
 	n_end = i++;
-	for (; i < lim && p[i] != '\r' && p[i] != '\n'; i++) {
+	nlen = n_end - n_off;
+	/* The value ends at CR or LF; any other control but HTAB is bad. */
+	for (;;) {
+		i = http_plain_end(p, i, lim);
+		if (i >= lim || p[i] == '\r' || p[i] == '\n')
+			break;
 		if (p[i] == '\0')
 			return SW_HTTP_NUL_BYTE;
-		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
+		if (p[i] != '\t')
 			return SW_HTTP_BAD_HEADER;
+		i++;
 	}
 	v_end = i;
 	rc = http_eol(p, lim, &i, r, SW_HTTP_BAD_HEADER);
@@ -436,10 +550,24 @@ static int http_field_line(const uint8_t *p, uint32_t lim, uint32_t *off,
 		v_off++;
 	while (v_end > v_off && (p[v_end - 1] == ' ' || p[v_end - 1] == '\t'))
 		v_end--;
-	rc = http_field(p + n_off, n_end - n_off, p + v_off, v_end - v_off, r,
-			fr);
+	if (nm->over || at + nlen > HTTP_NAMES_MAX) {
+		/* The names are hashed from the head instead. A name longer
+		 * than lc_long is none of the fields read: not compared. */
+		uint32_t k;
+
+		for (k = 0; k < nlen && k < sizeof(lc_long); k++)
+			lc_long[k] = http_name_byte[p[n_off + k]];
+		lc = lc_long;
+		nm->over = 1;
+	}
+	rc = http_field(lc, nlen, p + v_off, v_end - v_off, r, fr);
 	if (rc != SW_HTTP_OK)
 		return rc;
+	if (!nm->over) {
+		if (at)
+			nm->buf[nm->n] = ',';
+		nm->n = at + nlen;
+	}
 	r->header_count++;
 	*off = i;
 	return SW_HTTP_OK;
@@ -461,19 +589,30 @@ static void http_hash_byte(struct http_hasher *h, uint8_t c)
 	h->buf[h->n++] = c;
 }
 
+static void http_hash_hex(const unsigned char *md, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint32_t i;
+
+	for (i = 0; i < SW_HTTP_HDR_HASH_LEN / 2; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[SW_HTTP_HDR_HASH_LEN] = '\0';
+}
+
 /*
  * Hash the field names of a head already validated: every line from off
  * up to the blank line holds a ':'. Names go through a small buffer so a
- * typical head costs one digest update.
+ * typical head costs one digest update. For heads whose names did not fit
+ * in struct http_names.
  */
 static void http_hash_names(const uint8_t *p, uint32_t off, uint32_t end,
 			    struct sw_http_req *r)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
 	struct http_hasher h = { .ctx = EVP_MD_CTX_new() };
-	uint32_t i;
 
 	h.ok = h.ctx && EVP_DigestInit_ex(h.ctx, sw_crypto_sha256(), NULL);
 	while (off < end && p[off] != '\r' && p[off] != '\n') {
@@ -489,13 +628,69 @@ static void http_hash_names(const uint8_t *p, uint32_t off, uint32_t end,
 	       EVP_DigestFinal_ex(h.ctx, md, &md_len) &&
 	       md_len * 2 >= SW_HTTP_HDR_HASH_LEN;
 	EVP_MD_CTX_free(h.ctx);
-	if (!h.ok)
-		return;
-	for (i = 0; i < SW_HTTP_HDR_HASH_LEN / 2; i++) {
-		r->hdr_order_hash[2 * i] = hex[md[i] >> 4];
-		r->hdr_order_hash[2 * i + 1] = hex[md[i] & 0xf];
+	if (h.ok)
+		http_hash_hex(md, r->hdr_order_hash);
+}
+
+/*
+ * The last hashes computed, by name list. A site sees few distinct header
+ * orders (one per client build) over and over, and the SHA-256 of a short
+ * list costs more than the rest of the head; a hit costs a compare. Kept
+ * per thread, so parsing stays free of locks; it only ever holds results
+ * of the pure function below, so it changes no output.
+ */
+#define HTTP_HASH_CACHE_SLOTS 64 /* a power of two */
+#define HTTP_HASH_CACHE_NAMES 200 /* longer lists are not kept */
+
+struct http_hash_cache_slot {
+	uint16_t n; /* 0: empty (the empty list is never kept) */
+	char hash[SW_HTTP_HDR_HASH_LEN + 1];
+	uint8_t names[HTTP_HASH_CACHE_NAMES];
+};
+
+static __thread struct http_hash_cache_slot
+	http_hash_cache[HTTP_HASH_CACHE_SLOTS];
+
+/* A cheap mix of the name list, for the slot index only. */
+static uint32_t http_names_slot(const uint8_t *b, uint32_t n)
+{
+	uint64_t h = n, w;
+	uint32_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, sizeof(w));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 	}
-	r->hdr_order_hash[SW_HTTP_HDR_HASH_LEN] = '\0';
+	for (; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	h ^= h >> 29;
+	return (uint32_t)h & (HTTP_HASH_CACHE_SLOTS - 1);
+}
+
+static void http_hash_list(const struct http_names *nm, struct sw_http_req *r)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	struct http_hash_cache_slot *slot = NULL;
+
+	if (nm->n && nm->n <= HTTP_HASH_CACHE_NAMES) {
+		slot = &http_hash_cache[http_names_slot(nm->buf, nm->n)];
+		if (slot->n == nm->n && !memcmp(slot->names, nm->buf, nm->n)) {
+			memcpy(r->hdr_order_hash, slot->hash,
+			       sizeof(r->hdr_order_hash));
+			return;
+		}
+	}
+	if (!EVP_Digest(nm->buf, nm->n, md, &md_len, sw_crypto_sha256(),
+			NULL) ||
+	    md_len * 2 < SW_HTTP_HDR_HASH_LEN)
+		return;
+	http_hash_hex(md, r->hdr_order_hash);
+	if (slot) {
+		slot->n = (uint16_t)nm->n;
+		memcpy(slot->names, nm->buf, nm->n);
+		memcpy(slot->hash, r->hdr_order_hash, sizeof(slot->hash));
+	}
 }
 
 static void http_method(const uint8_t *m, uint32_t n, struct sw_http_req *r)
@@ -574,6 +769,7 @@ int sw_http_parse_request(const uint8_t *p, uint32_t len, struct sw_http_req *r,
 	uint32_t lim = len < SW_HTTP_HEAD_MAX ? len : SW_HTTP_HEAD_MAX;
 	uint32_t off = 0, fields_off;
 	struct http_framing fr = { 0 };
+	struct http_names nm;
 	int path_class = HTTP_PATH_NONE;
 	int rc;
 
@@ -585,12 +781,14 @@ int sw_http_parse_request(const uint8_t *p, uint32_t len, struct sw_http_req *r,
 	if (rc != SW_HTTP_OK)
 		return rc == SW_HTTP_MORE ? http_more(len) : rc;
 	fields_off = off;
+	nm.n = 0;
+	nm.over = 0;
 	for (;;) {
 		if (off >= lim)
 			return http_more(len);
 		if (p[off] == '\r' || p[off] == '\n')
 			break;
-		rc = http_field_line(p, lim, &off, r, &fr);
+		rc = http_field_line(p, lim, &off, r, &fr, &nm);
 		if (rc != SW_HTTP_OK)
 			return rc == SW_HTTP_MORE ? http_more(len) : rc;
 	}
@@ -609,7 +807,10 @@ int sw_http_parse_request(const uint8_t *p, uint32_t len, struct sw_http_req *r,
 		r->content_length = -1;
 	}
 	r->kind = (uint8_t)http_kind(r, path_class);
-	http_hash_names(p, fields_off, off, r);
+	if (nm.over)
+		http_hash_names(p, fields_off, off, r);
+	else
+		http_hash_list(&nm, r);
 	*head_len = off;
 	return SW_HTTP_OK;
 }

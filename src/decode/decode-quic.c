@@ -4,15 +4,17 @@
  * Initial key derivation, header protection removal and AEAD decryption
  * (RFC 9001 section 5; RFC 9369 section 3 for version 2), a walk over the
  * frames an Initial may carry, and reassembly of its CRYPTO stream. All
- * cryptography is OpenSSL's; each call makes and frees its own contexts,
+ * cryptography is OpenSSL's. Cipher contexts are made per call; the HMAC
+ * contexts of key derivation are kept per thread (see struct quic_macs),
  * so concurrent calls on different flows share nothing.
  */
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include "decode-int.h"
@@ -122,7 +124,11 @@ static int quic_varint(const uint8_t *p, uint32_t len, uint32_t *off,
 
 void sw_quic_crypto_init(struct sw_quic_crypto *c)
 {
-	memset(c, 0, sizeof(*c));
+	/* data[] is read only where have[] says a byte came: left as is,
+	 * it is most of the struct. */
+	_Static_assert(offsetof(struct sw_quic_crypto, data) == 0,
+		       "data[] comes first");
+	memset(c->have, 0, sizeof(*c) - offsetof(struct sw_quic_crypto, have));
 }
 
 int sw_quic_is_initial(const uint8_t *p, uint32_t len)
@@ -200,30 +206,35 @@ static int quic_parse_long_header(const uint8_t *p, uint32_t len,
 	return SW_QUIC_OK;
 }
 
-static int quic_hkdf_extract(EVP_KDF_CTX *kctx, const uint8_t *salt,
-			     size_t salt_len, const uint8_t *ikm,
-			     size_t ikm_len, uint8_t out[QUIC_SECRET_LEN])
+/*
+ * HKDF (RFC 5869) over HMAC-SHA-256. Every output here is at most one hash
+ * long, so Expand is a single block, T(1) = HMAC(PRK, info | 0x01). HMAC
+ * through EVP_MAC rather than EVP_KDF: the KDF sets up a fresh HMAC (and
+ * fetches it again) on every call, several times the cost of the hashing
+ * itself, and a derivation takes five of them per Initial.
+ */
+/* HMAC of data under key; a NULL key keeps c's last key. */
+static int quic_hmac(EVP_MAC_CTX *c, const uint8_t *key, size_t key_len,
+		     const uint8_t *data, size_t data_len, uint8_t *out,
+		     size_t out_len)
 {
-	static const uint8_t empty[1];
-	int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-		/* A zero-length DCID is legal after a Retry; OpenSSL wants
-		 * a pointer all the same. */
-		OSSL_PARAM_construct_octet_string(
-			OSSL_KDF_PARAM_KEY, (void *)(ikm_len ? ikm : empty),
-			ikm_len),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-						  (void *)salt, salt_len),
-		OSSL_PARAM_construct_end(),
-	};
+	uint8_t md[QUIC_SECRET_LEN];
+	size_t md_len = 0;
 
-	return EVP_KDF_derive(kctx, out, QUIC_SECRET_LEN, params) == 1 ? 0 : -1;
+	/* A zero-length DCID is legal after a Retry: no update at all. */
+	if (EVP_MAC_init(c, key, key ? key_len : 0, NULL) != 1 ||
+	    (data_len && EVP_MAC_update(c, data, data_len) != 1) ||
+	    EVP_MAC_final(c, md, &md_len, sizeof(md)) != 1 ||
+	    md_len != sizeof(md) || out_len > md_len)
+		return -1;
+	memcpy(out, md, out_len);
+	return 0;
 }
 
 /*
- * The HkdfLabel of TLS 1.3 (RFC 8446 section 7.1) with an empty context.
- * Returns its length, or 0 if it does not fit.
+ * The HkdfLabel of TLS 1.3 (RFC 8446 section 7.1) with an empty context,
+ * followed by HKDF-Expand's block counter 0x01. Returns its length, or 0
+ * if it does not fit.
  */
 static size_t quic_hkdf_label(uint8_t *info, size_t size, const char *label,
 			      size_t out_len)
@@ -231,7 +242,7 @@ static size_t quic_hkdf_label(uint8_t *info, size_t size, const char *label,
 	static const char prefix[] = "tls13 ";
 	size_t plen = sizeof(prefix) - 1, llen = strlen(label), n = 0;
 
-	if (plen + llen > 255 || 4 + plen + llen > size || out_len > 0xffff)
+	if (plen + llen > 255 || 5 + plen + llen > size || out_len > 0xffff)
 		return 0;
 	info[n++] = (uint8_t)(out_len >> 8);
 	info[n++] = (uint8_t)out_len;
@@ -241,29 +252,91 @@ static size_t quic_hkdf_label(uint8_t *info, size_t size, const char *label,
 	memcpy(info + n, label, llen);
 	n += llen;
 	info[n++] = 0; /* context length */
+	info[n++] = 1; /* T(1) */
 	return n;
 }
 
-static int quic_hkdf_expand_label(EVP_KDF_CTX *kctx,
-				  const uint8_t secret[QUIC_SECRET_LEN],
+/*
+ * HKDF-Expand-Label of secret (RFC 8446 section 7.1), out_len <= 32. A NULL
+ * secret means the one c was last keyed with.
+ */
+static int quic_hkdf_expand_label(EVP_MAC_CTX *c, const uint8_t *secret,
 				  const char *label, uint8_t *out,
 				  size_t out_len)
 {
 	uint8_t info[64];
 	size_t info_len = quic_hkdf_label(info, sizeof(info), label, out_len);
-	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-		OSSL_PARAM_construct_octet_string(
-			OSSL_KDF_PARAM_KEY, (void *)secret, QUIC_SECRET_LEN),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info,
-						  info_len),
-		OSSL_PARAM_construct_end(),
-	};
 
 	if (!info_len)
 		return -1;
-	return EVP_KDF_derive(kctx, out, out_len, params) == 1 ? 0 : -1;
+	return quic_hmac(c, secret, QUIC_SECRET_LEN, info, info_len, out,
+			 out_len);
+}
+
+/*
+ * HMAC contexts kept per thread, as setting one up costs more than the
+ * hashing a derivation does: salted[i] is keyed with quic_versions[i]'s
+ * salt, so Extract rehashes no key pads; work takes the secrets.
+ */
+struct quic_macs {
+	EVP_MAC_CTX *salted[sizeof(quic_versions) / sizeof(quic_versions[0])];
+	EVP_MAC_CTX *work;
+};
+
+static pthread_once_t quic_macs_once = PTHREAD_ONCE_INIT;
+static pthread_key_t quic_macs_key;
+static int quic_macs_key_ok;
+
+static void quic_macs_free(void *arg)
+{
+	struct quic_macs *m = arg;
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < sizeof(m->salted) / sizeof(m->salted[0]); i++)
+		EVP_MAC_CTX_free(m->salted[i]);
+	EVP_MAC_CTX_free(m->work);
+	free(m);
+}
+
+static void quic_macs_key_create(void)
+{
+	quic_macs_key_ok =
+		pthread_key_create(&quic_macs_key, quic_macs_free) == 0;
+}
+
+/* This thread's contexts, made at its first derivation; NULL on failure. */
+static struct quic_macs *quic_macs_get(void)
+{
+	struct quic_macs *m;
+	size_t i;
+
+	pthread_once(&quic_macs_once, quic_macs_key_create);
+	if (!quic_macs_key_ok)
+		return NULL;
+	m = pthread_getspecific(quic_macs_key);
+	if (m)
+		return m;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->work = sw_crypto_hmac_sha256();
+	if (!m->work)
+		goto fail;
+	for (i = 0; i < sizeof(m->salted) / sizeof(m->salted[0]); i++) {
+		m->salted[i] = sw_crypto_hmac_sha256();
+		if (!m->salted[i] ||
+		    EVP_MAC_init(m->salted[i], quic_versions[i].salt,
+				 sizeof(quic_versions[i].salt), NULL) != 1)
+			goto fail;
+	}
+	if (pthread_setspecific(quic_macs_key, m) != 0)
+		goto fail;
+	return m;
+fail:
+	quic_macs_free(m);
+	return NULL;
 }
 
 static int quic_derive(const struct quic_version_params *vp,
@@ -271,28 +344,30 @@ static int quic_derive(const struct quic_version_params *vp,
 		       struct sw_quic_keys *k)
 {
 	uint8_t initial_secret[QUIC_SECRET_LEN];
-	EVP_KDF_CTX *kdf;
+	struct quic_macs *m;
 	int ret = SW_QUIC_LIB_ERROR;
 
 	if (dcid_len > SW_QUIC_CID_MAX)
 		return SW_QUIC_BAD_HEADER;
-	kdf = sw_crypto_hkdf_sha256();
-	if (!kdf)
+	m = quic_macs_get();
+	if (!m)
 		return SW_QUIC_LIB_ERROR;
-	if (quic_hkdf_extract(kdf, vp->salt, sizeof(vp->salt), dcid, dcid_len,
-			      initial_secret) ||
-	    quic_hkdf_expand_label(kdf, initial_secret, "client in", k->secret,
-				   sizeof(k->secret)) ||
-	    quic_hkdf_expand_label(kdf, k->secret, vp->key_label, k->key,
+	/* HKDF-Extract(salt, DCID) is HMAC keyed with the salt. key, iv and
+	 * hp are all expanded from the same secret: its pads once. */
+	if (quic_hmac(m->salted[vp - quic_versions], NULL, 0, dcid, dcid_len,
+		      initial_secret, sizeof(initial_secret)) ||
+	    quic_hkdf_expand_label(m->work, initial_secret, "client in",
+				   k->secret, sizeof(k->secret)) ||
+	    quic_hkdf_expand_label(m->work, k->secret, vp->key_label, k->key,
 				   sizeof(k->key)) ||
-	    quic_hkdf_expand_label(kdf, k->secret, vp->iv_label, k->iv,
+	    quic_hkdf_expand_label(m->work, NULL, vp->iv_label, k->iv,
 				   sizeof(k->iv)) ||
-	    quic_hkdf_expand_label(kdf, k->secret, vp->hp_label, k->hp,
+	    quic_hkdf_expand_label(m->work, NULL, vp->hp_label, k->hp,
 				   sizeof(k->hp)))
 		goto cleanup;
 	ret = SW_QUIC_OK;
 cleanup:
-	EVP_KDF_CTX_free(kdf);
+	OPENSSL_cleanse(initial_secret, sizeof(initial_secret));
 	return ret;
 }
 

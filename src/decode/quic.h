@@ -45,7 +45,8 @@ enum sw_quic_reason {
 /*
  * The client's Initial CRYPTO stream, reassembled from CRYPTO frames that
  * may arrive out of order, overlap, and span several Initial packets. Zero
- * it (or call sw_quic_crypto_init) before the first datagram of a flow.
+ * it, or call sw_quic_crypto_init (which clears all but data[], read only
+ * where have[] marks a byte), before the first datagram of a flow.
  * Where frames overlap, the first bytes received are kept (RFC 9000 section
  * 2.2 says a sender never changes them).
  */

@@ -75,17 +75,35 @@ struct tcp_sig_buf {
 };
 
 /* Typed appenders: vsnprintf per field cost as much as the rest of the
- * signature. The buffer stays NUL-terminated; overflow sets full. */
-static void sig_str(struct tcp_sig_buf *b, const char *str)
+ * signature, and strlen plus memcpy per piece (a signature has about 30)
+ * still cost more than writing the bytes. The buffer stays NUL-terminated
+ * while nothing overflows; overflow sets full and the caller then drops
+ * the whole signature. */
+static void sig_char(struct tcp_sig_buf *b, char c)
 {
-	size_t n = strlen(str);
-
-	if (b->full || n >= b->len - b->off) {
+	if (b->full || b->len - b->off < 2) {
 		b->full = 1;
 		return;
 	}
-	memcpy(b->p + b->off, str, n + 1);
-	b->off += n;
+	b->p[b->off++] = c;
+	b->p[b->off] = '\0';
+}
+
+static void sig_str(struct tcp_sig_buf *b, const char *str)
+{
+	size_t off = b->off;
+
+	if (b->full)
+		return;
+	for (; *str; str++) {
+		if (b->len - off < 2) {
+			b->full = 1;
+			return;
+		}
+		b->p[off++] = *str;
+	}
+	b->p[off] = '\0';
+	b->off = off;
 }
 
 static void sig_uint(struct tcp_sig_buf *b, unsigned int v)
@@ -99,13 +117,6 @@ static void sig_uint(struct tcp_sig_buf *b, unsigned int v)
 		v /= 10;
 	} while (v);
 	sig_str(b, t + n);
-}
-
-static void sig_char(struct tcp_sig_buf *b, char c)
-{
-	const char s[2] = { c, '\0' };
-
-	sig_str(b, s);
 }
 
 /*

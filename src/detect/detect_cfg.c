@@ -21,6 +21,8 @@ void sw_detect_default_cfg(struct sw_detect_cfg *cfg)
 	cfg->campaign_prefix4 = 24;
 	cfg->campaign_prefix6 = 48;
 	cfg->campaign_min_members = 3;
+	cfg->campaign_history_s = 3600;
+	cfg->admit_events = 2;
 }
 
 void sw_detect_cfg_release(struct sw_detect_cfg *cfg)

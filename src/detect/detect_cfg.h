@@ -81,6 +81,12 @@ struct sw_detect_cfg {
 	struct sw_service *services; /* malloc'd */
 	size_t n_snis;
 	char (*snis)[256]; /* malloc'd; exact server names, lowercase */
+
+	/* Added with the detector (src/detect/detect.c). */
+	uint32_t campaign_history_s; /* members stay this long after going
+				      * quiet, so rotated addresses join */
+	uint32_t admit_events; /* events a client must certainly have sent
+				* (sketch count minus error) for full state */
 };
 
 /* Defaults that work with no config file; frees nothing. */

@@ -329,20 +329,3 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 		add_fingerprints(rec, sw, fp);
 	return rec;
 }
-
-int sw_output_record(FILE *out, cJSON *rec)
-{
-	char *line;
-	int rc = 0;
-
-	if (!rec)
-		return -ENOMEM;
-	line = cJSON_PrintUnformatted(rec);
-	cJSON_Delete(rec);
-	if (!line)
-		return -ENOMEM;
-	if (fputs(line, out) == EOF || fputc('\n', out) == EOF)
-		rc = errno ? -errno : -EIO;
-	cJSON_free(line);
-	return rc;
-}

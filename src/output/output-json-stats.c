@@ -43,9 +43,35 @@ static void add_heads(cJSON *s, const struct sw_heads_stats *hs)
 	sw_json_add_count(o, "alloc_failures", hs->alloc_failures);
 }
 
+static void add_detect(cJSON *s, const struct sw_detect_stats *d)
+{
+	cJSON *o = cJSON_AddObjectToObject(s, "detect");
+
+	sw_json_add_count(o, "events", d->events);
+	sw_json_add_count(o, "clients_admitted", d->clients_admitted);
+	sw_json_add_count(o, "clients_evicted", d->clients_evicted);
+	sw_json_add_count(o, "admissions_refused", d->admissions_refused);
+	sw_json_add_count(o, "clients_exempt", d->clients_exempt);
+	sw_json_add_count(o, "clients_active_max", d->clients_max);
+	sw_json_add_count(o, "client_capacity", d->client_capacity);
+	sw_json_add_count(o, "flows_tracked", d->flows_tracked);
+	sw_json_add_count(o, "flows_dropped", d->flows_dropped);
+	sw_json_add_count(o, "flow_capacity", d->flow_capacity);
+	sw_json_add_count(o, "group_capacity", d->group_capacity);
+	sw_json_add_count(o, "events_unwatched", d->events_unwatched);
+	sw_json_add_count(o, "sketch_events", d->sketch_events);
+	sw_json_add_count(o, "sketch_replacements", d->sketch_replacements);
+	sw_json_add_count(o, "alerts_started", d->alerts_started);
+	sw_json_add_count(o, "alert_updates", d->alert_updates);
+	sw_json_add_count(o, "alerts_ended", d->alerts_ended);
+	sw_json_add_count(o, "campaigns_started", d->campaigns_started);
+	sw_json_add_count(o, "memory_bytes", d->memory_bytes);
+	sw_json_add_count(o, "memory_cap_bytes", d->memory_cap_bytes);
+}
+
 cJSON *sw_json_stats(const struct sw_stats *st,
 		     const struct sw_flow_table *flows,
-		     const struct sw_heads *heads)
+		     const struct sw_heads *heads, const struct sw_detect *det)
 {
 	const struct sw_flow_table_stats *fs = sw_flow_table_stats(flows);
 	cJSON *rec, *o, *s, *fo;
@@ -83,5 +109,7 @@ cJSON *sw_json_stats(const struct sw_stats *st,
 	sw_json_add_count(fo, "entry_bytes", sizeof(struct sw_flow));
 	sw_json_add_count(fo, "table_bytes", sw_flow_table_bytes(flows));
 	add_heads(s, sw_heads_stats(heads));
+	if (det)
+		add_detect(s, sw_detect_stats(det));
 	return rec;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * JSON records (ECS field names) and where they go. Every record is built
- * with cJSON and written as one line of NDJSON. Until the sink layer lands
- * the only destination is a stdio stream.
+ * with cJSON and handed as one line of NDJSON to the sinks (sink.h).
  */
 #ifndef SW_OUTPUT_H
 #define SW_OUTPUT_H
@@ -11,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "output/sink.h"
+#include "detect/detect.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
 
@@ -31,12 +32,22 @@ void sw_json_add_count(cJSON *obj, const char *name, uint64_t v);
 /* Add an untrusted wire string: escaped, capped, one line. */
 void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
 		      size_t len);
-/* A statistics record (event.dataset scrapewatch.stats). */
+/* A statistics record (event.dataset scrapewatch.stats); det may be
+ * NULL when detection did not run. */
 cJSON *sw_json_stats(const struct sw_stats *st,
 		     const struct sw_flow_table *flows,
-		     const struct sw_heads *heads);
+		     const struct sw_heads *heads, const struct sw_detect *det);
+/* An alert record (event.dataset scrapewatch.alert). */
+cJSON *sw_json_alert(const struct sw_alert *a);
 
-/* Write a record as one NDJSON line and free it. 0, or -errno. */
-int sw_output_record(FILE *out, cJSON *rec);
+/*
+ * Hand a record to every sink as one NDJSON line and free it. Its event
+ * time, dataset (syslog MSGID), kind (alert: syslog severity warning)
+ * and client prefix (Kafka key: source.ip as /24 or /64) go along.
+ * 0, or -errno.
+ */
+int sw_output_record(struct sw_sinks *out, cJSON *rec);
+/* The client prefix of a textual address: a.b.c.0/24 or x:x:x:x::/64. */
+int sw_client_prefix(const char *ip, char *buf, size_t len);
 
 #endif /* SW_OUTPUT_H */

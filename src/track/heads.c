@@ -32,7 +32,16 @@ struct sw_heads {
 	struct sw_flow_fp **buckets;
 	uint32_t mask;
 	struct sw_heads_stats stats;
+	struct sw_heads_observer obs;
 };
+
+void sw_heads_set_observer(struct sw_heads *h,
+			   const struct sw_heads_observer *o)
+{
+	memset(&h->obs, 0, sizeof(h->obs));
+	if (o)
+		h->obs = *o;
+}
 
 struct sw_heads *sw_heads_new(void)
 {
@@ -175,8 +184,9 @@ static void finish(struct sw_flow *f, struct sw_flow_fp *fp)
 	f->acct.user_flags |= SW_UF_HEADS_DONE;
 }
 
-static void take_hello(struct sw_heads *h, struct sw_flow_fp *fp,
-		       const struct sw_tls_hello *t, char transport)
+static void take_hello(struct sw_heads *h, const struct sw_flow *f,
+		       struct sw_flow_fp *fp, const struct sw_tls_hello *t,
+		       char transport)
 {
 	char ja3_str[SW_TLS_JA3_STR_MAX], ja4_r[SW_TLS_JA4_R_MAX];
 	struct sw_flow_tls *x = calloc(1, sizeof(*x));
@@ -205,6 +215,8 @@ static void take_hello(struct sw_heads *h, struct sw_flow_fp *fp,
 		memcpy(x->alpn, t->alpn_first, x->alpn_len);
 	}
 	fp->tls = x;
+	if (h->obs.hello)
+		h->obs.hello(h->obs.ctx, f, fp);
 }
 
 static void read_tls(struct sw_heads *h, struct sw_flow *f,
@@ -221,7 +233,7 @@ static void read_tls(struct sw_heads *h, struct sw_flow *f,
 		rc = SW_TLS_TOO_LONG;
 	h->stats.tls[rc]++;
 	if (rc == SW_TLS_OK)
-		take_hello(h, fp, &t, 't');
+		take_hello(h, f, fp, &t, 't');
 	finish(f, fp);
 }
 
@@ -254,7 +266,8 @@ static struct sw_flow_http *http_copy(const struct sw_http_req *r)
 	return x;
 }
 
-static void take_request(struct sw_flow_fp *fp, const struct sw_http_req *r)
+static void take_request(struct sw_heads *h, const struct sw_flow *f,
+			 struct sw_flow_fp *fp, const struct sw_http_req *r)
 {
 	fp->requests++;
 	if (r->kind == SW_HTTP_DOCUMENT)
@@ -263,6 +276,8 @@ static void take_request(struct sw_flow_fp *fp, const struct sw_http_req *r)
 		fp->assets++;
 	if (!fp->first_req)
 		fp->first_req = http_copy(r);
+	if (h->obs.request)
+		h->obs.request(h->obs.ctx, f, fp, r);
 }
 
 /* Parse every complete request head in the buffer. */
@@ -301,7 +316,7 @@ static void read_http(struct sw_heads *h, struct sw_flow *f,
 			fp->mode = MODE_HTTP_WAIT_TURN;
 			break;
 		}
-		take_request(fp, &r);
+		take_request(h, f, fp, &r);
 		sw_stream_head_consume(&fp->head, head_len);
 		if (r.chunked) {
 			fp->mode = MODE_HTTP_WAIT_TURN;
@@ -408,7 +423,7 @@ static void udp_payload(struct sw_heads *h, struct sw_flow *f,
 		rc = SW_TLS_TOO_LONG;
 	h->stats.tls[rc]++;
 	if (rc == SW_TLS_OK)
-		take_hello(h, fp, &t, 'q');
+		take_hello(h, f, fp, &t, 'q');
 	finish(f, fp);
 }
 
@@ -429,24 +444,25 @@ static void syn_signature(struct sw_heads *h, struct sw_flow_fp *fp,
 	h->stats.syn_signatures++;
 	if (!server) {
 		fp->ittl = info.ittl;
-		snprintf(fp->os_class, sizeof(fp->os_class), "%s",
-			 info.os_class);
+		size_t n = strnlen(info.os_class, sizeof(fp->os_class) - 1);
+
+		memcpy(fp->os_class, info.os_class, n);
+		fp->os_class[n] = '\0';
 		fp->stream_base = pkt->seq + 1;
 		fp->base_known = 1;
 		fp->syn_mss = pkt->tcpopt.mss;
 	}
 }
 
-void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
-		     const struct sw_packet *pkt)
+/* Kept out of line: most packets return from sw_heads_packet() at once,
+ * and should not pay for this one's registers. */
+static __attribute__((noinline)) void heads_packet(struct sw_heads *h,
+						   struct sw_flow *f, int dir,
+						   int syn,
+						   const struct sw_packet *pkt)
 {
 	struct sw_flow_fp *fp;
-	int syn = pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN);
 
-	if (f->acct.user_flags & SW_UF_HEADS_DONE)
-		return;
-	if (!syn && (dir != SW_DIR_C2S || pkt->payload_len == 0))
-		return;
 	fp = fp_get(h, f);
 	if (!fp)
 		return;
@@ -461,6 +477,18 @@ void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
 		tcp_payload(h, f, fp, pkt);
 	else
 		udp_payload(h, f, fp, pkt);
+}
+
+void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,
+		     const struct sw_packet *pkt)
+{
+	int syn = pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN);
+
+	if (f->acct.user_flags & SW_UF_HEADS_DONE)
+		return;
+	if (!syn && (dir != SW_DIR_C2S || pkt->payload_len == 0))
+		return;
+	heads_packet(h, f, dir, syn, pkt);
 }
 
 const struct sw_heads_stats *sw_heads_stats(const struct sw_heads *h)

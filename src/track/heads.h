@@ -122,8 +122,25 @@ struct sw_flow_fp {
 
 struct sw_heads;
 
+/*
+ * Who wants to hear about heads as they are read (the detector, through
+ * the pipeline): a ClientHello read (TLS or QUIC), and each cleartext HTTP
+ * request head parsed. The packet time is f->acct.last_ns. Either may be
+ * NULL.
+ */
+struct sw_heads_observer {
+	void (*hello)(void *ctx, const struct sw_flow *f,
+		      const struct sw_flow_fp *fp);
+	void (*request)(void *ctx, const struct sw_flow *f,
+			const struct sw_flow_fp *fp,
+			const struct sw_http_req *r);
+	void *ctx;
+};
+
 struct sw_heads *sw_heads_new(void);
 void sw_heads_free(struct sw_heads *h);
+void sw_heads_set_observer(struct sw_heads *h,
+			   const struct sw_heads_observer *o);
 
 /* Look at one accounted packet of flow f (dir is enum sw_dir). */
 void sw_heads_packet(struct sw_heads *h, struct sw_flow *f, int dir,

@@ -11,6 +11,7 @@
 #   mirror_traffic             the scraper and the download; sets the globals
 #                              below to what the clients did
 #   mirror_check_flows FILE    compare flow records with what curl/wget did
+#   mirror_check_alerts FILE   the scraper alerted, the download not
 #   mirror_teardown            (trap) stop everything, remove namespaces
 NS_SRV=swdp-srv
 NS_CLI=swdp-cli
@@ -19,8 +20,8 @@ MIRROR_IF=swdp-m1
 SRV4=198.18.80.1
 SCRAPER4=198.18.80.2
 DOWNLOAD4=198.18.80.3
-SCRAPER_CONNS=20 # one page per connection
-KEEPALIVE_PAGES=10 # on one more connection
+SCRAPER_CONNS=40 # one page per connection, pages 1 to 40
+KEEPALIVE_PAGES=10 # on one more connection, pages 41 to 50
 BIG_BYTES=2000000
 mirror_work=
 nginx_pid=
@@ -53,8 +54,8 @@ mirror_setup() {
 	mirror_work=$(mktemp -d)
 	chmod 755 "$mirror_work"
 	mkdir -p "$mirror_work/www" "$mirror_work/prefix" "$mirror_work/logs"
-	for i in $(seq 1 $KEEPALIVE_PAGES); do
-		/usr/bin/python3 -c "print('<p>page $i</p>' * (200 * $i))" \
+	for i in $(seq 1 $((SCRAPER_CONNS + KEEPALIVE_PAGES))); do
+		/usr/bin/python3 -c "print('<p>page $i</p>' * (50 * $i))" \
 			>"$mirror_work/www/p$i.html"
 	done
 	head -c $BIG_BYTES /dev/urandom >"$mirror_work/www/big.bin"
@@ -120,11 +121,11 @@ mirror_traffic() {
 	local i urls=()
 	for i in $(seq 1 $SCRAPER_CONNS); do
 		ip netns exec $NS_CLI curl -sf --interface $SCRAPER4 \
-			-o /dev/null "http://$SRV4/p$(((i - 1) % KEEPALIVE_PAGES + 1)).html" ||
+			-o /dev/null "http://$SRV4/p$i.html" ||
 			return 1
 	done
 	for i in $(seq 1 $KEEPALIVE_PAGES); do
-		urls+=("http://$SRV4/p$i.html")
+		urls+=("http://$SRV4/p$((SCRAPER_CONNS + i)).html")
 	done
 	ip netns exec $NS_CLI curl -sf --interface $SCRAPER4 \
 		-o /dev/null -o /dev/null -o /dev/null -o /dev/null \
@@ -157,5 +158,18 @@ print("download requests|%s|1" %
       (d[0]["scrapewatch"]["flow"]["turns"] if d else "-"))
 print("download bytes >= file size|%s|True" %
       (d[0]["destination"]["bytes"] >= int(big) if d else "-"))
+PY
+}
+
+mirror_check_alerts() { # file; prints "name|actual|expected" lines
+	/usr/bin/python3 - "$1" "$SCRAPER4" "$DOWNLOAD4" <<'PY'
+import json, sys
+path, scraper, download = sys.argv[1:4]
+alerts = [json.loads(l) for l in open(path) if '"scrapewatch.alert"' in l]
+def starts(ip):
+    return sorted(a["rule"]["id"] for a in alerts
+                  if a["event"]["action"] == "start" and ip in a["related"]["ip"])
+print("scraper alerted|%s|True" % (len(starts(scraper)) > 0))
+print("download not alerted|%s|[]" % starts(download))
 PY
 }

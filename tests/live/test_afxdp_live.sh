@@ -4,7 +4,8 @@
 # AF_XDP capture on a mirror port: a veth in a namespace receives a copy
 # of every frame between nginx and its clients (curl as a scraper, wget
 # for one large download). The flow records must say what the clients
-# did; SIGTERM flushes; the redirect program is gone afterwards.
+# did, the scraper is alerted and the download is not; SIGTERM flushes;
+# the redirect program is gone afterwards.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/live/mirror_lib.sh
@@ -55,7 +56,8 @@ done < <(mirror_check_flows "$tmp/flows.json")
 check "XDP program detached" \
 	"$(ip -n $NS_CAP link show dev $MIRROR_IF | grep -c 'xdp')" 0
 
-# The statistics record carries the socket's drop counters.
+# live: the scraper is alerted, the download is not; the statistics record
+# carries the socket's drop counters.
 ip netns exec $NS_CAP $SW live --capture afxdp --interface $MIRROR_IF \
 	>"$tmp/live.json" 2>"$tmp/err" &
 sw_pid=$!
@@ -63,11 +65,17 @@ for _ in $(seq 100); do
 	grep -q "capturing from" "$tmp/err" && break
 	sleep 0.1
 done
-ip netns exec $NS_CLI curl -sf -o /dev/null "http://$SRV4/p1.html"
-sleep 0.5
+mirror_traffic || {
+	echo "FAIL afxdp: client traffic failed"
+	exit 1
+}
+sleep 1
 kill -TERM $sw_pid
 wait $sw_pid
 sw_pid=
+while IFS='|' read -r name actual expected; do
+	check "live: $name" "$actual" "$expected"
+done < <(mirror_check_alerts "$tmp/live.json")
 check "live: stats record with AF_XDP counters" "$(/usr/bin/python3 -c '
 import json, sys
 r = json.loads(open(sys.argv[1]).readlines()[-1])["scrapewatch"]["stats"]

@@ -5,7 +5,8 @@
 # namespace receives a copy of every frame between nginx and its clients
 # (curl as a scraper, wget for one large download). With one worker and
 # with two (sharded in software), the flow records must say what the
-# clients did; SIGTERM flushes; no DPDK files remain.
+# clients did; live, the scraper is alerted and the download is not;
+# SIGTERM flushes; no DPDK files remain.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/live/mirror_lib.sh
@@ -70,8 +71,14 @@ for w in 1 2; do
 done
 
 start live 2
-ip netns exec $NS_CLI curl -sf -o /dev/null "http://$SRV4/p1.html"
+mirror_traffic || {
+	echo "FAIL dpdk-live: client traffic failed"
+	exit 1
+}
 stop "live"
+while IFS='|' read -r name actual expected; do
+	check "live: $name" "$actual" "$expected"
+done < <(mirror_check_alerts "$tmp/out.json")
 check "live: stats record with the port's counters" "$(/usr/bin/python3 -c '
 import json, sys
 r = json.loads(open(sys.argv[1]).readlines()[-1])["scrapewatch"]["stats"]

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Private to src/config/: the loader's state shared by the document walk
+ * (config-walk.c), the value parsers (config-values.c) and the conversion
+ * into struct sw_config (config.c).
+ */
+#ifndef SW_CONFIG_INT_H
+#define SW_CONFIG_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cyaml/cyaml.h>
+#include <yaml.h>
+
+#include "config/config.h"
+
+#define NS_PER_MS 1000000ULL
+#define NS_PER_S 1000000000ULL
+#define PATH_MAX_LEN 128
+#define RULES_MAX 256
+
+struct key_line {
+	char path[PATH_MAX_LEN];
+	unsigned line; /* 1-based */
+	int null; /* a plain empty, ~ or null scalar */
+};
+
+struct loader {
+	const char *name;
+	char *errbuf;
+	yaml_document_t doc;
+	unsigned char *seen; /* per node: reached once already */
+	size_t n_nodes;
+	struct key_line *lines;
+	size_t n_lines, cap_lines;
+	struct sw_rule_cfg *rules;
+	size_t n_rules;
+	struct sw_config *cfg;
+	char cyaml_msg[256]; /* libcyaml's first error line */
+};
+
+/* Messages: each returns -EINVAL after writing ld->errbuf. */
+__attribute__((format(printf, 4, 5))) int sw_cfg_fail(struct loader *ld,
+						      unsigned line,
+						      const char *path,
+						      const char *fmt, ...);
+/* "FILE:LINE: PATH: expected X, got "RAW"" (raw NULL: "got nothing"). */
+int sw_cfg_bad_value(struct loader *ld, const char *path, const char *raw,
+		     const char *expected);
+const struct key_line *sw_cfg_find_line(const struct loader *ld,
+					const char *path);
+
+/*
+ * Walk the document against the schema, recording lines and reading
+ * detect.rules. 1: a mapping to load; 0: an empty document; <0: error.
+ */
+int sw_cfg_walk(struct loader *ld, const void *data, size_t len,
+		const cyaml_schema_value_t *top_schema);
+
+/* Value syntaxes: 0 or -EINVAL unless said otherwise. */
+int sw_cfg_parse_u64(const char *s, const char **end, uint64_t *out);
+int sw_cfg_parse_bool(const char *s, int *out);
+int sw_cfg_parse_real(const char *s, double lo, double hi, double *out);
+/* NULL if fine, else why: "syntax", "host bits" (hint: the network) or
+ * "port". */
+const char *sw_cfg_cidr_parse(const char *s, struct sw_cidr *out, char *hint,
+			      size_t hintlen);
+const char *sw_cfg_service_parse(const char *s, struct sw_service *out,
+				 char *hint, size_t hintlen);
+/* Predicates: 1 if the text is acceptable. */
+int sw_cfg_rule_id_ok(const char *s, size_t len);
+int sw_cfg_ja4_ok(const char *s);
+int sw_cfg_ja3_ok(const char *s);
+int sw_cfg_tcp_sig_ok(const char *s);
+int sw_cfg_ua_ok(const char *s);
+int sw_cfg_sni_ok(const char *s);
+int sw_cfg_ifname_ok(const char *s);
+int sw_cfg_user_ok(const char *s);
+int sw_cfg_listen_ok(const char *s);
+int sw_cfg_output_ok(const char *s);
+
+#endif /* SW_CONFIG_INT_H */

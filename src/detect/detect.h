@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The scraper detector: per-client behaviour over sliding windows driven by
+ * packet time, rules with stable IDs whose contributions add up to a 0-100
+ * score, campaigns over address prefixes and fingerprint tuples, and the
+ * alert lifecycle (start, update, end). docs/detection.md explains every
+ * rule and feature.
+ *
+ * Inputs are events, so every capture mode can feed the same detector:
+ *
+ *  - sw_detect_flow_start(): the first packet of a flow.
+ *  - sw_detect_flow_progress(): a running snapshot of a flow's accounting
+ *    (request turns, bytes each way, packet time). The detector keeps the
+ *    previous snapshot of each flow of a tracked client and works out the
+ *    deltas itself: new turns, and the bytes the client received between
+ *    turns, which is the size of the previous response. The userspace
+ *    pipeline calls it on every client packet with payload (the only
+ *    packets that can start a turn); the XDP path can call it from its
+ *    periodic map sweeps with the running totals, and turns that arrive
+ *    several at once are spread over the interval.
+ *  - sw_detect_flow_end(): the final snapshot, when the flow leaves the
+ *    table.
+ *  - sw_detect_flow_fp(): what the heads said about a flow (TLS ClientHello
+ *    facts, SYN signature and OS class).
+ *  - sw_detect_http(): one parsed cleartext HTTP request head.
+ *  - sw_detect_advance(): packet time moved; ends quiet alerts. Every other
+ *    entry point advances time as well.
+ *  - sw_detect_finish(): end of input; every open alert ends.
+ *
+ * Flows are named by their sw_flow_key and which endpoint is the client,
+ * as in the kernel contract, so records from the XDP maps and ring buffer
+ * need no translation. Events must come in packet-time order, give or take
+ * the reordering of one capture.
+ *
+ * Alerts leave through a callback as struct sw_alert, valid only during the
+ * call; output-json-alert.c turns them into ECS records.
+ */
+#ifndef SW_DETECT_H
+#define SW_DETECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/detect_cfg.h"
+#include "detect/sketch.h"
+#include "scrapewatch/flow_kern_user.h"
+
+/* A running snapshot of one flow's accounting. */
+struct sw_detect_snap {
+	uint64_t ts_ns; /* packet time of the snapshot */
+	uint32_t turns; /* request turns so far */
+	uint64_t up_bytes; /* unique payload client -> server so far */
+	uint64_t down_bytes; /* unique payload server -> client so far */
+	uint8_t tls_hint; /* the client's stream opens with a TLS handshake
+			   * record (first payload byte 22) or a QUIC
+			   * Initial: its first turns are the handshake */
+};
+
+/* What the heads said about a flow; empty strings when not seen. */
+struct sw_detect_fp {
+	uint8_t has_tls; /* a ClientHello was read */
+	uint8_t tls_grease; /* its cipher list carried GREASE */
+	uint8_t tls_alpn_h2; /* its first ALPN value is "h2" */
+	uint8_t quic; /* the ClientHello came over QUIC */
+	const char *ja3; /* 32 hex */
+	const char *ja4;
+	const uint8_t *sni; /* raw wire bytes */
+	uint32_t sni_len;
+	const char *syn_sig; /* p0f raw signature of the client's SYN */
+	const char *os_class; /* OS class of that SYN */
+};
+
+/* One cleartext HTTP request head; strings are raw wire bytes. */
+struct sw_detect_http {
+	uint64_t path_hash; /* hash of the path without the query */
+	uint8_t kind; /* enum sw_http_kind */
+	const uint8_t *ua; /* NULL if no User-Agent */
+	uint32_t ua_len;
+	const uint8_t *host; /* Host header, for the protected names */
+	uint32_t host_len;
+};
+
+/* One contribution to a score. */
+struct sw_reason {
+	const char *id; /* stable rule ID, e.g. "SW-R001" */
+	const char *name; /* short description */
+	double observed;
+	double threshold;
+	uint32_t window_s; /* 0: the whole session */
+	double points;
+	double member_max; /* campaigns: largest single member's value */
+	uint8_t has_member_max;
+};
+
+#define SW_REASONS_MAX 24
+#define SW_UA_KEEP 160 /* bytes of a User-Agent kept per client */
+
+enum sw_alert_kind {
+	SW_ALERT_CLIENT = 1,
+	SW_ALERT_CAMPAIGN_PREFIX = 2,
+	SW_ALERT_CAMPAIGN_FP = 3,
+};
+
+enum sw_alert_action {
+	SW_ACTION_START = 1,
+	SW_ACTION_UPDATE = 2,
+	SW_ACTION_END = 3,
+};
+
+/* Counters of a client (or the sum over a campaign's members). */
+struct sw_alert_counters {
+	uint64_t turns; /* request turns in the session */
+	uint64_t connections;
+	uint64_t down_bytes;
+	uint64_t up_bytes;
+	uint64_t http_requests, documents, assets;
+	uint32_t distinct_paths; /* estimate, last 10 minutes */
+	double session_s;
+	double turns_per_min; /* last minute */
+	double interval_mean_s, interval_cv;
+	uint64_t response_median_bytes, response_p90_bytes;
+};
+
+/* An alert event, valid during the callback only. */
+struct sw_alert {
+	uint8_t kind; /* enum sw_alert_kind */
+	uint8_t action; /* enum sw_alert_action */
+	uint64_t ts_ns; /* packet time that caused the event */
+	uint64_t start_ns; /* when the alert started */
+	uint64_t alert_seq; /* per run, identifies the alert across events */
+	uint32_t score; /* 0-100 */
+	const char *rule_id, *rule_name;
+	struct sw_det_addr source; /* client alerts */
+	uint32_t n_related;
+	const struct sw_det_addr *related; /* client, or every member */
+	/* The service most used (client alerts). */
+	struct sw_det_addr dest;
+	uint16_t dest_port;
+	uint8_t transport; /* SW_IPPROTO_TCP / _UDP, 0 unknown */
+	const char *ja3, *ja4; /* NULL or empty when unknown */
+	const uint8_t *sni;
+	uint32_t sni_len;
+	const uint8_t *ua;
+	uint32_t ua_len;
+	const char *syn_sig, *os_class;
+	uint32_t n_reasons;
+	const struct sw_reason *reasons;
+	struct sw_alert_counters counters;
+	/* Campaigns. */
+	struct sw_det_addr prefix; /* network address */
+	uint8_t prefix_len;
+	const char *group_key; /* fingerprint campaigns: the tuple */
+	uint32_t members_active; /* participants active in the last 5 min */
+	uint32_t members_seen; /* every address of the group in history */
+	const char *end_reason; /* "quiet", "end_of_input", "evicted" */
+};
+
+typedef void (*sw_alert_fn)(const struct sw_alert *a, void *ctx);
+
+struct sw_detect_stats {
+	uint64_t events;
+	uint64_t clients_admitted;
+	uint64_t clients_evicted;
+	uint64_t admissions_refused; /* table full of active clients */
+	uint64_t clients_exempt;
+	uint64_t flows_tracked;
+	uint64_t flows_dropped; /* flow table of tracked clients full */
+	uint64_t events_unwatched; /* for services not protected */
+	uint64_t sketch_events;
+	uint64_t sketch_replacements;
+	uint64_t alerts_started, alert_updates, alerts_ended;
+	uint64_t campaigns_started;
+	uint32_t clients_active, clients_max;
+	uint32_t client_capacity, flow_capacity, group_capacity;
+	uint64_t memory_bytes; /* everything the detector allocated */
+	uint64_t memory_cap_bytes;
+};
+
+struct sw_detect;
+
+/*
+ * Validate cfg (unknown rule IDs, bad values) and allocate every table up
+ * front, sized to fit cfg->memory_cap_bytes. NULL with errno set; err
+ * (errlen bytes) then says why, naming the key or rule.
+ */
+struct sw_detect *sw_detect_new(const struct sw_detect_cfg *cfg,
+				sw_alert_fn emit, void *ctx, char *err,
+				size_t errlen);
+void sw_detect_free(struct sw_detect *d);
+
+/*
+ * Check the rule settings of cfg without building a detector: 0, or
+ * -EINVAL with err naming the rule. The config loader may call it.
+ */
+int sw_detect_check_cfg(const struct sw_detect_cfg *cfg, char *err,
+			size_t errlen);
+
+void sw_detect_flow_start(struct sw_detect *d, const struct sw_flow_key *key,
+			  int client_is_b, uint64_t ts_ns);
+void sw_detect_flow_progress(struct sw_detect *d, const struct sw_flow_key *key,
+			     int client_is_b, const struct sw_detect_snap *s);
+void sw_detect_flow_end(struct sw_detect *d, const struct sw_flow_key *key,
+			int client_is_b, const struct sw_detect_snap *s);
+void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *key,
+		       int client_is_b, uint64_t ts_ns,
+		       const struct sw_detect_fp *fp);
+void sw_detect_http(struct sw_detect *d, const struct sw_flow_key *key,
+		    int client_is_b, uint64_t ts_ns,
+		    const struct sw_detect_http *req);
+void sw_detect_advance(struct sw_detect *d, uint64_t ts_ns);
+void sw_detect_finish(struct sw_detect *d);
+
+const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
+
+/* Rule catalogue, for docs and tests. */
+struct sw_rule_info {
+	const char *id;
+	const char *name;
+	double threshold; /* default */
+	double points; /* default */
+	uint32_t window_s;
+	const char *unit;
+};
+size_t sw_detect_rules(const struct sw_rule_info **rules);
+
+/* FNV-1a over a path up to '?' or '#': the key of distinct-path counts. */
+uint64_t sw_detect_path_hash(const uint8_t *path, size_t len);
+
+#endif /* SW_DETECT_H */

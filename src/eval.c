@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The eval report (see eval.h). Labels are CSV with a header line naming
+ * at least client_ip and label (scraper or benign); a tool column, if
+ * present, is echoed. Blank lines and lines starting with '#' are skipped.
+ * Any other malformed line is an error naming the line and the reason.
+ */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "output/output.h"
+
+#define EVAL_TOOL_MAX 64
+#define EVAL_LINE_MAX 4096
+
+struct eval_client {
+	struct sw_det_addr addr;
+	int scraper;
+	char tool[EVAL_TOOL_MAX];
+	uint64_t first_ns; /* first packet of a flow it started */
+	uint64_t alert_ns; /* first alert covering it */
+	char rule[16];
+};
+
+struct sw_eval {
+	struct eval_client *c;
+	size_t n;
+	uint64_t alerts;
+};
+
+static int split_csv(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	while (n < max) {
+		f[n++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	if (s[0] == ' ')
+		memmove(s, s + strspn(s, " "), strlen(s + strspn(s, " ")) + 1);
+}
+
+static int parse_addr(const char *s, struct sw_det_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->a) == 1) {
+		a->family = SW_FAMILY_IPV4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a->a) == 1) {
+		a->family = SW_FAMILY_IPV6;
+		return 0;
+	}
+	return -1;
+}
+
+static struct eval_client *find(const struct sw_eval *ev,
+				const struct sw_det_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < ev->n; i++)
+		if (ev->c[i].addr.family == a->family &&
+		    memcmp(ev->c[i].addr.a, a->a, 16) == 0)
+			return &ev->c[i];
+	return NULL;
+}
+
+struct sw_eval *sw_eval_new(const char *path)
+{
+	char line[EVAL_LINE_MAX], *f[32];
+	int ip_col = -1, label_col = -1, tool_col = -1, nf, i;
+	size_t cap = 0, lineno = 0;
+	struct sw_eval *ev;
+	FILE *fp = fopen(path, "r");
+
+	if (!fp) {
+		fprintf(stderr, "scrapewatch eval: %s: %s\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		goto fail_errno;
+	while (fgets(line, sizeof(line), fp)) {
+		struct eval_client *c;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(fp)) {
+			fprintf(stderr,
+				"scrapewatch eval: %s:%zu: line longer than "
+				"%d bytes\n",
+				path, lineno, EVAL_LINE_MAX - 1);
+			goto fail;
+		}
+		trim(line);
+		if (!line[0] || line[0] == '#')
+			continue;
+		nf = split_csv(line, f, 32);
+		for (i = 0; i < nf; i++)
+			trim(f[i]);
+		if (ip_col < 0) {
+			for (i = 0; i < nf; i++) {
+				if (!strcmp(f[i], "client_ip"))
+					ip_col = i;
+				else if (!strcmp(f[i], "label"))
+					label_col = i;
+				else if (!strcmp(f[i], "tool"))
+					tool_col = i;
+			}
+			if (ip_col < 0 || label_col < 0) {
+				fprintf(stderr,
+					"scrapewatch eval: %s:%zu: the header "
+					"must name the columns client_ip and "
+					"label\n",
+					path, lineno);
+				goto fail;
+			}
+			continue;
+		}
+		if (nf <= ip_col || nf <= label_col) {
+			fprintf(stderr,
+				"scrapewatch eval: %s:%zu: %d fields, the "
+				"header asks for at least %d\n",
+				path, lineno, nf,
+				(ip_col > label_col ? ip_col : label_col) + 1);
+			goto fail;
+		}
+		if (ev->n == cap) {
+			struct eval_client *nc;
+
+			cap = cap ? cap * 2 : 64;
+			nc = realloc(ev->c, cap * sizeof(*nc));
+			if (!nc)
+				goto fail_errno;
+			ev->c = nc;
+		}
+		c = &ev->c[ev->n];
+		memset(c, 0, sizeof(*c));
+		if (parse_addr(f[ip_col], &c->addr)) {
+			fprintf(stderr,
+				"scrapewatch eval: %s:%zu: client_ip '%.64s' "
+				"is not an IPv4 or IPv6 address\n",
+				path, lineno, f[ip_col]);
+			goto fail;
+		}
+		if (!strcmp(f[label_col], "scraper")) {
+			c->scraper = 1;
+		} else if (strcmp(f[label_col], "benign") != 0) {
+			fprintf(stderr,
+				"scrapewatch eval: %s:%zu: label '%.64s' is "
+				"neither scraper nor benign\n",
+				path, lineno, f[label_col]);
+			goto fail;
+		}
+		if (find(ev, &c->addr)) {
+			fprintf(stderr,
+				"scrapewatch eval: %s:%zu: client_ip %s is "
+				"labeled twice\n",
+				path, lineno, f[ip_col]);
+			goto fail;
+		}
+		if (tool_col >= 0 && tool_col < nf)
+			snprintf(c->tool, sizeof(c->tool), "%s", f[tool_col]);
+		ev->n++;
+	}
+	if (ferror(fp))
+		goto fail_errno;
+	if (ip_col < 0) {
+		fprintf(stderr, "scrapewatch eval: %s: empty, no header line\n",
+			path);
+		goto fail;
+	}
+	fclose(fp);
+	return ev;
+fail_errno:
+	fprintf(stderr, "scrapewatch eval: %s: %s\n", path, strerror(errno));
+fail:
+	fclose(fp);
+	sw_eval_free(ev);
+	return NULL;
+}
+
+void sw_eval_free(struct sw_eval *ev)
+{
+	if (!ev)
+		return;
+	free(ev->c);
+	free(ev);
+}
+
+void sw_eval_alert(const struct sw_alert *a, void *ctx)
+{
+	struct sw_eval *ev = ctx;
+	uint32_t i;
+
+	if (a->action == SW_ACTION_START)
+		ev->alerts++;
+	for (i = 0; i < a->n_related; i++) {
+		struct eval_client *c = find(ev, &a->related[i]);
+
+		if (c && !c->alert_ns) {
+			c->alert_ns = a->ts_ns;
+			snprintf(c->rule, sizeof(c->rule), "%s", a->rule_id);
+		}
+	}
+}
+
+void sw_eval_flow_start(void *ctx, const struct sw_flow *f)
+{
+	struct sw_eval *ev = ctx;
+	struct sw_det_addr a;
+	const uint8_t *ip;
+	uint16_t port;
+	struct eval_client *c;
+
+	sw_flow_client(f, &ip, &port);
+	a.family = f->key.family;
+	memcpy(a.a, ip, 16);
+	c = find(ev, &a);
+	if (c && !c->first_ns)
+		c->first_ns = f->acct.first_ns;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static const char *verdict(const struct eval_client *c)
+{
+	if (c->scraper)
+		return c->alert_ns ? "TP" : "FN";
+	return c->alert_ns ? "FP" : "TN";
+}
+
+static double ttd(const struct eval_client *c)
+{
+	if (!c->alert_ns || !c->first_ns)
+		return -1;
+	return c->alert_ns > c->first_ns ?
+		       (double)(c->alert_ns - c->first_ns) / 1e9 :
+		       0;
+}
+
+void sw_eval_report(const struct sw_eval *ev, FILE *out, int json)
+{
+	uint64_t tp = 0, fp = 0, fn = 0, tn = 0;
+	double *t = calloc(ev->n ? ev->n : 1, sizeof(double)), median = -1,
+	       prec, rec;
+	size_t i, nt = 0;
+	char ip[64];
+
+	for (i = 0; i < ev->n; i++) {
+		const struct eval_client *c = &ev->c[i];
+
+		if (c->scraper && c->alert_ns)
+			tp++;
+		else if (c->scraper)
+			fn++;
+		else if (c->alert_ns)
+			fp++;
+		else
+			tn++;
+		if (c->scraper && ttd(c) >= 0 && t)
+			t[nt++] = ttd(c);
+	}
+	if (nt && t) {
+		qsort(t, nt, sizeof(*t), cmp_double);
+		median = nt % 2 ? t[nt / 2] : (t[nt / 2 - 1] + t[nt / 2]) / 2;
+	}
+	prec = tp + fp ? (double)tp / (double)(tp + fp) : -1;
+	rec = tp + fn ? (double)tp / (double)(tp + fn) : -1;
+	if (json) {
+		cJSON *r = cJSON_CreateObject(), *arr, *o;
+
+		arr = cJSON_AddArrayToObject(r, "clients");
+		for (i = 0; i < ev->n; i++) {
+			const struct eval_client *c = &ev->c[i];
+			char ts[40];
+
+			o = cJSON_CreateObject();
+			sw_format_addr(c->addr.family, c->addr.a, ip,
+				       sizeof(ip));
+			cJSON_AddStringToObject(o, "client_ip", ip);
+			cJSON_AddStringToObject(
+				o, "label", c->scraper ? "scraper" : "benign");
+			cJSON_AddStringToObject(o, "tool", c->tool);
+			cJSON_AddBoolToObject(o, "seen", c->first_ns != 0);
+			cJSON_AddBoolToObject(o, "flagged", c->alert_ns != 0);
+			cJSON_AddStringToObject(o, "verdict", verdict(c));
+			if (c->first_ns) {
+				sw_format_time(c->first_ns, ts, sizeof(ts));
+				cJSON_AddStringToObject(o, "first_seen", ts);
+			}
+			if (c->alert_ns) {
+				sw_format_time(c->alert_ns, ts, sizeof(ts));
+				cJSON_AddStringToObject(o, "first_alert", ts);
+				cJSON_AddStringToObject(o, "rule_id", c->rule);
+			}
+			if (ttd(c) >= 0)
+				cJSON_AddNumberToObject(o, "ttd_s", ttd(c));
+			cJSON_AddItemToArray(arr, o);
+		}
+		o = cJSON_AddObjectToObject(r, "confusion");
+		sw_json_add_count(o, "tp", tp);
+		sw_json_add_count(o, "fp", fp);
+		sw_json_add_count(o, "fn", fn);
+		sw_json_add_count(o, "tn", tn);
+		if (prec >= 0)
+			cJSON_AddNumberToObject(r, "precision", prec);
+		else
+			cJSON_AddNullToObject(r, "precision");
+		if (rec >= 0)
+			cJSON_AddNumberToObject(r, "recall", rec);
+		else
+			cJSON_AddNullToObject(r, "recall");
+		if (median >= 0)
+			cJSON_AddNumberToObject(r, "ttd_median_s", median);
+		else
+			cJSON_AddNullToObject(r, "ttd_median_s");
+		if (nt)
+			cJSON_AddNumberToObject(r, "ttd_max_s", t[nt - 1]);
+		sw_json_add_count(r, "alerts", ev->alerts);
+		{
+			char *line = cJSON_PrintUnformatted(r);
+
+			if (line)
+				fprintf(out, "%s\n", line);
+			free(line);
+			cJSON_Delete(r);
+		}
+		free(t);
+		return;
+	}
+	fprintf(out, "%-40s %-8s %-16s %-7s %10s  %s\n", "client_ip", "label",
+		"tool", "verdict", "ttd_s", "rule");
+	for (i = 0; i < ev->n; i++) {
+		const struct eval_client *c = &ev->c[i];
+		char tt[32] = "-";
+
+		sw_format_addr(c->addr.family, c->addr.a, ip, sizeof(ip));
+		if (ttd(c) >= 0)
+			snprintf(tt, sizeof(tt), "%.1f", ttd(c));
+		fprintf(out, "%-40s %-8s %-16s %-7s %10s  %s%s\n", ip,
+			c->scraper ? "scraper" : "benign",
+			c->tool[0] ? c->tool : "-", verdict(c), tt,
+			c->alert_ns ? c->rule : "-",
+			c->first_ns ? "" : "  (not in the capture)");
+	}
+	fprintf(out, "\nconfusion: tp %llu  fp %llu  fn %llu  tn %llu\n",
+		(unsigned long long)tp, (unsigned long long)fp,
+		(unsigned long long)fn, (unsigned long long)tn);
+	if (prec >= 0)
+		fprintf(out, "precision: %.3f\n", prec);
+	else
+		fprintf(out, "precision: n/a (nothing flagged)\n");
+	if (rec >= 0)
+		fprintf(out, "recall:    %.3f\n", rec);
+	else
+		fprintf(out, "recall:    n/a (no scrapers labeled)\n");
+	if (median >= 0)
+		fprintf(out,
+			"time to detect: median %.1f s, max %.1f s over %zu "
+			"detected scrapers\n",
+			median, t[nt - 1], nt);
+	fprintf(out, "alerts started: %llu\n", (unsigned long long)ev->alerts);
+	free(t);
+}

@@ -1,0 +1,1457 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The generic sink layer. Each sink is one FIFO made of three parts, in
+ * delivery order: records in flight (sent, not yet confirmed), the spool
+ * on disk, and the in-memory queue. The packet path appends to the queue;
+ * when the queue is full it moves the queue to the spool and goes on, so
+ * it never waits on a peer. One writer thread per sink takes batches from
+ * the spool first and then the queue, hands them to the backend, and keeps
+ * them in flight until confirmed. When the peer fails, the writer
+ * disconnects, moves the queue to the spool while it is down, reconnects
+ * with exponential backoff, and sends the records in flight again first:
+ * delivery is at least once, and the duplicates are counted as resent.
+ *
+ * The spool is a chain of segment files under a private directory. At its
+ * cap the oldest segment is deleted and its records are counted as
+ * dropped (spool_full). Lock order: the sink's lock, then the spool's.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "sink-backend.h"
+#include "sink.h"
+
+#define SW_SINKS_MAX 16
+#define SW_QUEUE_MAX_DEFAULT 65536
+#define SW_QUEUE_BYTES_DEFAULT (64ull << 20)
+#define SW_SPOOL_MAX_DEFAULT (256ull << 20)
+#define SW_SPOOL_SEG_MIN (64u << 10)
+#define SW_SPOOL_WBUF 65536
+#define SW_SPOOL_RCHUNK (1u << 20)
+#define SW_BACKOFF_MIN_NS (100ull * 1000000)
+#define SW_BACKOFF_MAX_NS (30ull * 1000000000)
+#define SW_IDLE_WAIT_NS (5ull * 1000000)
+#define SW_BUSY_WAIT_NS (5ull * 1000000)
+
+static const char *const drop_names[SW_DROP_MAX] = {
+	[SW_DROP_QUEUE_FULL] = "queue_full",
+	[SW_DROP_SPOOL_FULL] = "spool_full",
+	[SW_DROP_SPOOL_ERROR] = "spool_error",
+	[SW_DROP_OVERSIZE] = "oversize",
+	[SW_DROP_REJECTED] = "rejected",
+	[SW_DROP_CLOSED] = "closed",
+	[SW_DROP_SHUTDOWN] = "shutdown",
+};
+
+static volatile sig_atomic_t reopen_generation;
+
+struct spool_seg {
+	struct spool_seg *next;
+	unsigned seq;
+	int fd;
+	uint64_t bytes; /* written to the file */
+	uint64_t records;
+	uint64_t read_off;
+	uint64_t read_records;
+};
+
+struct spool {
+	pthread_mutex_t lock;
+	char *parent; /* where the private directory goes */
+	char *dir; /* created on first use */
+	uint64_t max_bytes, seg_bytes;
+	struct spool_seg *head, *tail;
+	unsigned next_seq;
+	uint64_t disk_bytes; /* sum of segment sizes */
+	uint64_t pending; /* records written, not yet read back */
+	char *wbuf; /* tail segment's write buffer */
+	size_t wlen;
+	int error_logged;
+};
+
+struct sw_sink_counters {
+	uint64_t enqueued, delivered, resent, spooled, errors, reconnects;
+	uint64_t queue_depth_max, spool_bytes_max;
+	uint64_t dropped[SW_DROP_MAX];
+};
+
+struct sw_sink_state {
+	struct sw_sink *sink;
+	struct sw_uri uri;
+	pthread_t thread;
+	int started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond; /* work for the writer */
+	pthread_cond_t space; /* room in the queue (block mode) */
+	int writer_waiting, producer_waiting;
+	struct sw_rec *qhead, *qtail;
+	uint64_t qlen, qbytes, queue_max, queue_max_bytes;
+	int use_spool;
+	struct spool spool;
+	/* writer only, read by stats under lock */
+	struct sw_rec *ihead, *itail, *unsent;
+	uint64_t ilen, ibytes;
+	int up, fatal, fatal_err;
+	uint64_t backoff_ns, backoff_min_ns, backoff_max_ns, next_try_ns;
+	uint64_t down_since_ns;
+	int stop;
+	uint64_t deadline_ns;
+	int reopen_seen;
+	struct sw_sink_counters c;
+	char errbuf[SW_SINK_ERRBUF];
+};
+
+struct sw_sinks {
+	struct sw_sink *sinks[SW_SINKS_MAX];
+	int n;
+	int started;
+};
+
+uint64_t sw_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void add_ctr(uint64_t *c, uint64_t v)
+{
+	__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
+}
+
+static uint64_t get_ctr(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+static void max_ctr(uint64_t *c, uint64_t v)
+{
+	if (v > get_ctr(c))
+		__atomic_store_n(c, v, __ATOMIC_RELAXED);
+}
+
+void sw_sink_drop(struct sw_sink *s, struct sw_rec *r, enum sw_sink_drop why)
+{
+	if (r->dropped)
+		return; /* sent again after a reconnect: counted once */
+	r->dropped = 1;
+	add_ctr(&s->st->c.dropped[why], 1);
+}
+
+int sw_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int sw_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*end && end[1])
+		return -EINVAL;
+	if (v > (~0ull >> shift))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+/* ---- URIs ---- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode in place. */
+static void pct_decode(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+			*w++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+			s += 2;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static void uri_free(struct sw_uri *u)
+{
+	int i;
+
+	free(u->scheme);
+	free(u->host);
+	free(u->port);
+	free(u->path);
+	free(u->base);
+	for (i = 0; i < u->nopts; i++) {
+		free(u->opts[i].name);
+		free(u->opts[i].value);
+	}
+	memset(u, 0, sizeof(*u));
+}
+
+static int uri_parse(const char *uri, struct sw_uri *u, char *errbuf)
+{
+	const char *p, *auth, *auth_end, *q, *path_end;
+	char *colon, *opt, *save = NULL, *qs = NULL;
+
+	memset(u, 0, sizeof(*u));
+	p = strstr(uri, "://");
+	if (!p || p == uri) {
+		snprintf(errbuf, SW_SINK_ERRBUF,
+			 "--output %s: expected SCHEME://..., '-' or 'stdout'",
+			 uri);
+		return -EINVAL;
+	}
+	u->scheme = strndup(uri, (size_t)(p - uri));
+	auth = p + 3;
+	auth_end = auth + strcspn(auth, "/?");
+	u->host = strndup(auth, (size_t)(auth_end - auth));
+	q = strchr(auth_end, '?');
+	path_end = q ? q : auth_end + strlen(auth_end);
+	u->path = strndup(*auth_end == '/' ? auth_end + 1 : auth_end,
+			  (size_t)(path_end - auth_end) - (*auth_end == '/'));
+	u->base = strndup(uri, (size_t)(path_end - uri));
+	if (!u->scheme || !u->host || !u->path || !u->base)
+		goto nomem;
+	/* host:port, with [v6]:port */
+	if (u->host[0] == '[') {
+		char *rb = strchr(u->host, ']');
+
+		if (rb && rb[1] == ':') {
+			u->port = strdup(rb + 2);
+			rb[1] = '\0';
+		}
+		if (rb) {
+			memmove(u->host, u->host + 1, strlen(u->host));
+			*strchr(u->host, ']') = '\0';
+		}
+	} else if (!strchr(u->host, ',') && (colon = strrchr(u->host, ':'))) {
+		u->port = strdup(colon + 1);
+		*colon = '\0';
+	}
+	pct_decode(u->path);
+	if (q) {
+		qs = strdup(q + 1);
+		if (!qs)
+			goto nomem;
+		for (opt = strtok_r(qs, "&", &save); opt;
+		     opt = strtok_r(NULL, "&", &save)) {
+			char *eq = strchr(opt, '=');
+
+			if (u->nopts == SW_SINK_MAX_OPTS) {
+				snprintf(errbuf, SW_SINK_ERRBUF,
+					 "--output %s: more than %d options",
+					 uri, SW_SINK_MAX_OPTS);
+				free(qs);
+				return -EINVAL;
+			}
+			if (eq)
+				*eq = '\0';
+			u->opts[u->nopts].name = strdup(opt);
+			u->opts[u->nopts].value = strdup(eq ? eq + 1 : "");
+			if (!u->opts[u->nopts].name ||
+			    !u->opts[u->nopts].value) {
+				u->nopts++;
+				free(qs);
+				goto nomem;
+			}
+			pct_decode(u->opts[u->nopts].value);
+			u->nopts++;
+		}
+		free(qs);
+	}
+	return 0;
+nomem:
+	snprintf(errbuf, SW_SINK_ERRBUF, "--output %s: %s", uri,
+		 strerror(ENOMEM));
+	return -ENOMEM;
+}
+
+const char *sw_uri_opt(struct sw_uri *u, const char *name, const char *def)
+{
+	int i;
+
+	for (i = 0; i < u->nopts; i++)
+		if (strcmp(u->opts[i].name, name) == 0) {
+			u->opts[i].used = 1;
+			return u->opts[i].value;
+		}
+	return def;
+}
+
+/* The URI with the values of secret options replaced by "***". */
+static char *masked_name(const char *uri)
+{
+	static const char *const secret[] = { "token=", "password=",
+					      "sasl.password=" };
+	char *s = strdup(uri), *p;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
+		for (p = strstr(s, secret[i]); p;
+		     p = strstr(p + 1, secret[i])) {
+			char *v = p + strlen(secret[i]);
+			size_t n = strcspn(v, "&");
+
+			if (p[-1] != '?' && p[-1] != '&')
+				continue;
+			if (n >= 3) {
+				memcpy(v, "***", 3);
+				memmove(v + 3, v + n, strlen(v + n) + 1);
+			}
+		}
+	}
+	return s;
+}
+
+/* ---- spool ---- */
+
+static int spool_mkdir(struct spool *sp, const char *name)
+{
+	char tmpl[4096];
+
+	snprintf(tmpl, sizeof(tmpl), "%s/scrapewatch-spool-XXXXXX", sp->parent);
+	if (!mkdtemp(tmpl)) {
+		int err = -errno;
+
+		if (!sp->error_logged++)
+			fprintf(stderr,
+				"scrapewatch: sink %s: spool directory in "
+				"%s: %s\n",
+				name, sp->parent, strerror(-err));
+		return err;
+	}
+	sp->dir = strdup(tmpl);
+	return sp->dir ? 0 : -ENOMEM;
+}
+
+static void seg_path(const struct spool *sp, unsigned seq, char *buf,
+		     size_t len)
+{
+	snprintf(buf, len, "%s/seg-%08u", sp->dir, seq);
+}
+
+static void seg_remove(struct spool *sp, struct spool_seg *g)
+{
+	char path[4200];
+
+	close(g->fd);
+	seg_path(sp, g->seq, path, sizeof(path));
+	unlink(path);
+	sp->disk_bytes -= g->bytes;
+	sp->pending -= g->records - g->read_records;
+	free(g);
+}
+
+static int spool_flush_wbuf(struct spool *sp)
+{
+	size_t off = 0;
+
+	while (off < sp->wlen) {
+		ssize_t w = write(sp->tail->fd, sp->wbuf + off, sp->wlen - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)w;
+	}
+	sp->wlen = 0;
+	return 0;
+}
+
+static int spool_new_seg(struct spool *sp)
+{
+	struct spool_seg *g;
+	char path[4200];
+	int rc;
+
+	if (sp->tail && (rc = spool_flush_wbuf(sp)) != 0)
+		return rc;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->seq = sp->next_seq++;
+	seg_path(sp, g->seq, path, sizeof(path));
+	g->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (g->fd < 0) {
+		rc = -errno;
+		free(g);
+		return rc;
+	}
+	if (sp->tail)
+		sp->tail->next = g;
+	else
+		sp->head = g;
+	sp->tail = g;
+	return 0;
+}
+
+/* Append one record. Caller holds sp->lock. */
+static int spool_append(struct sw_sink_state *st, const struct sw_rec *r)
+{
+	struct spool *sp = &st->spool;
+	size_t n = SW_REC_DISK_HDR + r->len + r->keylen;
+	const char *src = (const char *)&r->len;
+	int rc;
+
+	if (!sp->dir && (rc = spool_mkdir(sp, st->sink->name)) != 0)
+		return rc;
+	if (!sp->wbuf && !(sp->wbuf = malloc(SW_SPOOL_WBUF)))
+		return -ENOMEM;
+	if (!sp->tail || sp->tail->bytes >= sp->seg_bytes) {
+		rc = spool_new_seg(sp);
+		if (rc)
+			return rc;
+	}
+	while (n) {
+		size_t k = SW_SPOOL_WBUF - sp->wlen;
+
+		if (k > n)
+			k = n;
+		memcpy(sp->wbuf + sp->wlen, src, k);
+		sp->wlen += k;
+		src += k;
+		n -= k;
+		if (sp->wlen == SW_SPOOL_WBUF && (rc = spool_flush_wbuf(sp)))
+			return rc;
+	}
+	n = SW_REC_DISK_HDR + r->len + r->keylen;
+	sp->tail->bytes += n;
+	sp->tail->records++;
+	sp->disk_bytes += n;
+	sp->pending++;
+	/* At the cap the oldest segment goes, counted. */
+	while (sp->disk_bytes > sp->max_bytes && sp->head != sp->tail) {
+		struct spool_seg *g = sp->head;
+
+		add_ctr(&st->c.dropped[SW_DROP_SPOOL_FULL],
+			g->records - g->read_records);
+		sp->head = g->next;
+		seg_remove(sp, g);
+	}
+	max_ctr(&st->c.spool_bytes_max, sp->disk_bytes);
+	return 0;
+}
+
+/* Move a chain of records to the spool and free them. Caller holds
+ * st->lock; takes sp->lock. */
+static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
+{
+	struct spool *sp = &st->spool;
+	struct sw_rec *next;
+	int rc;
+
+	pthread_mutex_lock(&sp->lock);
+	for (; r; r = next) {
+		next = r->next;
+		rc = spool_append(st, r);
+		if (rc) {
+			if (!sp->error_logged++)
+				fprintf(stderr,
+					"scrapewatch: sink %s: spool %s: %s; "
+					"records are dropped\n",
+					st->sink->name,
+					sp->dir ? sp->dir : sp->parent,
+					strerror(-rc));
+			add_ctr(&st->c.dropped[SW_DROP_SPOOL_ERROR], 1);
+		} else {
+			add_ctr(&st->c.spooled, 1);
+		}
+		free(r);
+	}
+	pthread_mutex_unlock(&sp->lock);
+}
+
+/* Read up to max records back from the spool, in order. */
+static struct sw_rec *spool_read(struct sw_sink_state *st, size_t max,
+				 size_t max_bytes)
+{
+	struct spool *sp = &st->spool;
+	struct sw_rec *head = NULL, **tailp = &head;
+	size_t got = 0, bytes = 0;
+	char *buf = NULL;
+
+	pthread_mutex_lock(&sp->lock);
+	while (sp->head && got < max && bytes < max_bytes) {
+		struct spool_seg *g = sp->head;
+		uint64_t avail;
+		size_t want, off = 0;
+		ssize_t rd;
+
+		if (g == sp->tail && sp->wlen && spool_flush_wbuf(sp))
+			break;
+		avail = g->bytes - g->read_off;
+		if (!avail) {
+			if (g == sp->tail) {
+				/* Empty: reuse the file from the start. */
+				if (ftruncate(g->fd, 0) == 0) {
+					sp->disk_bytes -= g->bytes;
+					g->bytes = g->read_off = 0;
+					g->records = g->read_records = 0;
+				}
+				break;
+			}
+			sp->head = g->next;
+			seg_remove(sp, g);
+			continue;
+		}
+		want = avail < SW_SPOOL_RCHUNK ? (size_t)avail :
+						 SW_SPOOL_RCHUNK;
+		if (!buf && !(buf = malloc(SW_SPOOL_RCHUNK)))
+			break;
+		rd = pread(g->fd, buf, want, (off_t)g->read_off);
+		if (rd <= 0)
+			break;
+		while (off + SW_REC_DISK_HDR <= (size_t)rd && got < max &&
+		       bytes < max_bytes) {
+			struct sw_rec hdr, *r;
+			size_t n;
+
+			memcpy(&hdr.len, buf + off, SW_REC_DISK_HDR);
+			n = SW_REC_DISK_HDR + hdr.len + hdr.keylen;
+			if (n > SW_SPOOL_RCHUNK) {
+				/* Cannot happen with records we wrote:
+				 * the rest of the segment is unreadable. */
+				g->read_off = g->bytes;
+				add_ctr(&st->c.dropped[SW_DROP_SPOOL_ERROR],
+					g->records - g->read_records);
+				sp->pending -= g->records - g->read_records;
+				g->read_records = g->records;
+				break;
+			}
+			if (off + n > (size_t)rd)
+				break;
+			r = malloc(sizeof(*r) + hdr.len + hdr.keylen);
+			if (!r)
+				break;
+			memset(r, 0, offsetof(struct sw_rec, len));
+			memcpy(&r->len, buf + off, n);
+			*tailp = r;
+			tailp = &r->next;
+			off += n;
+			got++;
+			bytes += hdr.len;
+			g->read_records++;
+			sp->pending--;
+		}
+		g->read_off += off;
+		if (!off)
+			break;
+	}
+	pthread_mutex_unlock(&sp->lock);
+	free(buf);
+	*tailp = NULL;
+	return head;
+}
+
+static uint64_t spool_pending(struct spool *sp)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&sp->lock);
+	n = sp->pending;
+	pthread_mutex_unlock(&sp->lock);
+	return n;
+}
+
+static void spool_destroy(struct spool *sp)
+{
+	while (sp->head) {
+		struct spool_seg *g = sp->head;
+
+		sp->head = g->next;
+		seg_remove(sp, g);
+	}
+	sp->tail = NULL;
+	if (sp->dir)
+		rmdir(sp->dir);
+	free(sp->dir);
+	free(sp->parent);
+	free(sp->wbuf);
+	pthread_mutex_destroy(&sp->lock);
+}
+
+/* ---- the writer ---- */
+
+static void free_chain(struct sw_rec *r)
+{
+	struct sw_rec *next;
+
+	for (; r; r = next) {
+		next = r->next;
+		free(r);
+	}
+}
+
+/* Sleep up to ns; new records wake the writer early unless busy (it
+ * waits on the peer, not on work). */
+static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(ns / 1000000000ull);
+	ts.tv_nsec += (long)(ns % 1000000000ull);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&st->lock);
+	if ((busy || !st->qhead) && !st->stop) {
+		st->writer_waiting = 1;
+		pthread_cond_timedwait(&st->cond, &st->lock, &ts);
+		st->writer_waiting = 0;
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Pop confirmed records off the head of the in-flight list. */
+static void confirm(struct sw_sink_state *st, uint64_t now)
+{
+	struct sw_sink *s = st->sink;
+	struct sw_rec *r;
+	uint64_t delivered = 0;
+
+	while ((r = st->ihead) && r != st->unsent) {
+		if (!r->dropped && !r->failed) {
+			if (s->tune.confirm == SW_CONFIRM_HOLD &&
+			    r->sent_ns + s->tune.hold_ns > now)
+				break;
+			if (s->tune.confirm == SW_CONFIRM_ASYNC && !r->done)
+				break;
+			delivered++;
+		} else if (r->failed) {
+			add_ctr(&st->c.dropped[SW_DROP_REJECTED], 1);
+		}
+		st->ihead = r->next;
+		st->ilen--;
+		st->ibytes -= r->len;
+		free(r);
+	}
+	if (!st->ihead)
+		st->itail = NULL;
+	if (delivered)
+		add_ctr(&st->c.delivered, delivered);
+}
+
+static void go_down(struct sw_sink_state *st, int err, uint64_t now)
+{
+	struct sw_sink *s = st->sink;
+	uint64_t wait;
+
+	if (st->up) {
+		s->ops->disconnect_op(s);
+		st->up = 0;
+	}
+	if (!st->down_since_ns) {
+		st->down_since_ns = now;
+		fprintf(stderr,
+			"scrapewatch: sink %s: %s; spooling, retrying with "
+			"backoff\n",
+			s->name, st->errbuf[0] ? st->errbuf : strerror(-err));
+	}
+	add_ctr(&st->c.errors, 1);
+	st->unsent = st->ihead; /* everything in flight goes again */
+	st->backoff_ns =
+		st->backoff_ns ? st->backoff_ns * 2 : st->backoff_min_ns;
+	if (st->backoff_ns > st->backoff_max_ns)
+		st->backoff_ns = st->backoff_max_ns;
+	wait = st->backoff_ns;
+	if (s->tune.retry_after_ns > wait)
+		wait = s->tune.retry_after_ns;
+	s->tune.retry_after_ns = 0;
+	st->next_try_ns = now + wait;
+	if (s->tune.fatal) {
+		st->fatal = 1;
+		st->fatal_err = err;
+	}
+}
+
+/* Drop everything held: the sink is closed for good. */
+static void drop_all(struct sw_sink_state *st, enum sw_sink_drop why)
+{
+	struct sw_rec *q, *r;
+	uint64_t n = 0;
+
+	pthread_mutex_lock(&st->lock);
+	q = st->qhead;
+	n += st->qlen;
+	st->qhead = st->qtail = NULL;
+	st->qlen = st->qbytes = 0;
+	if (st->producer_waiting)
+		pthread_cond_broadcast(&st->space);
+	pthread_mutex_unlock(&st->lock);
+	free_chain(q);
+	for (;;) {
+		r = spool_read(st, 65536, ~(size_t)0);
+		if (!r)
+			break;
+		for (q = r; q; q = q->next)
+			n++;
+		free_chain(r);
+	}
+	for (r = st->ihead; r; r = r->next)
+		if (!r->dropped)
+			n++;
+	free_chain(st->ihead);
+	st->ihead = st->itail = st->unsent = NULL;
+	st->ilen = st->ibytes = 0;
+	add_ctr(&st->c.dropped[why], n);
+}
+
+/* Next batch: the spool first (it is older), then the queue. */
+static struct sw_rec *take_batch(struct sw_sink_state *st, size_t *n)
+{
+	struct sw_sink *s = st->sink;
+	struct sw_rec *head, *r, *last = NULL;
+	size_t bytes = 0;
+
+	*n = 0;
+	if (st->use_spool && spool_pending(&st->spool)) {
+		head = spool_read(st, s->tune.batch_max, s->tune.batch_bytes);
+		for (r = head; r; r = r->next)
+			(*n)++;
+		if (head)
+			return head;
+	}
+	pthread_mutex_lock(&st->lock);
+	head = st->qhead;
+	for (r = head;
+	     r && *n < s->tune.batch_max && bytes < s->tune.batch_bytes;
+	     r = r->next) {
+		bytes += r->len;
+		(*n)++;
+		last = r;
+		st->qbytes -= r->len;
+	}
+	if (last) {
+		st->qhead = last->next;
+		last->next = NULL;
+		if (!st->qhead)
+			st->qtail = NULL;
+		st->qlen -= *n;
+	}
+	if (st->producer_waiting)
+		pthread_cond_broadcast(&st->space);
+	pthread_mutex_unlock(&st->lock);
+	return head;
+}
+
+/* While the peer is down the queue goes to the spool, to keep memory free
+ * and the order intact. */
+static void spill_queue(struct sw_sink_state *st)
+{
+	struct sw_rec *q;
+
+	if (!st->use_spool)
+		return;
+	pthread_mutex_lock(&st->lock);
+	q = st->qhead;
+	st->qhead = st->qtail = NULL;
+	st->qlen = st->qbytes = 0;
+	if (q)
+		spool_chain(st, q);
+	if (st->producer_waiting)
+		pthread_cond_broadcast(&st->space);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Send from st->unsent on. 0, 1 if the backend took fewer than offered,
+ * or -errno (the link is down). */
+static int send_unsent(struct sw_sink_state *st, uint64_t now)
+{
+	struct sw_sink *s = st->sink;
+	struct sw_rec *r;
+	size_t n = 0, bytes = 0, i;
+	long sent;
+
+	for (r = st->unsent;
+	     r && n < s->tune.batch_max && bytes < s->tune.batch_bytes;
+	     r = r->next) {
+		n++;
+		bytes += r->len;
+	}
+	st->errbuf[0] = '\0';
+	sent = s->ops->send_op(s, st->unsent, n, st->errbuf);
+	if (sent == -EPERM) {
+		/* Refused for good; dropped, and not retried. */
+		for (r = st->unsent, i = 0; i < n; i++, r = r->next)
+			if (!r->dropped)
+				sw_sink_drop(s, r, SW_DROP_REJECTED);
+		st->unsent = r;
+		return 0;
+	}
+	if (sent < 0)
+		return (int)sent;
+	for (r = st->unsent, i = 0; i < (size_t)sent; i++, r = r->next) {
+		if (r->sent_ns)
+			add_ctr(&st->c.resent, 1);
+		r->sent_ns = now;
+	}
+	st->unsent = r;
+	if (sent > 0) {
+		st->backoff_ns = 0;
+		if (st->down_since_ns) {
+			/* Back: counted and told once the peer took data, not
+			 * at connect (HTTP connects lazily). */
+			add_ctr(&st->c.reconnects, 1);
+			fprintf(stderr,
+				"scrapewatch: sink %s: delivering again after "
+				"%.1f s\n",
+				s->name, (now - st->down_since_ns) / 1e9);
+			st->down_since_ns = 0;
+		}
+	}
+	return (size_t)sent < n;
+}
+
+/* Every record enqueued ends delivered or dropped exactly once, so this
+ * holds no matter where the writer is moving records at the moment. */
+static int nothing_pending(struct sw_sink_state *st)
+{
+	uint64_t done = get_ctr(&st->c.delivered);
+	int r;
+
+	for (r = 0; r < SW_DROP_MAX; r++)
+		done += get_ctr(&st->c.dropped[r]);
+	return done == get_ctr(&st->c.enqueued);
+}
+
+static void *writer_main(void *arg)
+{
+	struct sw_sink_state *st = arg;
+	struct sw_sink *s = st->sink;
+
+	for (;;) {
+		uint64_t now = sw_now_ns();
+		int rc, gen = reopen_generation;
+
+		if (gen != st->reopen_seen) {
+			st->reopen_seen = gen;
+			if (s->ops->reopen_op && st->up)
+				s->ops->reopen_op(s);
+		}
+		if (st->fatal) {
+			drop_all(st, SW_DROP_CLOSED);
+			if (st->stop)
+				break;
+			wait_ns(st, SW_IDLE_WAIT_NS, 1);
+			continue;
+		}
+		if (!st->up) {
+			if (st->stop &&
+			    (now >= st->deadline_ns || nothing_pending(st)))
+				break;
+			if (now >= st->next_try_ns) {
+				st->errbuf[0] = '\0';
+				rc = s->ops->connect_op(s, st->errbuf);
+				if (rc == 0) {
+					st->up = 1;
+					st->unsent = st->ihead;
+				} else {
+					go_down(st, rc, now);
+				}
+			}
+			if (!st->up) {
+				spill_queue(st);
+				wait_ns(st,
+					st->next_try_ns > now ?
+						st->next_try_ns - now :
+						0,
+					!st->use_spool);
+				continue;
+			}
+		}
+		if (s->ops->poll_op && (rc = s->ops->poll_op(s, st->errbuf))) {
+			go_down(st, rc, now);
+			continue;
+		}
+		confirm(st, now);
+		if (st->unsent) {
+			rc = send_unsent(st, now);
+			if (rc < 0)
+				go_down(st, rc, now);
+			else if (rc > 0) /* the backend's own queue is full */
+				wait_ns(st, SW_BUSY_WAIT_NS, 1);
+			continue;
+		}
+		if (st->ibytes >= s->tune.inflight_max_bytes) {
+			wait_ns(st, SW_BUSY_WAIT_NS, 1);
+			continue;
+		}
+		{
+			size_t n;
+			struct sw_rec *b = take_batch(st, &n), *r;
+
+			if (b) {
+				if (st->itail)
+					st->itail->next = b;
+				else
+					st->ihead = b;
+				for (r = b; r->next; r = r->next)
+					st->ibytes += r->len;
+				st->ibytes += r->len;
+				st->itail = r;
+				st->ilen += n;
+				st->unsent = b;
+				continue;
+			}
+		}
+		if (st->stop && !st->ihead)
+			break;
+		wait_ns(st, st->ihead ? SW_BUSY_WAIT_NS : SW_IDLE_WAIT_NS, 0);
+	}
+	return NULL;
+}
+
+/* ---- the set ---- */
+
+static const struct sw_sink_ops *const backends[] = {
+	&sw_sink_file_ops,	 &sw_sink_syslog_udp_ops,
+	&sw_sink_syslog_tcp_ops, &sw_sink_syslog_tls_ops,
+	&sw_sink_http_ops,	 &sw_sink_kafka_ops,
+};
+
+struct sw_sinks *sw_sinks_new(void)
+{
+	return calloc(1, sizeof(struct sw_sinks));
+}
+
+int sw_sinks_count(const struct sw_sinks *set)
+{
+	return set->n;
+}
+
+static void sink_free(struct sw_sink *s)
+{
+	struct sw_sink_state *st;
+
+	if (!s)
+		return;
+	st = s->st;
+	if (s->ops && s->priv)
+		s->ops->cleanup_op(s);
+	if (st) {
+		free_chain(st->qhead);
+		free_chain(st->ihead);
+		spool_destroy(&st->spool);
+		pthread_mutex_destroy(&st->lock);
+		pthread_cond_destroy(&st->cond);
+		pthread_cond_destroy(&st->space);
+		uri_free(&st->uri);
+		free(st);
+	}
+	free(s->name);
+	free(s);
+}
+
+static int generic_opts(struct sw_sink_state *st, const char *uri, char *errbuf)
+{
+	struct sw_uri *u = &st->uri;
+	const char *v;
+	uint64_t x;
+
+#define GET_SIZE(opt, field)                                               \
+	do {                                                               \
+		if ((v = sw_uri_opt(u, opt, NULL))) {                      \
+			if (sw_parse_size(v, &x) || !x) {                  \
+				snprintf(errbuf, SW_SINK_ERRBUF,           \
+					 "--output %s: %s=%s: expected a " \
+					 "positive size (k, m, g)",        \
+					 uri, opt, v);                     \
+				return -EINVAL;                            \
+			}                                                  \
+			field = x;                                         \
+		}                                                          \
+	} while (0)
+#define GET_MS(opt, field)                                               \
+	do {                                                             \
+		if ((v = sw_uri_opt(u, opt, NULL))) {                    \
+			if (sw_parse_uint(v, 86400000, &x)) {            \
+				snprintf(errbuf, SW_SINK_ERRBUF,         \
+					 "--output %s: %s=%s: expected " \
+					 "milliseconds",                 \
+					 uri, opt, v);                   \
+				return -EINVAL;                          \
+			}                                                \
+			field = x * 1000000ull;                          \
+		}                                                        \
+	} while (0)
+	GET_SIZE("queue", st->queue_max);
+	GET_SIZE("queue_bytes", st->queue_max_bytes);
+	GET_SIZE("spool_max", st->spool.max_bytes);
+	GET_SIZE("batch", st->sink->tune.batch_max);
+	GET_SIZE("inflight_bytes", st->sink->tune.inflight_max_bytes);
+	GET_MS("backoff_min_ms", st->backoff_min_ns);
+	GET_MS("backoff_max_ms", st->backoff_max_ns);
+	GET_MS("hold_ms", st->sink->tune.hold_ns);
+#undef GET_SIZE
+#undef GET_MS
+	if ((v = sw_uri_opt(u, "spool", NULL))) {
+		if (strcmp(v, "off") == 0) {
+			st->use_spool = 0;
+		} else {
+			free(st->spool.parent);
+			st->spool.parent = strdup(v);
+			if (!st->spool.parent)
+				return -ENOMEM;
+		}
+	}
+	if ((v = sw_uri_opt(u, "full", NULL))) {
+		if (strcmp(v, "block") == 0) {
+			st->sink->tune.block = 1;
+		} else if (strcmp(v, "spool") == 0) {
+			st->sink->tune.block = 0;
+		} else {
+			snprintf(errbuf, SW_SINK_ERRBUF,
+				 "--output %s: full=%s: expected spool or "
+				 "block",
+				 uri, v);
+			return -EINVAL;
+		}
+	}
+	if (st->backoff_max_ns < st->backoff_min_ns)
+		st->backoff_max_ns = st->backoff_min_ns;
+	st->spool.seg_bytes = st->spool.max_bytes / 8;
+	if (st->spool.seg_bytes < SW_SPOOL_SEG_MIN)
+		st->spool.seg_bytes = SW_SPOOL_SEG_MIN;
+	return 0;
+}
+
+int sw_sinks_add(struct sw_sinks *set, const char *uri, char *errbuf)
+{
+	const struct sw_sink_ops *ops = NULL;
+	struct sw_sink_state *st;
+	struct sw_sink *s;
+	const char *tmp;
+	size_t i;
+	int rc, is_stdout = 0;
+
+	if (set->n == SW_SINKS_MAX) {
+		snprintf(errbuf, SW_SINK_ERRBUF,
+			 "--output %s: at most %d sinks", uri, SW_SINKS_MAX);
+		return -E2BIG;
+	}
+	s = calloc(1, sizeof(*s));
+	st = calloc(1, sizeof(*st));
+	if (!s || !st) {
+		free(s);
+		free(st);
+		snprintf(errbuf, SW_SINK_ERRBUF, "--output %s: %s", uri,
+			 strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	s->st = st;
+	st->sink = s;
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->cond, NULL);
+	pthread_cond_init(&st->space, NULL);
+	pthread_mutex_init(&st->spool.lock, NULL);
+	tmp = getenv("TMPDIR");
+	st->spool.parent = strdup(tmp && *tmp ? tmp : "/var/tmp");
+	st->spool.max_bytes = SW_SPOOL_MAX_DEFAULT;
+	st->queue_max = SW_QUEUE_MAX_DEFAULT;
+	st->queue_max_bytes = SW_QUEUE_BYTES_DEFAULT;
+	st->backoff_min_ns = SW_BACKOFF_MIN_NS;
+	st->backoff_max_ns = SW_BACKOFF_MAX_NS;
+	st->use_spool = 1;
+	s->tune.confirm = SW_CONFIRM_SENT;
+	s->tune.batch_max = 512;
+	s->tune.batch_bytes = 1u << 20;
+	s->tune.inflight_max_bytes = 64u << 20;
+	s->tune.hold_ns = 1000000000ull;
+	s->name = masked_name(uri);
+	if (!s->name || !st->spool.parent) {
+		rc = -ENOMEM;
+		snprintf(errbuf, SW_SINK_ERRBUF, "--output %s: %s", uri,
+			 strerror(ENOMEM));
+		goto fail;
+	}
+
+	if (strcmp(uri, "-") == 0 || strcmp(uri, "stdout") == 0) {
+		is_stdout = 1;
+		ops = &sw_sink_stdout_ops;
+		rc = uri_parse("stdout://", &st->uri, errbuf);
+	} else {
+		rc = uri_parse(uri, &st->uri, errbuf);
+		if (rc == 0 && strcmp(st->uri.scheme, "stdout") == 0)
+			ops = &sw_sink_stdout_ops;
+		for (i = 0; rc == 0 && !ops &&
+			    i < sizeof(backends) / sizeof(backends[0]);
+		     i++) {
+			const char *sch = backends[i]->scheme;
+			size_t len = strlen(sch);
+
+			/* "http" also answers for "https" */
+			if (strcmp(st->uri.scheme, sch) == 0 ||
+			    (backends[i] == &sw_sink_http_ops &&
+			     strcmp(st->uri.scheme, "https") == 0))
+				ops = backends[i];
+			(void)len;
+		}
+	}
+	if (rc)
+		goto fail;
+	if (!ops) {
+		snprintf(errbuf, SW_SINK_ERRBUF,
+			 "--output %s: unknown scheme '%s'; expected '-', "
+			 "file://, syslog+udp://, syslog+tcp://, "
+			 "syslog+tls://, http://, https:// or kafka://",
+			 s->name, st->uri.scheme);
+		rc = -EINVAL;
+		goto fail;
+	}
+	s->ops = ops;
+	if (is_stdout || ops == &sw_sink_stdout_ops) {
+		/* stdout feeds a local reader: backpressure, no spool. */
+		s->tune.block = 1;
+		st->use_spool = 0;
+	}
+	rc = generic_opts(st, s->name, errbuf);
+	if (rc)
+		goto fail;
+	rc = ops->open_op(s, &st->uri, errbuf);
+	if (rc)
+		goto fail;
+	for (i = 0; i < (size_t)st->uri.nopts; i++)
+		if (!st->uri.opts[i].used) {
+			snprintf(errbuf, SW_SINK_ERRBUF,
+				 "--output %s: unknown option '%s' for %s "
+				 "(see docs/sinks.md)",
+				 s->name, st->uri.opts[i].name, ops->scheme);
+			rc = -EINVAL;
+			goto fail;
+		}
+	set->sinks[set->n++] = s;
+	return 0;
+fail:
+	sink_free(s);
+	return rc;
+}
+
+int sw_sinks_start(struct sw_sinks *set)
+{
+	int i, rc;
+
+	for (i = 0; i < set->n; i++) {
+		struct sw_sink_state *st = set->sinks[i]->st;
+
+		rc = pthread_create(&st->thread, NULL, writer_main, st);
+		if (rc) {
+			fprintf(stderr,
+				"scrapewatch: sink %s: writer thread: %s\n",
+				set->sinks[i]->name, strerror(rc));
+			return -rc;
+		}
+		st->started = 1;
+	}
+	set->started = 1;
+	return 0;
+}
+
+static struct sw_rec *rec_new(const char *line, size_t len,
+			      const struct sw_rec_meta *m)
+{
+	size_t keylen = m && m->key ? strlen(m->key) : 0;
+	struct sw_rec *r;
+
+	if (keylen > SW_REC_KEY_MAX)
+		keylen = SW_REC_KEY_MAX;
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	r = malloc(sizeof(*r) + len + keylen);
+	if (!r)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	r->len = (uint32_t)len;
+	r->keylen = (uint8_t)keylen;
+	r->severity = m && m->severity >= 0 && m->severity <= 7 ?
+			      (uint8_t)m->severity :
+			      6;
+	if (m && m->msgid)
+		snprintf(r->msgid, sizeof(r->msgid), "%s", m->msgid);
+	if (m && m->ts)
+		snprintf(r->ts, sizeof(r->ts), "%s", m->ts);
+	memcpy(r->data, line, len);
+	if (keylen)
+		memcpy(r->data + len, m->key, keylen);
+	return r;
+}
+
+static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
+{
+	struct sw_sink_state *st = s->st;
+
+	pthread_mutex_lock(&st->lock);
+	add_ctr(&st->c.enqueued, 1);
+	while (s->tune.block && !st->fatal &&
+	       (st->qlen >= st->queue_max ||
+		st->qbytes + r->len > st->queue_max_bytes) &&
+	       st->qhead) {
+		st->producer_waiting = 1;
+		pthread_cond_signal(&st->cond);
+		pthread_cond_wait(&st->space, &st->lock);
+		st->producer_waiting = 0;
+	}
+	if (st->fatal) {
+		add_ctr(&st->c.dropped[SW_DROP_CLOSED], 1);
+		free(r);
+	} else if (st->qhead && (st->qlen >= st->queue_max ||
+				 st->qbytes + r->len > st->queue_max_bytes)) {
+		if (st->use_spool) {
+			/* The queue, then this record: order is kept. */
+			struct sw_rec *q = st->qhead;
+
+			st->qtail->next = r;
+			st->qhead = st->qtail = NULL;
+			st->qlen = st->qbytes = 0;
+			spool_chain(st, q);
+		} else {
+			add_ctr(&st->c.dropped[SW_DROP_QUEUE_FULL], 1);
+			free(r);
+		}
+	} else {
+		if (st->qtail)
+			st->qtail->next = r;
+		else
+			st->qhead = r;
+		st->qtail = r;
+		st->qlen++;
+		st->qbytes += r->len;
+		max_ctr(&st->c.queue_depth_max, st->qlen);
+	}
+	/* Wake the writer for a batch, not for each record: an idle writer
+	 * looks again every SW_IDLE_WAIT_NS anyway. */
+	if (st->writer_waiting && st->qlen >= s->tune.batch_max / 2)
+		pthread_cond_signal(&st->cond);
+	pthread_mutex_unlock(&st->lock);
+	return 0;
+}
+
+int sw_sinks_emit(struct sw_sinks *set, const char *line, size_t len,
+		  const struct sw_rec_meta *m)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < set->n; i++) {
+		struct sw_rec *r = rec_new(line, len, m);
+
+		if (!r) {
+			rc = -ENOMEM;
+			continue;
+		}
+		sink_enqueue(set->sinks[i], r);
+	}
+	return rc;
+}
+
+void sw_sinks_drain(struct sw_sinks *set, unsigned timeout_ms)
+{
+	uint64_t deadline = sw_now_ns() + timeout_ms * 1000000ull;
+	int i;
+
+	if (!set->started)
+		return;
+	for (i = 0; i < set->n; i++) {
+		struct sw_sink_state *st = set->sinks[i]->st;
+
+		while (!st->fatal && !nothing_pending(st) &&
+		       sw_now_ns() < deadline) {
+			pthread_mutex_lock(&st->lock);
+			if (st->writer_waiting)
+				pthread_cond_signal(&st->cond);
+			pthread_mutex_unlock(&st->lock);
+			usleep(2000);
+		}
+	}
+}
+
+uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms)
+{
+	uint64_t deadline = sw_now_ns() + timeout_ms * 1000000ull;
+	uint64_t lost_all = 0;
+	int i;
+
+	for (i = 0; i < set->n; i++) {
+		struct sw_sink_state *st = set->sinks[i]->st;
+
+		pthread_mutex_lock(&st->lock);
+		st->stop = 1;
+		st->deadline_ns = deadline;
+		pthread_cond_signal(&st->cond);
+		pthread_mutex_unlock(&st->lock);
+	}
+	for (i = 0; i < set->n; i++) {
+		struct sw_sink *s = set->sinks[i];
+		struct sw_sink_state *st = s->st;
+		uint64_t before, lost;
+		int r;
+
+		if (st->started) {
+			pthread_join(st->thread, NULL);
+			st->started = 0;
+		}
+		before = 0;
+		for (r = 0; r < SW_DROP_MAX; r++)
+			before += get_ctr(&st->c.dropped[r]);
+		/* Disconnect first: a backend may still point at records. */
+		if (st->up) {
+			s->ops->disconnect_op(s);
+			st->up = 0;
+		}
+		drop_all(st, SW_DROP_SHUTDOWN);
+		lost = 0;
+		for (r = 0; r < SW_DROP_MAX; r++)
+			lost += get_ctr(&st->c.dropped[r]);
+		if (lost)
+			fprintf(stderr,
+				"scrapewatch: sink %s: %llu records not "
+				"delivered (%llu at shutdown); see "
+				"scrapewatch.stats sinks[].dropped\n",
+				s->name, (unsigned long long)lost,
+				(unsigned long long)(lost - before));
+		lost_all += lost;
+	}
+	set->started = 0;
+	return lost_all;
+}
+
+int sw_sinks_fatal_error(struct sw_sinks *set)
+{
+	int i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->sinks[i]->st->fatal)
+			return set->sinks[i]->st->fatal_err;
+	return 0;
+}
+
+void sw_sinks_add_stats(struct sw_sinks *set, cJSON *obj)
+{
+	cJSON *arr = cJSON_AddArrayToObject(obj, "sinks");
+	int i, r;
+
+	if (!arr)
+		return;
+	for (i = 0; i < set->n; i++) {
+		struct sw_sink *s = set->sinks[i];
+		struct sw_sink_state *st = s->st;
+		cJSON *o = cJSON_CreateObject(), *d;
+		uint64_t qlen, spool_bytes, spool_recs;
+
+		if (!o)
+			return;
+		cJSON_AddItemToArray(arr, o);
+		pthread_mutex_lock(&st->lock);
+		qlen = st->qlen;
+		pthread_mutex_unlock(&st->lock);
+		pthread_mutex_lock(&st->spool.lock);
+		spool_bytes = st->spool.disk_bytes;
+		spool_recs = st->spool.pending;
+		pthread_mutex_unlock(&st->spool.lock);
+		cJSON_AddStringToObject(o, "uri", s->name);
+		cJSON_AddStringToObject(o, "type", s->ops->scheme);
+		cJSON_AddStringToObject(o, "state",
+					st->fatal ? "failed" :
+					st->up	  ? "up" :
+						    "down");
+		sw_json_add_count(o, "enqueued", get_ctr(&st->c.enqueued));
+		sw_json_add_count(o, "delivered", get_ctr(&st->c.delivered));
+		sw_json_add_count(o, "resent", get_ctr(&st->c.resent));
+		sw_json_add_count(o, "spooled", get_ctr(&st->c.spooled));
+		sw_json_add_count(o, "errors", get_ctr(&st->c.errors));
+		sw_json_add_count(o, "reconnects", get_ctr(&st->c.reconnects));
+		sw_json_add_count(o, "queue_depth", qlen);
+		sw_json_add_count(o, "queue_depth_max",
+				  get_ctr(&st->c.queue_depth_max));
+		sw_json_add_count(o, "in_flight", st->ilen);
+		sw_json_add_count(o, "spool_records", spool_recs);
+		sw_json_add_count(o, "spool_bytes", spool_bytes);
+		sw_json_add_count(o, "spool_bytes_max",
+				  get_ctr(&st->c.spool_bytes_max));
+		d = cJSON_AddObjectToObject(o, "dropped");
+		for (r = 0; r < SW_DROP_MAX; r++)
+			sw_json_add_count(d, drop_names[r],
+					  get_ctr(&st->c.dropped[r]));
+	}
+}
+
+void sw_sinks_free(struct sw_sinks *set)
+{
+	int i;
+
+	if (!set)
+		return;
+	if (set->started)
+		sw_sinks_close(set, 0);
+	for (i = 0; i < set->n; i++)
+		sink_free(set->sinks[i]);
+	free(set);
+}
+
+void sw_sinks_request_reopen(void)
+{
+	reopen_generation++;
+}

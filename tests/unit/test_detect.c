@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit tests of the detector through its event API: the Space-Saving
+ * sketch, rule settings, the alert lifecycle (start, update, end, one
+ * alert per client), exemptions, protected services and campaigns.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "decode/http.h"
+#include "detect/detect.h"
+#include "detect/sketch.h"
+
+#define S 1000000000ULL
+#define T0 (1767225600ULL * S)
+
+struct got {
+	int start, update, end, campaign_start;
+	uint32_t related_max;
+	char last_end_reason[32];
+	char first_rule[16];
+};
+
+static void on_alert(const struct sw_alert *a, void *ctx)
+{
+	struct got *g = ctx;
+
+	if (a->action == SW_ACTION_START) {
+		if (a->kind == SW_ALERT_CLIENT)
+			g->start++;
+		else
+			g->campaign_start++;
+		if (!g->first_rule[0])
+			snprintf(g->first_rule, sizeof(g->first_rule), "%s",
+				 a->rule_id);
+	} else if (a->action == SW_ACTION_UPDATE) {
+		g->update++;
+	} else {
+		g->end++;
+		snprintf(g->last_end_reason, sizeof(g->last_end_reason), "%s",
+			 a->end_reason ? a->end_reason : "");
+	}
+	if (a->n_related > g->related_max)
+		g->related_max = a->n_related;
+	/* related.ip is never empty. */
+	assert_true(a->n_related >= 1);
+}
+
+static void mkkey(struct sw_flow_key *k, uint8_t net3, uint8_t host,
+		  uint16_t cport)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = SW_FAMILY_IPV4;
+	k->proto = 6;
+	k->addr_a[0] = 198;
+	k->addr_a[1] = 18;
+	k->addr_a[2] = net3;
+	k->addr_a[3] = host;
+	k->addr_b[0] = 198;
+	k->addr_b[1] = 18;
+	k->addr_b[2] = 32;
+	k->addr_b[3] = 1;
+	k->port_a = cport;
+	k->port_b = 80;
+}
+
+/* One client fetching n distinct documents with a UA, one a second. */
+static void fetch(struct sw_detect *d, uint8_t net3, uint8_t host, uint64_t t,
+		  int n, const char *ua, uint32_t path0)
+{
+	struct sw_flow_key k;
+	struct sw_detect_snap s = { 0 };
+	int i;
+
+	mkkey(&k, net3, host, (uint16_t)(40000 + (path0 % 1000)));
+	sw_detect_flow_start(d, &k, 0, t);
+	for (i = 0; i < n; i++) {
+		struct sw_detect_http r = { 0 };
+		char path[64];
+		int len = snprintf(path, sizeof(path), "/item/%u",
+				   path0 + (uint32_t)i);
+
+		s.ts_ns = t + (uint64_t)i * S;
+		s.turns = (uint32_t)i + 1;
+		s.up_bytes += 200;
+		s.down_bytes += 20000;
+		sw_detect_flow_progress(d, &k, 0, &s);
+		r.path_hash =
+			sw_detect_path_hash((const uint8_t *)path, (size_t)len);
+		r.kind = SW_HTTP_DOCUMENT;
+		r.ua = (const uint8_t *)ua;
+		r.ua_len = ua ? (uint32_t)strlen(ua) : 0;
+		sw_detect_http(d, &k, 0, s.ts_ns, &r);
+	}
+	sw_detect_flow_end(d, &k, 0, &s);
+}
+
+static void test_sketch_heavy_hitter_survives_flood(void **state)
+{
+	struct sw_sketch *s = sw_sketch_new(64);
+	struct sw_det_addr heavy = { 4, { 198, 18, 32, 15 } }, x = { 6, { 0 } };
+	uint64_t g = 0, i, max_g_flood = 0;
+
+	(void)state;
+	assert_non_null(s);
+	for (i = 0; i < 200000; i++) {
+		uint64_t gg;
+
+		memcpy(x.a, &i, sizeof(i));
+		sw_sketch_add(s, &x, &gg);
+		if (gg > max_g_flood)
+			max_g_flood = gg;
+		/* The heavy hitter: one event per 10 flood events, far above
+		 * N / k = 1/64 of the stream. */
+		if (i % 10 == 0)
+			sw_sketch_add(s, &heavy, &g);
+	}
+	/* A one-event source is never guaranteed more than one event. */
+	assert_int_equal(max_g_flood, 1);
+	sw_sketch_count(s, &heavy, &g);
+	assert_true(g >= 20000 - 200000 / 64);
+	assert_true(sw_sketch_replacements(s) > 190000);
+	sw_sketch_free(s);
+}
+
+static void test_sketch_exact_when_not_full(void **state)
+{
+	struct sw_sketch *s = sw_sketch_new(16);
+	struct sw_det_addr a = { 4, { 1, 2, 3, 4 } }, b = { 4, { 1, 2, 3, 5 } };
+	uint64_t g, i;
+
+	(void)state;
+	for (i = 0; i < 5; i++)
+		sw_sketch_add(s, &a, &g);
+	sw_sketch_add(s, &b, &g);
+	assert_int_equal(sw_sketch_count(s, &a, &g), 5);
+	assert_int_equal(g, 5);
+	assert_int_equal(sw_sketch_count(s, &b, &g), 1);
+	sw_sketch_free(s);
+}
+
+static void test_unknown_rule_rejected(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct sw_rule_cfg r = { "SW-R999", 1, 1, 1 };
+	char err[256] = "";
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	cfg.rules = &r;
+	cfg.n_rules = 1;
+	assert_null(sw_detect_new(&cfg, on_alert, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "unknown rule ID 'SW-R999'"));
+	r.points = 250;
+	memcpy(r.id, "SW-R001", 8);
+	assert_null(sw_detect_new(&cfg, on_alert, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "SW-R001: points 250"));
+}
+
+static struct sw_detect *small(struct sw_detect_cfg *cfg, struct got *g)
+{
+	char err[256];
+	struct sw_detect *d;
+
+	cfg->client_capacity = 256;
+	cfg->sketch_capacity = 256;
+	d = sw_detect_new(cfg, on_alert, g, err, sizeof(err));
+	if (!d)
+		fail_msg("sw_detect_new: %s", err);
+	return d;
+}
+
+static void test_lifecycle_start_update_end(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct got g = { 0 };
+	struct sw_detect *d;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	d = small(&cfg, &g);
+	/* 150 distinct pages in 150 s by a script: breadth + script UA. */
+	fetch(d, 32, 15, T0, 150, "python-requests/2.31", 0);
+	assert_int_equal(g.start, 1); /* one alert per client, not many */
+	assert_string_equal(g.first_rule, "SW-S001");
+	/* 150 s of activity, at most one update a minute; the last event
+	 * is at 149 s, and the alert ends 300 s of quiet later. */
+	assert_in_range(g.update, 1, 2);
+	assert_int_equal(g.end, 0);
+	sw_detect_advance(d, T0 + 149 * S + 299 * S);
+	assert_int_equal(g.end, 0);
+	sw_detect_advance(d, T0 + 149 * S + 301 * S);
+	assert_int_equal(g.end, 1);
+	assert_string_equal(g.last_end_reason, "quiet");
+	/* Back again later: a new alert. */
+	fetch(d, 32, 15, T0 + 2000 * S, 60, "python-requests/2.31", 1000);
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 2);
+	assert_int_equal(g.end, 2);
+	assert_string_equal(g.last_end_reason, "end_of_input");
+	sw_detect_free(d);
+}
+
+static void test_no_alert_for_one_download_or_person(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct got g = { 0 };
+	struct sw_detect *d;
+	struct sw_flow_key k;
+	struct sw_detect_snap s = { 0 };
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	d = small(&cfg, &g);
+	/* One 2 GB download by curl: a script, but one turn. */
+	mkkey(&k, 32, 23, 40000);
+	sw_detect_flow_start(d, &k, 0, T0);
+	s.ts_ns = T0;
+	s.turns = 1;
+	s.up_bytes = 100;
+	sw_detect_flow_progress(d, &k, 0, &s);
+	s.ts_ns = T0 + 300 * S;
+	s.down_bytes = 2000000000ull;
+	sw_detect_flow_end(d, &k, 0, &s);
+	/* A person reading 12 pages. */
+	fetch(d, 32, 22, T0, 12,
+	      "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
+	      "Firefox/128.0",
+	      500);
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 0);
+	sw_detect_free(d);
+}
+
+static void test_rule_override_and_disable(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct sw_rule_cfg r[2] = { { "SW-R007", 1, 1, 60 },
+				    { "SW-R005", 0, 40, 30 } };
+	struct got g = { 0 };
+	struct sw_detect *d;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	cfg.rules = r;
+	cfg.n_rules = 2;
+	d = small(&cfg, &g);
+	/* Breadth is off; the script UA alone now reaches 60. */
+	fetch(d, 32, 30, T0, 5, "curl/8.0", 0);
+	assert_int_equal(g.start, 1);
+	sw_detect_free(d);
+}
+
+static void test_exempt_cidr(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct sw_cidr net = { 4, 24, { 198, 18, 32, 0 } };
+	struct got g = { 0 };
+	struct sw_detect *d;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	cfg.exempt_nets = &net;
+	cfg.n_exempt_nets = 1;
+	d = small(&cfg, &g);
+	fetch(d, 32, 15, T0, 150, "python-requests/2.31", 0);
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 0);
+	assert_true(sw_detect_stats(d)->clients_exempt >= 1);
+	sw_detect_free(d);
+}
+
+static void test_exempt_user_agent(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct sw_fp_pattern fp = { SW_FP_USER_AGENT, "Googlebot" };
+	struct got g = { 0 };
+	struct sw_detect *d;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	cfg.exempt_fps = &fp;
+	cfg.n_exempt_fps = 1;
+	d = small(&cfg, &g);
+	fetch(d, 32, 40, T0, 150, "Mozilla/5.0 (compatible; Googlebot/2.1)", 0);
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 0);
+	sw_detect_free(d);
+}
+
+static void test_unwatched_service(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct sw_service svc = { { 4, 32, { 198, 18, 32, 1 } }, 443 };
+	struct got g = { 0 };
+	struct sw_detect *d;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	cfg.services = &svc;
+	cfg.n_services = 1;
+	d = small(&cfg, &g);
+	/* Port 80 is not protected: nothing counts. */
+	fetch(d, 32, 15, T0, 150, "python-requests/2.31", 0);
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 0);
+	assert_true(sw_detect_stats(d)->events_unwatched > 0);
+	sw_detect_free(d);
+}
+
+static void test_campaign_joins_slow_members(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct got g = { 0 };
+	struct sw_detect *d;
+	int m;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	d = small(&cfg, &g);
+	/* Eight scripts in one /24, 30 distinct pages each over 60 s: each
+	 * below the breadth threshold (40) alone, 240 together, disjoint. */
+	for (m = 0; m < 8; m++) {
+		struct sw_flow_key k;
+		struct sw_detect_snap s = { 0 };
+		int i;
+
+		mkkey(&k, 33, (uint8_t)(10 + m), 40000);
+		sw_detect_flow_start(d, &k, 0, T0);
+		(void)i;
+		(void)s;
+	}
+	for (m = 0; m < 30; m++) {
+		int c;
+
+		for (c = 0; c < 8; c++) {
+			struct sw_flow_key k;
+			struct sw_detect_snap s = { 0 };
+			struct sw_detect_http r = { 0 };
+			char path[64];
+			int len =
+				snprintf(path, sizeof(path), "/p/%d/%d", c, m);
+
+			mkkey(&k, 33, (uint8_t)(10 + c), 40000);
+			s.ts_ns =
+				T0 + (uint64_t)m * 2 * S + (uint64_t)c * S / 8;
+			s.turns = (uint32_t)m + 1;
+			s.down_bytes = (uint64_t)(m + 1) * 30000;
+			sw_detect_flow_progress(d, &k, 0, &s);
+			r.path_hash = sw_detect_path_hash((const uint8_t *)path,
+							  (size_t)len);
+			r.kind = SW_HTTP_DOCUMENT;
+			r.ua = (const uint8_t *)"Scrapy/2.11";
+			r.ua_len = 11;
+			sw_detect_http(d, &k, 0, s.ts_ns, &r);
+		}
+	}
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 0); /* none alone */
+	assert_true(g.campaign_start >= 1);
+	assert_int_equal(g.related_max, 8);
+	sw_detect_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sketch_heavy_hitter_survives_flood),
+		cmocka_unit_test(test_sketch_exact_when_not_full),
+		cmocka_unit_test(test_unknown_rule_rejected),
+		cmocka_unit_test(test_lifecycle_start_update_end),
+		cmocka_unit_test(test_no_alert_for_one_download_or_person),
+		cmocka_unit_test(test_rule_override_and_disable),
+		cmocka_unit_test(test_exempt_cidr),
+		cmocka_unit_test(test_exempt_user_agent),
+		cmocka_unit_test(test_unwatched_service),
+		cmocka_unit_test(test_campaign_joins_slow_members),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
