@@ -212,23 +212,18 @@ static int split_args(struct dpdk_priv *p, const char *spec, unsigned workers,
 static int vdev_rx_pcap(const struct dpdk_priv *p, const char *name, char *file,
 			size_t len, int *infinite)
 {
-	char *copy, *save = NULL, *tok, *next_is_vdev = NULL;
+	char *copy, *save = NULL, *tok;
 	int found = 0, i;
 
 	*infinite = 0;
 	for (i = 1; i < p->argc && !found; i++) {
-		const char *a = p->argv[i], *v = NULL;
+		const char *v = p->argv[i];
 
-		if (next_is_vdev) {
-			v = a;
-			next_is_vdev = NULL;
-		} else if (!strcmp(a, "--vdev")) {
-			next_is_vdev = (char *)a;
-			continue;
-		} else if (!strncmp(a, "--vdev=", 7)) {
-			v = a + 7;
-		}
-		if (!v)
+		if (!strcmp(v, "--vdev") && i + 1 < p->argc)
+			v = p->argv[++i];
+		else if (!strncmp(v, "--vdev=", 7))
+			v += 7;
+		else
 			continue;
 		copy = strdup(v);
 		if (!copy)
