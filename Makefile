@@ -15,8 +15,8 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm \
-	   -lxdp -lbpf -lelf
+LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf \
+	   -lxdp
 # Optional sink backends: compiled in when their library is installed;
 # otherwise the sink answers that it is not in this build.
 ifeq ($(shell pkg-config --exists libcurl && echo y),y)
@@ -56,7 +56,7 @@ BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
 AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
-.PHONY: FORCE all deps test demo bench fuzz fuzz-build format format-check clean
+.PHONY: FORCE all deps test demo bench corpus fuzz fuzz-build format format-check clean
 # Objects made by pattern rules for the test binaries are kept, so a second
 # `make test` does not rebuild the sanitizer build from scratch.
 .SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
@@ -83,6 +83,9 @@ $(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: $(BUILD)
 $(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: CPPFLAGS += $(DPDK_CFLAGS)
 $(BUILD)/obj/capture/source-afxdp.o $(BUILD)/asan/capture/source-afxdp.o: $(AFXDP_SKEL)
 
+# The XDP source embeds the program through its skeleton.
+$(BUILD)/obj/capture/source-xdp.o $(BUILD)/asan/capture/source-xdp.o: $(BPF_SKEL)
+
 $(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
 	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)
 
@@ -95,7 +98,7 @@ $(BUILD)/sw_scengen: tests/gen/sw_scengen.c
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
 # BPF chain: .bpf.c -> .bpf.o -> .skel.h
-$(BPF_OBJ): bpf/scrapewatch.bpf.c $(HDRS)
+$(BPF_OBJ): bpf/scrapewatch.bpf.c bpf/parsing.h $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
 		-I/usr/include/$(MULTIARCH) -Wall -Werror -c $< -o $@
@@ -138,13 +141,17 @@ endif
 $(BUILD)/sw_bench_tls: tests/bench/bench_tls.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
+$(BUILD)/sw_bench_xdp: tests/bench/bench_xdp.c $(BPF_SKEL) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz -lpthread
+
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(DECODE_SRC) -o $@ -lcrypto
 
-# The config loader links the flow table and detector defaults it fills.
-CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) src/detect/detect_cfg.c \
+# The config loader links the flow table it fills and the detector, whose
+# rule catalogue it checks rule IDs against.
+CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) $(sort $(wildcard src/detect/*.c)) \
 	src/track/flow_table.c $(DECODE_SRC)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -164,8 +171,21 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS)
+	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS) $(BUILD)/sw_bench_xdp
 	@scripts/bench.sh
+
+# The labeled corpus recorded from real tools (docs/corpus.md): at least 10
+# minutes of wall time. A second recording with other timings:
+#   make corpus CORPUS_SEED=2 CORPUS_OUT=build/corpus-2
+CORPUS_SEED     ?= 1
+CORPUS_DURATION ?= 600
+CORPUS_PROFILE  ?= full
+CORPUS_OUT      ?= $(BUILD)/corpus
+corpus: deps
+	@scripts/corpus/install-deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/corpus/record.sh --seed $(CORPUS_SEED) --duration $(CORPUS_DURATION) \
+		--profile $(CORPUS_PROFILE) $(CORPUS_OUT)
 
 # FUZZ_SECONDS per harness (default 120).
 fuzz: deps

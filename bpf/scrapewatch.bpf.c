@@ -1,17 +1,49 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * scrapewatch XDP program. For now it only counts packets and bytes per CPU
- * and passes everything (fail open); it already compiles the shared
- * accounting header, so the kernel build proves that header stays free of
- * libc. In-kernel flow accounting and head sampling build on this.
+ * scrapewatch XDP program: in-kernel flow accounting and head sampling on
+ * the ingress of the internet-facing port (DESIGN.md, key ideas 1 and 2).
+ *
+ * Every TCP/UDP packet is parsed (parsing.h) and accounted in an LRU hash
+ * of flows by the shared functions of flow_acct.h, the very code userspace
+ * runs. Pure ACKs, most of a download's client packets, only touch a
+ * per-CPU stash slot; it is written to the flow map every ack_flush_every
+ * ACKs and before the flow's next other packet, and userspace merges it at
+ * flow end, so totals stay exact while a pure ACK costs no hash lookup.
+ * Heads (SYNs, the start of the client stream, cleartext request turns,
+ * QUIC Initials) and flow ends go to userspace over a ring buffer.
+ *
+ * The program always returns XDP_PASS: it observes, it never drops.
+ * docs/xdp.md describes the maps, records and knobs.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "parsing.h"
 #include "scrapewatch/flow_acct.h"
+#include "scrapewatch/flow_key.h"
 #include "scrapewatch/xdp_kern_user.h"
+#include "scrapewatch/xdp_stash.h"
 
-/* Per-CPU totals, one slot; summed by userspace. */
+/* Knobs fixed at load (skel->rodata). */
+const volatile __u32 sw_head_snap = 1600; /* frame bytes per head record */
+const volatile __u32 sw_head_stream_bytes = 16384; /* client stream per head */
+const volatile __u32 sw_ack_flush_every = 16; /* stash: 1-in-N flow update */
+const volatile __u32 sw_udp_heads_max = 8; /* datagrams sent per UDP flow */
+const volatile __u8 sw_heads_on = 1; /* 0: accounting only */
+
+/*
+ * The clock. Live, packet time is the monotonic clock plus the offset to
+ * the Unix epoch that userspace writes at start. A replay through
+ * BPF_PROG_TEST_RUN writes each packet's capture time (and its length on
+ * the wire, when the capture cut it) before each run: bpf_ktime is not the
+ * packet's time, and the accounting must use packet time.
+ */
+__u64 sw_clock_offset_ns;
+volatile __u32 sw_replay_on; /* 1: use sw_replay_ns, not the clock */
+volatile __u32 sw_replay_wire_len;
+volatile __u64 sw_replay_ns;
+
+/* Per-CPU counters, one slot; summed by userspace. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -19,16 +51,486 @@ struct {
 	__type(value, struct sw_xdp_stats);
 } sw_stats SEC(".maps");
 
-SEC("xdp")
-int sw_xdp_main(struct xdp_md *ctx)
+/* Flow accounting by normalised 5-tuple; size set by userspace at load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 196608);
+	__type(key, struct sw_flow_key);
+	__type(value, struct sw_xdp_flow);
+} sw_flows SEC(".maps");
+
+/* Pending pure ACKs per CPU, direct-mapped by sw_xdp_stash_slot(). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SW_XDP_ACK_STASH_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sw_xdp_ack_stash);
+} sw_ack_stash SEC(".maps");
+
+/* Heads and flow-end records to userspace; size set at load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} sw_ring SEC(".maps");
+
+/* Runtime settings, one slot, written by userspace. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sw_xdp_cfg);
+} sw_cfg SEC(".maps");
+
+/* Per-CPU room to build a new flow entry off the (small) BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sw_xdp_flow);
+} sw_newflow SEC(".maps");
+
+/* Per-CPU room to build a head record before it is copied out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sw_xdp_head_rec);
+} sw_scratch SEC(".maps");
+
+static __always_inline __u64 sw_now_ns(void)
+{
+	if (sw_replay_on)
+		return sw_replay_ns;
+	return bpf_ktime_get_ns() + sw_clock_offset_ns;
+}
+
+/*
+ * The time of a pure ACK. Live, the coarse clock: bpf_ktime_get_ns costs
+ * about 30 ns on a virtual machine's clock source, more than the rest of a
+ * pure ACK's work. An ACK only sets when a flow was last seen, and the
+ * coarse clock is at most one scheduler tick behind (docs/xdp.md).
+ */
+static __always_inline __u64 sw_now_coarse_ns(void)
+{
+	if (sw_replay_on)
+		return sw_replay_ns;
+	return bpf_ktime_get_coarse_ns() + sw_clock_offset_ns;
+}
+
+/*
+ * Wake the consumer only once the ring holds an eighth of its size: a
+ * wake-up per record costs more than the record. The consumer also polls
+ * on a timer, so a quiet ring is still read within its poll period.
+ */
+static __always_inline __u64 sw_ring_flags(void)
+{
+	__u64 avail = bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&sw_ring, BPF_RB_RING_SIZE);
+
+	return avail > size / 8 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+/* The accounting's settings, from the runtime config map. */
+static __always_inline void sw_acct_cfg_get(struct sw_acct_cfg *acfg)
 {
 	__u32 zero = 0;
-	struct sw_xdp_stats *st = bpf_map_lookup_elem(&sw_stats, &zero);
+	struct sw_xdp_cfg *cfg = bpf_map_lookup_elem(&sw_cfg, &zero);
 
-	if (st) {
-		st->packets++;
-		st->bytes += (__u64)(ctx->data_end - ctx->data);
+	acfg->udp_turn_gap_ns = cfg && cfg->udp_turn_gap_ns ?
+					cfg->udp_turn_gap_ns :
+					SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
+}
+
+static __always_inline int sw_key_eq(const struct sw_flow_key *a,
+				     const struct sw_flow_key *b)
+{
+	__u64 x[5], y[5];
+
+	__builtin_memcpy(x, a, sizeof(x));
+	__builtin_memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		(x[4] ^ y[4])) == 0;
+}
+
+static __always_inline void sw_emit_end(const struct sw_flow_key *key,
+					const struct sw_flow_acct *a,
+					__u8 event, __u8 reason,
+					struct sw_xdp_stats *st)
+{
+	struct sw_xdp_end_rec *r;
+
+	r = bpf_ringbuf_reserve(&sw_ring, sizeof(*r), 0);
+	if (!r) {
+		st->ringbuf_full++;
+		return;
 	}
+	r->hdr.version = SW_XDP_REC_VERSION;
+	r->hdr.type = SW_XREC_FLOW_END;
+	r->hdr.pad = 0;
+	r->hdr.len = sizeof(*r);
+	__builtin_memcpy(&r->key, key, sizeof(r->key));
+	__builtin_memcpy(&r->acct, a, sizeof(r->acct));
+	r->acct.close_reason = reason;
+	r->event = event;
+	__builtin_memset(r->pad, 0, sizeof(r->pad));
+	bpf_ringbuf_submit(r, sw_ring_flags());
+	st->flow_ends++;
+}
+
+/*
+ * The flow of key, created if new. NULL if the map refused it. A function
+ * of its own: the verifier checks it once, not at every caller.
+ */
+static __noinline struct sw_xdp_flow *sw_flow_get(const struct sw_flow_key *key,
+						  int src_is_b, __u8 tcp_flags,
+						  __u64 now,
+						  struct sw_xdp_stats *st)
+{
+	struct sw_xdp_flow *f, *nv;
+	__u16 sport, dport;
+	__u32 zero = 0;
+	__u8 origin;
+	int client_is_src;
+
+	f = bpf_map_lookup_elem(&sw_flows, key);
+	if (f || !st)
+		return f;
+	nv = bpf_map_lookup_elem(&sw_newflow, &zero);
+	if (!nv)
+		return NULL;
+	__builtin_memset(nv, 0, sizeof(*nv));
+	sport = src_is_b ? key->port_b : key->port_a;
+	dport = src_is_b ? key->port_a : key->port_b;
+	client_is_src = sw_key_src_is_client(key->proto, tcp_flags, sport,
+					     dport, &origin);
+	sw_acct_init(&nv->acct, now,
+		     (__u8)(client_is_src ? src_is_b : !src_is_b), origin);
+	if (bpf_map_update_elem(&sw_flows, key, nv, BPF_NOEXIST) == 0)
+		st->flows_created++;
+	f = bpf_map_lookup_elem(&sw_flows, key);
+	if (!f)
+		st->flow_map_full++;
+	return f;
+}
+
+/* Write a stash slot's pending ACKs to its flow and empty the slot. */
+static __noinline int sw_stash_flush(struct sw_xdp_ack_stash *s,
+				     struct sw_xdp_stats *st,
+				     const struct sw_acct_cfg *acfg)
+{
+	struct sw_flow_key key;
+	struct sw_xdp_flow *f;
+	__u8 state0;
+	int b;
+
+	if (!s->count)
+		return 0;
+	__builtin_memcpy(&key, &s->key, sizeof(key));
+	st->ack_flushes++;
+	b = sw_stash_first_side(s);
+	f = sw_flow_get(&key, b, SW_TCP_ACK, s->side[b & 1].first_ns, st);
+	if (f) {
+		state0 = f->acct.state;
+		sw_stash_apply(&f->acct, s, acfg);
+		if (state0 < SW_STATE_CLOSING &&
+		    f->acct.state >= SW_STATE_CLOSING)
+			sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,
+				    f->acct.close_reason, st);
+	}
+	s->count = 0;
+	s->side[0].count = 0;
+	s->side[1].count = 0;
+	return 0;
+}
+
+static __always_inline void sw_emit_head(struct xdp_md *ctx,
+					 const struct sw_flow_key *key,
+					 const struct sw_xdp_flow *f, __u8 dir,
+					 __u8 kind, __u64 now, __u32 wire_len,
+					 struct sw_xdp_stats *st)
+{
+	__u32 zero = 0;
+	__u64 len = bpf_xdp_get_buff_len(ctx), cap;
+	struct sw_xdp_head_rec *r = bpf_map_lookup_elem(&sw_scratch, &zero);
+
+	if (!r)
+		return;
+	cap = len < sw_head_snap ? len : sw_head_snap;
+	if (cap > SW_XDP_HEAD_SNAP_MAX)
+		cap = SW_XDP_HEAD_SNAP_MAX;
+	if (cap < len)
+		st->heads_truncated++;
+	/* Verifier: check the bound on the very register passed on, which
+	 * clang would otherwise recompute from an unchecked copy. */
+	asm volatile("" : "+r"(cap));
+	if (cap < 14 || cap > SW_XDP_HEAD_SNAP_MAX)
+		return;
+	if (bpf_xdp_load_bytes(ctx, 0, r->data, cap))
+		return;
+	r->hdr.version = SW_XDP_REC_VERSION;
+	r->hdr.type = SW_XREC_HEAD;
+	r->hdr.pad = 0;
+	r->hdr.len = SW_XDP_HEAD_REC_FIXED + cap;
+	r->ts_ns = now;
+	__builtin_memcpy(&r->key, key, sizeof(r->key));
+	r->turns = f->acct.turns;
+	r->wire_len = wire_len;
+	r->cap_len = (__u16)cap;
+	r->dir = dir;
+	r->client_is_b = f->acct.client_is_b;
+	r->kind = kind;
+	r->pad[0] = r->pad[1] = r->pad[2] = 0;
+	if (bpf_ringbuf_output(&sw_ring, r, SW_XDP_HEAD_REC_FIXED + cap,
+			       sw_ring_flags()))
+		st->ringbuf_full++;
+	else
+		st->heads_sampled++;
+}
+
+/* Past the ring's mark: keep one request-turn head in N. */
+static __always_inline int sw_turn_sampled_out(const struct sw_xdp_cfg *cfg,
+					       struct sw_xdp_stats *st)
+{
+	__u64 avail = bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&sw_ring, BPF_RB_RING_SIZE);
+
+	if (!cfg || avail * 100 <= size * cfg->ring_mark_pct)
+		return 0;
+	st->turns_over_mark++;
+	if (cfg->turn_sample_n > 1 &&
+	    bpf_get_prandom_u32() % cfg->turn_sample_n == 0)
+		return 0;
+	st->heads_skipped++;
+	return 1;
+}
+
+/* Choose and send the heads of a TCP packet after its accounting. */
+static __always_inline void
+sw_tcp_heads(struct xdp_md *ctx, void *data, void *end, const struct sw_xpkt *x,
+	     const struct sw_flow_key *key, struct sw_xdp_flow *f, __u8 dir,
+	     const struct sw_xdp_cfg *cfg, __u64 now, __u32 wire_len,
+	     struct sw_xdp_stats *st)
+{
+	__u32 start = x->seq, off;
+	__u8 *pb;
+	__u8 kind = SW_XHK_STREAM;
+
+	if (x->tcp_flags & SW_TCP_SYN) {
+		start = x->seq + 1;
+		if (dir == SW_DIR_C2S && !(x->tcp_flags & SW_TCP_ACK)) {
+			f->head_seq = start;
+			f->head_flags |= SW_XHF_BASE;
+		}
+		sw_emit_head(ctx, key, f, dir, SW_XHK_SYN, now, wire_len, st);
+	}
+	if (dir != SW_DIR_C2S || x->payload_len == 0 ||
+	    f->head_mode == SW_XHM_DONE)
+		return;
+	if (f->head_mode == SW_XHM_NEW) {
+		if (!(f->head_flags & SW_XHF_BASE))
+			f->head_seq = start;
+		f->head_turn = f->acct.turns;
+		f->head_mode = SW_XHM_STREAM;
+	}
+	if (f->head_mode == SW_XHM_HTTP && f->acct.turns != f->head_turn) {
+		/* A new request turn: a new window from here. */
+		f->head_seq = start;
+		f->head_turn = f->acct.turns;
+		f->head_flags &= ~SW_XHF_SKIP_TURN;
+		if (sw_turn_sampled_out(cfg, st))
+			f->head_flags |= SW_XHF_SKIP_TURN;
+	}
+	off = start - f->head_seq;
+	if (off >= sw_head_stream_bytes) {
+		/* Beyond the window (ahead of it, not a late retransmit of
+		 * its start): the stream head has passed. */
+		if (f->head_mode == SW_XHM_STREAM && off < (1u << 31))
+			f->head_mode = SW_XHM_DONE;
+		return;
+	}
+	if (f->head_mode == SW_XHM_STREAM && off == 0 &&
+	    x->payload_off < SW_PARSE_MAX_OFF) {
+		pb = data + x->payload_off;
+		if ((void *)(pb + 1) <= end) {
+			__u8 c = pb[0] | 0x20;
+
+			/* A TLS record stays a stream head; a method
+			 * token makes an HTTP flow, sent turn by turn;
+			 * anything else is read once. */
+			if (pb[0] == 0x16)
+				;
+			else if (c >= 'a' && c <= 'z')
+				f->head_mode = SW_XHM_HTTP;
+			else
+				f->head_mode = SW_XHM_DONE;
+		}
+	}
+	if (f->head_flags & SW_XHF_SKIP_TURN)
+		return;
+	if (f->head_mode == SW_XHM_HTTP && f->acct.turns > 1)
+		kind = SW_XHK_TURN;
+	sw_emit_head(ctx, key, f, dir, kind, now, wire_len, st);
+}
+
+static __always_inline void
+sw_udp_heads(struct xdp_md *ctx, void *data, void *end, const struct sw_xpkt *x,
+	     const struct sw_flow_key *key, struct sw_xdp_flow *f, __u8 dir,
+	     __u64 now, __u32 wire_len, struct sw_xdp_stats *st)
+{
+	__u8 *pb, first = 0;
+
+	if (dir != SW_DIR_C2S || x->payload_len == 0 ||
+	    f->head_mode == SW_XHM_DONE)
+		return;
+	if (x->payload_off < SW_PARSE_MAX_OFF) {
+		pb = data + x->payload_off;
+		if ((void *)(pb + 1) <= end)
+			first = pb[0];
+	}
+	/* The first datagram says whether this is QUIC; after it, only
+	 * long-header packets (Initials among them) can carry a
+	 * ClientHello. */
+	if (f->udp_heads > 0 && !(first & 0x80))
+		return;
+	sw_emit_head(ctx, key, f, dir, SW_XHK_UDP, now, wire_len, st);
+	f->udp_heads++;
+	if (!(first & 0x80) || f->udp_heads >= sw_udp_heads_max)
+		f->head_mode = SW_XHM_DONE;
+}
+
+SEC("xdp.frags")
+int sw_xdp_main(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 zero = 0, wire_len, idx;
+	struct sw_xdp_stats *st = bpf_map_lookup_elem(&sw_stats, &zero);
+	struct sw_xdp_ack_stash *s;
+	struct sw_xdp_cfg *cfg;
+	struct sw_acct_cfg acfg;
+	struct sw_acct_pkt ap;
+	struct sw_flow_key key __attribute__((aligned(8)));
+	struct sw_xpkt x = {};
+	struct sw_xdp_flow *f;
+	__u64 now;
+	__u8 state0;
+	int rc, src_is_b;
+
+	if (!st)
+		return XDP_PASS;
+	wire_len = bpf_xdp_get_buff_len(ctx);
+	if (sw_replay_wire_len > wire_len)
+		wire_len = sw_replay_wire_len;
+	st->packets++;
+	st->bytes += wire_len;
+	rc = sw_parse(data, end, wire_len, &x);
+	if (rc != SW_DR_OK) {
+		if (rc > 0 && rc < SW_DR_MAX)
+			st->reasons[rc]++;
+		return XDP_PASS;
+	}
+	st->accounted++;
+	src_is_b = sw_key_fill(&key, x.family, x.saddr, x.daddr, x.sport,
+			       x.dport, x.proto);
+	idx = sw_xdp_stash_slot(&key);
+	s = bpf_map_lookup_elem(&sw_ack_stash, &idx);
+	if (!s)
+		return XDP_PASS;
+
+	if (x.proto == SW_IPPROTO_TCP && x.payload_len == 0 &&
+	    (x.tcp_flags & (SW_TCP_SYN | SW_TCP_FIN | SW_TCP_RST |
+			    SW_TCP_ACK)) == SW_TCP_ACK) {
+		/* A pure ACK: the stash only (see the top of this file). */
+		st->pure_acks++;
+		struct sw_xdp_ack_side *sd;
+
+		now = sw_now_coarse_ns();
+		if (s->count && !sw_key_eq(&s->key, &key)) {
+			sw_acct_cfg_get(&acfg);
+			sw_stash_flush(s, st, &acfg);
+		}
+		if (!s->count)
+			__builtin_memcpy(&s->key, &key, sizeof(key));
+		/* Each side's ACK numbers count a different stream. */
+		sd = &s->side[src_is_b & 1];
+		if (sd->count) {
+			sd->last_ns = now;
+			if (sw_serial_gt(x.ack, sd->ack_max))
+				sd->ack_max = x.ack;
+		} else {
+			sd->first_ns = now;
+			sd->last_ns = now;
+			sd->ack_first = x.ack;
+			sd->ack_max = x.ack;
+		}
+		sd->count++;
+		s->count++;
+		if (s->count >= sw_ack_flush_every) {
+			sw_acct_cfg_get(&acfg);
+			sw_stash_flush(s, st, &acfg);
+		}
+		return XDP_PASS;
+	}
+
+	now = sw_now_ns();
+	cfg = bpf_map_lookup_elem(&sw_cfg, &zero);
+	sw_acct_cfg_get(&acfg);
+
+	/*
+	 * This sender's pending ACKs came first: apply them first (its
+	 * payload's ACK would otherwise set the base past them). The peer's
+	 * pending ACKs touch only the peer's counters, so they can wait,
+	 * unless this packet changes the state (SYN, FIN, RST).
+	 */
+	if (s->count && sw_key_eq(&s->key, &key) &&
+	    (s->side[src_is_b & 1].count ||
+	     (x.tcp_flags & (SW_TCP_SYN | SW_TCP_FIN | SW_TCP_RST))))
+		sw_stash_flush(s, st, &acfg);
+	f = sw_flow_get(&key, src_is_b, x.tcp_flags, now, st);
+	if (!f)
+		return XDP_PASS;
+
+	ap.ts_ns = now;
+	ap.seq = x.seq;
+	ap.ack = x.ack;
+	ap.payload_len = x.payload_len;
+	ap.tcp_flags = x.proto == SW_IPPROTO_TCP ? x.tcp_flags : 0;
+	ap.proto = x.proto;
+	ap.pad = 0;
+	ap.dir = (__u8)(src_is_b == f->acct.client_is_b ? SW_DIR_C2S :
+							  SW_DIR_S2C);
+	if (x.proto == SW_IPPROTO_TCP &&
+	    (x.tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN &&
+	    sw_acct_syn_starts_new(&f->acct, &ap)) {
+		/* A new connection on the same 5-tuple: hand the old one
+		 * over whole, start again in the same entry. */
+		sw_emit_end(&key, &f->acct, SW_XEND_REUSED,
+			    f->acct.state == SW_STATE_CLOSED ?
+				    f->acct.close_reason :
+				    SW_CLOSE_REUSED,
+			    st);
+		st->flows_reused++;
+		sw_acct_init(&f->acct, now, (__u8)src_is_b, SW_ORIGIN_SYN);
+		f->head_seq = 0;
+		f->head_turn = 0;
+		f->head_mode = SW_XHM_NEW;
+		f->head_flags = 0;
+		f->udp_heads = 0;
+		ap.dir = SW_DIR_C2S;
+	}
+	state0 = f->acct.state;
+	sw_acct_update(&f->acct, &ap, &acfg);
+	if (state0 < SW_STATE_CLOSING && f->acct.state >= SW_STATE_CLOSING)
+		sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,
+			    f->acct.close_reason, st);
+	if (!sw_heads_on)
+		return XDP_PASS;
+	if (x.proto == SW_IPPROTO_TCP)
+		sw_tcp_heads(ctx, data, end, &x, &key, f, ap.dir, cfg, now,
+			     wire_len, st);
+	else
+		sw_udp_heads(ctx, data, end, &x, &key, f, ap.dir, now, wire_len,
+			     st);
 	return XDP_PASS;
 }
 

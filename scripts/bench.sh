@@ -10,6 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "${BENCH_ONLY:-}" = xdp ]; then
+	build/sw_bench_xdp "${BENCH_XDP_REPEAT:-1000000}"
+	exit
+fi
+
 PACKETS=${BENCH_PACKETS:-5000000}
 RUNS=${BENCH_RUNS:-5}
 dir=build/bench
@@ -94,6 +99,11 @@ print('    (repeatable where seconds are not; includes OpenSSL loading its provi
 "
 build/sw_bench_tls
 scripts/bench-sinks.sh
+
+# XDP section: the kernel program per packet against a bare XDP_PASS
+# program, through BPF_PROG_TEST_RUN, and heads/s through its ring buffer.
+# Alone: BENCH_ONLY=xdp scripts/bench.sh (needs root or CAP_BPF).
+build/sw_bench_xdp "${BENCH_XDP_REPEAT:-1000000}" || echo "  bench xdp: skipped (cannot load BPF here)"
 
 # Kernel-bypass capture (DPDK net_pcap, 1 and 2 workers) against libpcap.
 scripts/bench-capture.sh "$cap" "$npkts" "$RUNS"

@@ -50,4 +50,11 @@ echo "-- scrapewatch eval --labels build/demo-labels.csv build/demo-mix.pcap"
 build/scrapewatch eval --labels build/demo-labels.csv build/demo-mix.pcap
 rm -f build/demo-mix.pcap
 echo
+echo "== detection on traffic of real tools: corpus fixture a"
+echo "   (wget, HTTrack, Scrapy, aria2, curl loops, headless Chromium, a"
+echo "   distributed python-requests harvest from one /24, browsers, a"
+echo "   media player, downloads; tests/fixtures/corpus/a/plan.txt)"
+echo "-- scrapewatch eval --labels tests/fixtures/corpus/a/labels.csv tests/fixtures/corpus/a/corpus.pcap"
+build/scrapewatch eval --labels tests/fixtures/corpus/a/labels.csv tests/fixtures/corpus/a/corpus.pcap
+echo
 echo "Next: build/scrapewatch --help; docs/detection.md, docs/flow-record.md and docs/fingerprints.md explain every field."

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "detect/detect_cfg.h"
 #include "eval.h"
+#include "capture/source-xdp.h"
 #include "output/output.h"
 #include "pipeline.h"
 #include "progress.h"
@@ -66,6 +67,11 @@ static void usage(FILE *out)
 		"                        client_ip,label[,tool,...]; label scraper or\n"
 		"                        benign): per-client verdicts, precision, recall,\n"
 		"                        time to detect; --json for the same as JSON\n"
+		"  live --interface IF --capture xdp\n"
+		"                        account in the kernel with the XDP program on\n"
+		"                        each interface (--interface repeatable, up to\n"
+		"                        16) and run the detector; writes alerts (and\n"
+		"                        with --flows, flow records) until SIGINT/SIGTERM\n"
 		"  live --capture dpdk|afxdp ...\n"
 		"                        live capture from a DPDK port or AF_XDP sockets\n"
 		"                        (a mirror or TAP port): alerts as for replay,\n"
@@ -103,10 +109,13 @@ static void usage(FILE *out)
 		"      --config FILE     YAML config (docs/config.md, etc/scrapewatch.yaml);\n"
 		"                        without it the defaults apply; flags given on the\n"
 		"                        command line override the file\n"
-		"      --through-xdp     account through the XDP program (not in this build yet)\n"
+		"      --through-xdp     run every packet through the XDP program\n"
+		"                        (BPF_PROG_TEST_RUN, packet time) and take the\n"
+		"                        accounting from its maps and ring buffer;\n"
+		"                        needs root or CAP_BPF\n"
 		"      --capture dpdk|afxdp  read a DPDK port or AF_XDP sockets instead of\n"
 		"                        files (flows, replay, live; docs/capture.md);\n"
-		"                        xdp and pcap are not in this build yet\n"
+		"                        (live --capture xdp: above)\n"
 		"      --dpdk-args \"ARGS\"  DPDK EAL arguments, e.g. \"--no-huge --no-pci\n"
 		"                        --vdev net_pcap0,rx_pcap=FILE\" (a file device\n"
 		"                        stops at its end); --in-memory is added unless\n"
@@ -124,6 +133,16 @@ static void usage(FILE *out)
 		"      --labels FILE     eval: the labels CSV\n"
 		"      --json            eval: the report as one JSON object\n"
 		"  -h, --help            this text\n"
+		"\n"
+		"Options for live:\n"
+		"  -i, --interface IF    attach here (repeatable)\n"
+		"      --capture xdp     the capture mode (afxdp, dpdk, pcap: not in\n"
+		"                        this build yet)\n"
+		"      --xdp-mode native|generic  attach mode; default native, falling\n"
+		"                        back to generic with a warning\n"
+		"      --flows           also write a flow record per flow\n"
+		"  -o, --output URI, --config FILE, --max-flows N, --no-fingerprints,\n"
+		"  --flush-timeout S     as above\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
 		"readable was processed, the file and offset are on stderr); 2 bad usage,\n"
@@ -161,6 +180,7 @@ struct run_opts {
 	/* Kernel-bypass capture instead of files (src/shards.c). */
 	const struct sw_capture_ops *capture;
 	struct sw_capture_cfg capture_cfg;
+	int through_xdp; /* account through the XDP program (test runs) */
 };
 
 static int not_in_build(const char *what, const char *next)
@@ -195,6 +215,88 @@ static void emit_stats(const struct run_opts *o, struct sw_pipeline *pl)
 	sw_output_record(o->out, rec);
 }
 
+static struct sw_xdp *xdp_open_replay(struct sw_pipeline *pl,
+				      const struct sw_flow_table_cfg *cfg,
+				      unsigned emit, char *errbuf)
+{
+	struct sw_xdp_opts xo;
+
+	sw_xdp_default_opts(&xo);
+	xo.table = *cfg;
+	xo.max_flows = cfg->max_flows;
+	xo.replay = 1;
+	xo.heads = !(emit & SW_NO_HEADS);
+	return sw_xdp_open(&xo, pl, errbuf);
+}
+
+/* One frame through the kernel program; the input counters stay here. */
+static void xdp_replay_frame(struct sw_xdp *xdp, struct sw_pipeline *pl,
+			     const struct sw_frame *fr)
+{
+	if (!pl->stats.first_ns)
+		pl->stats.first_ns = fr->ts_ns;
+	if (fr->ts_ns > pl->stats.last_ns)
+		pl->stats.last_ns = fr->ts_ns;
+	sw_xdp_replay_frame(xdp, fr);
+}
+
+/* The config file, or the defaults when there is none. NULL: reported. */
+static struct sw_config *load_config(const char *path)
+{
+	char errbuf[SW_CONFIG_ERRBUF_SIZE];
+	struct sw_config *cfg;
+
+	if (path) {
+		cfg = sw_config_load(path, errbuf);
+		if (!cfg)
+			fprintf(stderr, "%s\n", errbuf);
+		return cfg;
+	}
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		perror("scrapewatch");
+		return NULL;
+	}
+	sw_config_default(cfg);
+	return cfg;
+}
+
+/*
+ * The sinks: --output URIs replace the config file's outputs; neither
+ * means stdout. NULL: reported.
+ */
+static struct sw_sinks *open_sinks(const struct sw_config *cfg,
+				   const char **outputs, int noutputs)
+{
+	char errbuf[SW_ERRBUF_SIZE];
+	const char *def = "-";
+	struct sw_sinks *sinks;
+	int i;
+
+	if (!noutputs && cfg->n_outputs) {
+		outputs = (const char **)cfg->outputs;
+		noutputs = cfg->n_outputs < SW_OUTPUTS_MAX ?
+				   (int)cfg->n_outputs :
+				   SW_OUTPUTS_MAX;
+	}
+	if (!noutputs) {
+		outputs = &def;
+		noutputs = 1;
+	}
+	sinks = sw_sinks_new();
+	if (!sinks) {
+		fprintf(stderr, "scrapewatch: sinks: %s\n", strerror(errno));
+		return NULL;
+	}
+	for (i = 0; i < noutputs; i++)
+		if (sw_sinks_add(sinks, outputs[i], errbuf) != 0) {
+			fprintf(stderr, "scrapewatch: %s\n", errbuf);
+			sw_sinks_free(sinks);
+			return NULL;
+		}
+	return sinks;
+}
+
 /* Read every input through the pipeline. Returns an exit code. */
 static int run_files(const struct run_opts *o, char **files, int nfiles)
 {
@@ -203,6 +305,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	struct sw_progress prog;
 	char errbuf[SW_ERRBUF_SIZE];
 	uint64_t total = 0, done_before = 0;
+	struct sw_xdp *xdp = NULL;
 	int i, rc, status = EXIT_OK, stdin_seen = 0;
 
 	for (i = 0; i < nfiles; i++) {
@@ -241,6 +344,15 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			return EXIT_USAGE;
 		}
 	}
+	if (o->through_xdp) {
+		xdp = xdp_open_replay(&pl, &cfg, o->emit, errbuf);
+		if (!xdp) {
+			fprintf(stderr, "scrapewatch: --through-xdp: %s\n",
+				errbuf);
+			sw_pipeline_destroy(&pl);
+			return EXIT_USAGE;
+		}
+	}
 	pl.on_flow_start = o->on_flow_start;
 	pl.flow_start_ctx = o->hook_ctx;
 	sw_progress_init(&prog, o->quiet, total);
@@ -260,7 +372,10 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		pl.stats.files++;
 		while (!stop_requested &&
 		       (rc = cap.ops->read_op(&cap, &fr, errbuf)) == 1) {
-			sw_pipeline_frame(&pl, &fr);
+			if (xdp)
+				xdp_replay_frame(xdp, &pl, &fr);
+			else
+				sw_pipeline_frame(&pl, &fr);
 			if (prog.enabled) {
 				cap.ops->progress_op(&cap, &cp);
 				sw_progress_update(&prog,
@@ -284,6 +399,10 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		fprintf(stderr,
 			"scrapewatch: interrupted; flushing open flows\n");
 
+	if (xdp) {
+		sw_xdp_finish(xdp);
+		sw_xdp_fill_stats(xdp, &pl.stats);
+	}
 	sw_pipeline_finish(&pl);
 	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
 		emit_stats(o, &pl);
@@ -295,6 +414,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			strerror(-pl.write_error));
 		status = EXIT_USAGE;
 	}
+	sw_xdp_close(xdp);
 	sw_pipeline_destroy(&pl);
 	return status;
 }
@@ -315,9 +435,17 @@ static int sw_capture_option(struct run_opts *o, int c, const char *arg,
 			o->capture = &sw_capture_dpdk_ops;
 		else if (strcmp(arg, "afxdp") == 0)
 			o->capture = &sw_capture_afxdp_ops;
-		else if (strcmp(arg, "xdp") == 0 || strcmp(arg, "pcap") == 0)
-			*rc = not_in_build("--capture xdp and --capture pcap",
-					   "Use --capture dpdk or afxdp.");
+		else if (strcmp(arg, "xdp") == 0) {
+			fprintf(stderr,
+				"scrapewatch: --capture xdp belongs to "
+				"'scrapewatch live --interface IF'; for files, "
+				"--through-xdp runs them through the XDP "
+				"program\n");
+			*rc = EXIT_USAGE;
+		} else if (strcmp(arg, "pcap") == 0)
+			*rc = not_in_build("--capture pcap",
+					   "Use --capture dpdk with a net_pcap "
+					   "iface= device, or afxdp.");
 		else {
 			fprintf(stderr,
 				"scrapewatch: --capture %s: expected xdp, "
@@ -435,10 +563,9 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			      .flush_timeout_ms = SW_FLUSH_TIMEOUT_MS_DEFAULT };
 	const char *outputs[SW_OUTPUTS_MAX];
 	const char *config_path = NULL;
-	char errbuf[SW_CONFIG_ERRBUF_SIZE]; /* also SW_ERRBUF_SIZE for sinks */
 	struct sw_config *cfg = NULL;
 	uint32_t max_flows = 0;
-	int noutputs = 0, i;
+	int noutputs = 0;
 	const char *labels = NULL;
 	int json = 0;
 	char *end;
@@ -498,9 +625,8 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			config_path = optarg;
 			break;
 		case 'x':
-			return not_in_build("--through-xdp",
-					    "Run without it to account in "
-					    "userspace.");
+			o.through_xdp = 1;
+			break;
 		case 'l':
 			labels = optarg;
 			break;
@@ -530,6 +656,11 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			argv[0]);
 		return EXIT_USAGE;
 	}
+	if (o.capture && o.through_xdp) {
+		fprintf(stderr, "scrapewatch: --through-xdp reads capture "
+				"files; it does not go with --capture\n");
+		return EXIT_USAGE;
+	}
 	if (is_eval && o.capture) {
 		fprintf(stderr, "scrapewatch eval: reads capture files; "
 				"--capture belongs to flows, replay and "
@@ -542,43 +673,16 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		return EXIT_USAGE;
 	}
 	/* The file first, then the flags given on the command line. */
-	if (config_path) {
-		cfg = sw_config_load(config_path, errbuf);
-		if (!cfg) {
-			fprintf(stderr, "%s\n", errbuf);
-			return EXIT_USAGE;
-		}
-	} else {
-		cfg = calloc(1, sizeof(*cfg));
-		if (!cfg) {
-			perror("scrapewatch");
-			return EXIT_USAGE;
-		}
-		sw_config_default(cfg);
-	}
+	cfg = load_config(config_path);
+	if (!cfg)
+		return EXIT_USAGE;
 	if (max_flows)
 		cfg->flows.max_flows = max_flows;
-	/* --output replaces the file's outputs; neither means stdout. */
-	for (i = 0; !noutputs && i < (int)cfg->n_outputs && i < SW_OUTPUTS_MAX;
-	     i++)
-		outputs[i] = cfg->outputs[i];
-	if (!noutputs)
-		noutputs = i;
-	if (!noutputs)
-		outputs[noutputs++] = "-";
-	o.out = sw_sinks_new();
+	o.out = open_sinks(cfg, outputs, noutputs);
 	if (!o.out) {
-		fprintf(stderr, "scrapewatch: sinks: %s\n", strerror(errno));
 		sw_config_free(cfg);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < noutputs; i++)
-		if (sw_sinks_add(o.out, outputs[i], errbuf) != 0) {
-			fprintf(stderr, "scrapewatch: %s\n", errbuf);
-			sw_sinks_free(o.out);
-			sw_config_free(cfg);
-			return EXIT_USAGE;
-		}
 	o.cfg = cfg;
 	o.detect = !(emit & SW_EMIT_FLOWS);
 	if (is_eval) {
@@ -635,21 +739,245 @@ static int cmd_check_config(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	d = &cfg->detect;
+	/* What the detector would refuse at start, refused here too. */
+	if (sw_detect_check_cfg(d, errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "%s: detect.%s\n", argv[1], errbuf);
+		sw_config_free(cfg);
+		return EXIT_USAGE;
+	}
 	printf("%s: OK (flows: max %u; detect: alert score %u, %zu rule "
 	       "settings, %zu exempt prefixes, %zu exempt fingerprints, "
 	       "%zu services, %zu server names; outputs: %zu)\n",
 	       argv[1], cfg->flows.max_flows, d->alert_score, d->n_rules,
 	       d->n_exempt_nets, d->n_exempt_fps, d->n_services, d->n_snis,
 	       cfg->n_outputs);
-	if (d->n_rules)
-		printf("%s: note: rule IDs are checked against the detector's "
-		       "rules when it starts\n",
-		       argv[1]);
 	if (cfg->unread[0])
 		printf("%s: note: valid, but not read by this build yet: %s\n",
 		       argv[1], cfg->unread);
 	sw_config_free(cfg);
 	return EXIT_OK;
+}
+
+/*
+ * live --capture xdp: the XDP program accounts on each interface; flows and
+ * heads come from its ring buffer and the idle sweep, through the shared
+ * pipeline and the detector, until SIGINT or SIGTERM.
+ */
+static int cmd_live(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "capture", required_argument, NULL, 'C' },
+		{ "xdp-mode", required_argument, NULL, 'M' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "max-flows", required_argument, NULL, 'm' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "no-fingerprints", no_argument, NULL, 'n' },
+		{ "flows", no_argument, NULL, 'F' },
+		{ "flush-timeout", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ifaces[SW_XDP_MAX_IFACES], *capture = NULL;
+	const char *outputs[SW_OUTPUTS_MAX], *config_path = NULL;
+	char errbuf[SW_ERRBUF_SIZE], derr[256];
+	struct sw_config *cfg = NULL;
+	struct sw_sinks *sinks = NULL;
+	struct sw_xdp_opts xo;
+	struct sw_pipeline pl;
+	struct sw_xdp *xdp = NULL;
+	int c, i, nif = 0, noutputs = 0, mode = SW_XDP_MODE_AUTO;
+	int status = EXIT_USAGE;
+	unsigned emit = SW_EMIT_NONE;
+	unsigned flush_timeout_ms = SW_FLUSH_TIMEOUT_MS_DEFAULT;
+	uint32_t max_flows = 0;
+	unsigned long v;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (nif == SW_XDP_MAX_IFACES) {
+				fprintf(stderr,
+					"scrapewatch: at most %d --interface\n",
+					SW_XDP_MAX_IFACES);
+				return EXIT_USAGE;
+			}
+			ifaces[nif++] = optarg;
+			break;
+		case 'C':
+			capture = optarg;
+			break;
+		case 'M':
+			if (strcmp(optarg, "native") == 0) {
+				mode = SW_XDP_MODE_NATIVE;
+			} else if (strcmp(optarg, "generic") == 0) {
+				mode = SW_XDP_MODE_GENERIC;
+			} else {
+				fprintf(stderr,
+					"scrapewatch: --xdp-mode %s: expected "
+					"native or generic\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			if (noutputs == SW_OUTPUTS_MAX) {
+				fprintf(stderr,
+					"scrapewatch: at most %d --output "
+					"sinks\n",
+					SW_OUTPUTS_MAX);
+				return EXIT_USAGE;
+			}
+			outputs[noutputs++] = optarg;
+			break;
+		case 'm':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v == 0 || v > (1ul << 30)) {
+				fprintf(stderr,
+					"scrapewatch: --max-flows %s: expected "
+					"a number from 1 to 1073741824\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			max_flows = (uint32_t)v;
+			break;
+		case 'f':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v > 3600) {
+				fprintf(stderr,
+					"scrapewatch: --flush-timeout %s: "
+					"expected seconds, 0 to 3600\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			flush_timeout_ms = (unsigned)v * 1000;
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'n':
+			emit |= SW_NO_HEADS;
+			break;
+		case 'F':
+			emit |= SW_EMIT_FLOWS;
+			break;
+		case 'q':
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'scrapewatch --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (!nif || !capture) {
+		fprintf(stderr, "scrapewatch live: give --interface IF and "
+				"--capture xdp\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(capture, "xdp") != 0) {
+		if (strcmp(capture, "afxdp") == 0 ||
+		    strcmp(capture, "dpdk") == 0 ||
+		    strcmp(capture, "pcap") == 0)
+			return not_in_build("--capture", "Use --capture xdp.");
+		fprintf(stderr,
+			"scrapewatch: --capture %s: expected xdp, afxdp, dpdk "
+			"or pcap\n",
+			capture);
+		return EXIT_USAGE;
+	}
+	cfg = load_config(config_path);
+	if (!cfg)
+		return EXIT_USAGE;
+	if (max_flows)
+		cfg->flows.max_flows = max_flows;
+	sinks = open_sinks(cfg, outputs, noutputs);
+	if (!sinks)
+		goto free_cfg;
+	if (sw_pipeline_init(&pl, &cfg->flows, sinks, emit)) {
+		fprintf(stderr, "scrapewatch: flow table of %u flows: %s\n",
+			cfg->flows.max_flows, strerror(errno));
+		goto free_sinks;
+	}
+	if (sw_sinks_start(sinks))
+		goto destroy;
+	if (sw_pipeline_enable_detect(&pl, &cfg->detect, NULL, NULL, derr,
+				      sizeof(derr))) {
+		fprintf(stderr, "scrapewatch: %s\n", derr);
+		goto destroy;
+	}
+	sw_xdp_default_opts(&xo);
+	xo.table = cfg->flows;
+	xo.max_flows = cfg->flows.max_flows;
+	xo.heads = !(emit & SW_NO_HEADS);
+	xdp = sw_xdp_open(&xo, &pl, errbuf);
+	if (!xdp) {
+		fprintf(stderr, "scrapewatch: %s\n", errbuf);
+		goto destroy;
+	}
+	for (i = 0; i < nif; i++) {
+		if (sw_xdp_attach(xdp, ifaces[i], mode, errbuf)) {
+			fprintf(stderr, "scrapewatch: %s\n", errbuf);
+			goto destroy;
+		}
+	}
+	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n", nif);
+	status = EXIT_OK;
+	while (!stop_requested) {
+		if (sw_xdp_poll(xdp, 200) < 0) {
+			fprintf(stderr, "scrapewatch: XDP ring buffer: %s\n",
+				strerror(errno));
+			status = EXIT_PARTIAL;
+			break;
+		}
+	}
+	sw_xdp_finish(xdp);
+	sw_xdp_fill_stats(xdp, &pl.stats);
+	sw_pipeline_finish(&pl);
+	{
+		struct run_opts o = { .emit = emit,
+				      .flush_timeout_ms = flush_timeout_ms,
+				      .out = sinks,
+				      .cfg = cfg };
+
+		emit_stats(&o, &pl);
+	}
+	if (sw_sinks_close(sinks, flush_timeout_ms) &&
+	    sw_sinks_fatal_error(sinks) != -EPIPE && status == EXIT_OK)
+		status = EXIT_PARTIAL;
+destroy:
+	sw_xdp_close(xdp);
+	sw_pipeline_destroy(&pl);
+free_sinks:
+	sw_sinks_free(sinks);
+free_cfg:
+	sw_config_free(cfg);
+	return status;
+}
+
+/* live --capture dpdk|afxdp runs the shards (src/shards.c); other
+ * captures are cmd_live's. */
+static int live_bypass(int argc, char **argv)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		v = NULL;
+		if (!strcmp(argv[i], "--capture") && i + 1 < argc)
+			v = argv[i + 1];
+		else if (!strncmp(argv[i], "--capture=", 10))
+			v = argv[i] + 10;
+		if (v && (!strcmp(v, "dpdk") || !strcmp(v, "afxdp")))
+			return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -676,7 +1004,10 @@ int main(int argc, char **argv)
 		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE,
 				   MODE_FILES);
 	if (strcmp(cmd, "live") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, MODE_LIVE);
+		return live_bypass(argc - 1, argv + 1) ?
+			       cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE,
+					   MODE_LIVE) :
+			       cmd_live(argc - 1, argv + 1);
 	if (strcmp(cmd, "eval") == 0)
 		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, MODE_EVAL);
 	if (strcmp(cmd, "check-config") == 0)

@@ -26,9 +26,13 @@ static void snapshot(const struct sw_flow *f, uint64_t ts,
 	s->tls_hint = 0;
 }
 
-static void on_flow_end(const struct sw_flow *f, void *ctx)
+/*
+ * A flow ends: its record, then its heads side record is released. The
+ * XDP path (capture/source-xdp.c) ends the flows the kernel accounted
+ * through here too, so everything after this point is shared.
+ */
+void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
 {
-	struct sw_pipeline *p = ctx;
 	int rc;
 
 	if (p->emit & SW_EMIT_FLOWS) {
@@ -110,6 +114,19 @@ static void write_alert(const struct sw_alert *a, void *ctx)
 
 	if (rc && !p->write_error)
 		p->write_error = rc;
+}
+
+static void on_flow_end(const struct sw_flow *f, void *ctx)
+{
+	sw_pipeline_flow_end(ctx, f);
+}
+
+/* A head the XDP program sent: the same heads stage as a decoded frame. */
+void sw_pipeline_head(struct sw_pipeline *p, struct sw_flow *f, int dir,
+		      const struct sw_packet *pkt)
+{
+	if (!(p->emit & SW_NO_HEADS))
+		sw_heads_packet(p->heads, f, dir, pkt);
 }
 
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,

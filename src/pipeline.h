@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "capture/capture.h"
+#include "scrapewatch/xdp_kern_user.h"
 #include "decode/decode.h"
 #include "output/sink.h"
 #include "detect/detect.h"
@@ -28,6 +29,9 @@ struct sw_stats {
 	uint64_t read_errors; /* inputs that stopped early */
 	uint64_t first_ns; /* packet time of the first frame */
 	uint64_t last_ns; /* packet time of the latest frame */
+	/* Kernel counters when the XDP program accounted (else NULL). */
+	const struct sw_xdp_stats *xdp;
+	uint64_t xdp_evicted; /* flows the kernel's LRU map dropped unseen */
 };
 
 enum sw_pipeline_emit {
@@ -63,5 +67,14 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f);
 /* End of all input: flush open flows, end open alerts. */
 void sw_pipeline_finish(struct sw_pipeline *p);
 void sw_pipeline_destroy(struct sw_pipeline *p);
+
+/*
+ * Entry points for flows accounted outside the flow table (the XDP
+ * program): a flow that ended, and a head of a flow, go through the same
+ * stages as the table's own.
+ */
+void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f);
+void sw_pipeline_head(struct sw_pipeline *p, struct sw_flow *f, int dir,
+		      const struct sw_packet *pkt);
 
 #endif /* SW_PIPELINE_H */

@@ -6,17 +6,20 @@
  * schema's shape, no key twice, no aliases. The walk records the line of
  * every key and list entry, because libcyaml's own messages point at the
  * enclosing mapping rather than the key. `detect.rules` is keyed by rule
- * ID, which a fixed schema cannot express, so it is read here. Also the
- * messages: "FILE:LINE: KEY: expected ..., got ...".
+ * ID, which a fixed schema cannot express, so it is read here, against the
+ * detector's own rule catalogue (sw_detect_rules()): an ID the detector
+ * does not know is an error with its line, and a field left out takes the
+ * rule's default from the catalogue. Also the messages: "FILE:LINE: KEY:
+ * expected ..., got ...".
  */
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config-int.h"
+#include "detect/detect.h"
 
 /*
  * Keys that no command of this build reads yet: check-config names them
@@ -343,6 +346,25 @@ static int rule_field(struct loader *ld, struct sw_rule_cfg *r,
 	return 0;
 }
 
+/* The detector's catalogue entry for an ID, or NULL with the known IDs
+ * listed in known (", "-separated). */
+static const struct sw_rule_info *rule_lookup(const char *id, size_t len,
+					      char *known, size_t knownlen)
+{
+	const struct sw_rule_info *info;
+	size_t n = sw_detect_rules(&info), i, o = 0;
+
+	for (i = 0; i < n; i++)
+		if (strlen(info[i].id) == len &&
+		    memcmp(info[i].id, id, len) == 0)
+			return &info[i];
+	known[0] = '\0';
+	for (i = 0; i < n && o < knownlen; i++)
+		o += (size_t)snprintf(known + o, knownlen - o, "%s%s",
+				      i ? ", " : "", info[i].id);
+	return NULL;
+}
+
 /* detect.rules: { SW-XXX1: { enabled: B, threshold: N, points: N }, ... } */
 static int walk_rules(struct loader *ld, const yaml_node_t *n, const char *path)
 {
@@ -370,7 +392,8 @@ static int walk_rules(struct loader *ld, const yaml_node_t *n, const char *path)
 	     p++) {
 		struct sw_rule_cfg *r = &ld->rules[ld->n_rules];
 		yaml_node_t *key = get_node(ld, p->key, path, 0), *val;
-		char rpath[PATH_MAX_LEN], id[96];
+		const struct sw_rule_info *info;
+		char rpath[PATH_MAX_LEN], id[96], known[256];
 
 		if (!key)
 			return -EINVAL;
@@ -384,6 +407,14 @@ static int walk_rules(struct loader *ld, const yaml_node_t *n, const char *path)
 			return sw_cfg_fail(ld, node_line(key), rpath,
 					   "expected a rule ID like SW-R001 "
 					   "(SW-, capital letters, digits)");
+		info = rule_lookup((const char *)key->data.scalar.value,
+				   key->data.scalar.length, known,
+				   sizeof(known));
+		if (!info)
+			return sw_cfg_fail(ld, node_line(key), rpath,
+					   "unknown rule ID; the detector's "
+					   "rules are: %s",
+					   known);
 		for (q = n->data.mapping.pairs.start; q < p; q++) {
 			yaml_node_t *k2 =
 				yaml_document_get_node(&ld->doc, q->key);
@@ -397,9 +428,10 @@ static int walk_rules(struct loader *ld, const yaml_node_t *n, const char *path)
 		}
 		memcpy(r->id, id,
 		       key->data.scalar.length); /* < SW_RULE_ID_MAX */
+		/* Fields left out keep the rule's own defaults. */
 		r->enabled = 1;
-		r->threshold = NAN;
-		r->points = NAN;
+		r->threshold = info->threshold;
+		r->points = info->points;
 		rc = note_line(ld, rpath, node_line(key), 0);
 		if (rc)
 			return rc;

@@ -59,6 +59,7 @@ struct raw_campaign {
 	char *prefix4;
 	char *prefix6;
 	char *min_members;
+	char *history;
 };
 
 struct raw_exempt {
@@ -88,6 +89,7 @@ struct raw_detect {
 	char *alert_score;
 	char *update_interval;
 	char *end_after;
+	char *admit_events;
 	struct raw_campaign campaign;
 	struct raw_exempt exempt;
 	struct raw_services services;
@@ -153,6 +155,7 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	STR("prefix4", struct raw_campaign, prefix4),
 	STR("prefix6", struct raw_campaign, prefix6),
 	STR("min_members", struct raw_campaign, min_members),
+	STR("history", struct raw_campaign, history),
 	CYAML_FIELD_END,
 };
 
@@ -178,6 +181,7 @@ static const cyaml_schema_field_t detect_fields[] = {
 	STR("alert_score", struct raw_detect, alert_score),
 	STR("update_interval", struct raw_detect, update_interval),
 	STR("end_after", struct raw_detect, end_after),
+	STR("admit_events", struct raw_detect, admit_events),
 	CYAML_FIELD_MAPPING("campaign", OPT, struct raw_detect, campaign,
 			    campaign_fields),
 	/* Keyed by rule ID: read by the tree walk (walk_rules). */
@@ -656,6 +660,9 @@ static int conv_detect(struct loader *ld, const struct raw_detect *raw)
 		rc = conv_seconds(ld, "detect.end_after", raw->end_after, 1,
 				  7 * 86400, &d->end_after_s);
 	if (!rc)
+		rc = conv_u32(ld, "detect.admit_events", raw->admit_events, 1,
+			      65536, &d->admit_events);
+	if (!rc)
 		rc = conv_u8(ld, "detect.campaign.prefix4", cp->prefix4, 8, 32,
 			     &d->campaign_prefix4);
 	if (!rc)
@@ -665,6 +672,9 @@ static int conv_detect(struct loader *ld, const struct raw_detect *raw)
 		rc = conv_u32(ld, "detect.campaign.min_members",
 			      cp->min_members, 2, 65536,
 			      &d->campaign_min_members);
+	if (!rc)
+		rc = conv_seconds(ld, "detect.campaign.history", cp->history, 1,
+				  7 * 86400, &d->campaign_history_s);
 	if (!rc)
 		rc = conv_exempt(ld, &raw->exempt);
 	if (!rc)
@@ -741,7 +751,7 @@ void sw_config_default(struct sw_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_level = SW_LOG_INFO;
 	cfg->capture = SW_CAPTURE_XDP;
-	cfg->xdp_mode = SW_XDP_NATIVE;
+	cfg->xdp_mode = SW_CONFIG_XDP_NATIVE;
 	sw_flow_table_default_cfg(&cfg->flows);
 	sw_detect_default_cfg(&cfg->detect);
 }

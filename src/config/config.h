@@ -39,9 +39,10 @@ enum sw_capture_kind {
 	SW_CAPTURE_PCAP = 3,
 };
 
-enum sw_xdp_mode {
-	SW_XDP_NATIVE = 0, /* driver mode; attaching fails if unsupported */
-	SW_XDP_GENERIC = 1, /* skb mode, any interface, slower */
+enum sw_config_xdp_mode {
+	SW_CONFIG_XDP_NATIVE =
+		0, /* driver mode; attaching fails if unsupported */
+	SW_CONFIG_XDP_GENERIC = 1, /* skb mode, any interface, slower */
 };
 
 struct sw_config {
@@ -58,7 +59,7 @@ struct sw_config {
 	size_t n_interfaces;
 	char (*interfaces)[SW_CONFIG_IFNAME_MAX]; /* malloc'd */
 	uint8_t capture; /* enum sw_capture_kind */
-	uint8_t xdp_mode; /* enum sw_xdp_mode */
+	uint8_t xdp_mode; /* enum sw_config_xdp_mode */
 
 	/* metrics: "" is off; not read by this build. */
 	char metrics_listen[SW_CONFIG_ADDR_MAX]; /* "127.0.0.1:9909" */
@@ -67,8 +68,9 @@ struct sw_config {
 	struct sw_flow_table_cfg flows;
 
 	/*
-	 * detect: the detector. In rules[], a threshold or points of NAN
-	 * means "not set in the file: keep the rule's own default".
+	 * detect: the detector. Every rules[] entry names a rule the
+	 * detector knows; a threshold or points not set in the file holds
+	 * the rule's own default (from sw_detect_rules()).
 	 */
 	struct sw_detect_cfg detect;
 

@@ -7,7 +7,7 @@
 
 #include "decode.h"
 #include "decode-int.h"
-#include "scrapewatch/flow_acct.h"
+#include "scrapewatch/flow_key.h"
 
 int sw_decode_tcp_options(const uint8_t *opt, uint32_t len,
 			  struct sw_tcp_opts *o)
@@ -178,23 +178,12 @@ int sw_decode_reason_is_error(int reason)
 int sw_flow_key_from_packet(const struct sw_packet *pkt,
 			    struct sw_flow_key *key)
 {
+	uint32_t s[4] = { 0 }, d[4] = { 0 };
 	size_t alen = pkt->family == SW_FAMILY_IPV4 ? 4 : 16;
-	int c = memcmp(pkt->saddr, pkt->daddr, alen);
-	int src_is_b = c > 0 || (c == 0 && pkt->sport > pkt->dport);
 
-	memset(key, 0, sizeof(*key));
-	key->proto = pkt->proto;
-	key->family = pkt->family;
-	if (src_is_b) {
-		memcpy(key->addr_a, pkt->daddr, alen);
-		memcpy(key->addr_b, pkt->saddr, alen);
-		key->port_a = pkt->dport;
-		key->port_b = pkt->sport;
-	} else {
-		memcpy(key->addr_a, pkt->saddr, alen);
-		memcpy(key->addr_b, pkt->daddr, alen);
-		key->port_a = pkt->sport;
-		key->port_b = pkt->dport;
-	}
-	return src_is_b;
+	/* The rule lives in flow_key.h, shared with the XDP program. */
+	memcpy(s, pkt->saddr, alen);
+	memcpy(d, pkt->daddr, alen);
+	return sw_key_fill(key, pkt->family, s, d, pkt->sport, pkt->dport,
+			   pkt->proto);
 }

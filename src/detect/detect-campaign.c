@@ -2,8 +2,8 @@
 /*
  * Campaigns: groups of clients that share an address prefix (/24, /48 by
  * default) or a fingerprint tuple (JA4, SYN signature, User-Agent). A group
- * keeps its own request bins and breadth bitmaps, summed over its members,
- * and remembers members for cfg->campaign_history_s after they go quiet,
+ * keeps breadth bitmaps over its members, adds up its participants' last
+ * minute of request bins when it is scored, and remembers members for cfg->campaign_history_s after they go quiet,
  * so addresses used one after the other (rotation) still add up. A group
  * alerts when its members show automation (SW-C003, a gate) and together
  * reach the alert score: the reasons give the aggregate next to the
@@ -142,7 +142,6 @@ void det_group_join(struct sw_detect *d, struct det_client *c, uint32_t ci,
 		g->prefix_len = plen;
 		memcpy(g->key, key, sizeof(g->key));
 		g->first_ns = g->last_ns = now;
-		g->bin_last = now / BIN_NS;
 		g->ep_idx[0] = now / EPOCH_NS;
 		g->alert.next_open = g->alert.prev_open = NIL;
 		g->hnext = d->group_hash[h & d->group_hmask];
@@ -203,15 +202,13 @@ static void group_epoch_roll(struct det_group *g, uint64_t now)
 	g->ep_idx[0] = e;
 }
 
-void det_group_turns(struct sw_detect *d, struct det_client *c, uint32_t n,
-		     uint64_t now)
+void det_group_turns(struct sw_detect *d, struct det_client *c, uint64_t now)
 {
 	int k;
 
 	for (k = 0; k < 2; k++) {
 		struct det_member *m = member_of(d, c, k);
 		struct det_group *g;
-		struct det_bin *b;
 
 		if (!m)
 			continue;
@@ -219,10 +216,6 @@ void det_group_turns(struct sw_detect *d, struct det_client *c, uint32_t n,
 		m->last_ns = now;
 		if (now > g->last_ns)
 			g->last_ns = now;
-		det_bins_advance(g->bins, &g->bin_last, g->last_ns);
-		b = &g->bins[g->bin_last % NBINS];
-		b->turns = (uint16_t)(b->turns + n > UINT16_MAX ? UINT16_MAX :
-								  b->turns + n);
 	}
 }
 
@@ -249,22 +242,70 @@ void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 
 /* What makes a member a participant (see group_view). */
 #define MEMBER_MIN_DISTINCT 10
-#define MEMBER_MIN_TURNS_MIN 8
-#define MEMBER_MIN_TURNS_5MIN 45
+#define MEMBER_MIN_BUSY_MIN 4 /* of the 12 bins of the last minute */
+#define WIN_BINS 12 /* 60 s */
 
 struct group_view {
 	uint32_t n_hist, n_part, n_active, n_auto, shared_fp;
-	uint32_t turns60, busy60, member_turns_max;
+	uint32_t turns60, busy60, member_turns_max, member_busy_max;
 	uint32_t distinct, member_distinct_max, member_distinct_sum;
 	struct sw_det_addr related[GROUP_MEMBERS_MAX];
 	struct sw_alert_counters sum;
 };
+
+/* Add a client's last minute of request bins to the group's. */
+static void add_bins(const struct det_client *c, uint64_t now, uint32_t *turns,
+		     uint32_t *busy_out)
+{
+	uint64_t nb = now / BIN_NS;
+	uint32_t i, busy = 0;
+
+	for (i = 0; i < WIN_BINS && i <= nb; i++) {
+		uint64_t b = nb - i;
+		uint32_t v;
+
+		if (b > c->bin_last || b + NBINS <= c->bin_last)
+			continue;
+		v = c->bins[b % NBINS].turns;
+		turns[i] += v;
+		busy += v != 0;
+	}
+	*busy_out = busy;
+}
+
+/*
+ * Does this member harvest? Automation (its fingerprint or behaviour)
+ * alone is not enough, a media player or a poller is a library too: it
+ * must also behave like a harvester, by a client rule of rate, pause or
+ * breadth, or by 10 distinct targets. When its requests are hidden (TLS),
+ * fetching document-sized responses in at least a third of the last
+ * minute's 5 s bins stands in for breadth: no reading pause, too slow to
+ * alert alone. A player's segments are larger than documents; a poller
+ * seen in clear text asks for the same few targets; a slow poller or one
+ * download is idle most of the minute.
+ */
+static int member_harvests(const struct det_client *c, uint64_t now,
+			   uint32_t busy60, uint32_t dist)
+{
+	uint64_t med;
+	uint32_t requests;
+
+	if (!(c->last_mask & AUTOMATION_MASK))
+		return 0;
+	if ((c->last_mask & HARVEST_MASK) || dist >= MEMBER_MIN_DISTINCT)
+		return 1;
+	if (busy60 < MEMBER_MIN_BUSY_MIN)
+		return 0;
+	det_client_shape(c, now, &med, &requests);
+	return !requests && med && med <= DOCUMENT_BYTES_MAX;
+}
 
 static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		       struct group_view *v)
 {
 	uint64_t hist = (uint64_t)d->cfg.campaign_history_s * NS_PER_S;
 	uint32_t fpg[GROUP_MEMBERS_MAX], fpn[GROUP_MEMBERS_MAX], nfp = 0, i, j;
+	uint32_t bins[WIN_BINS] = { 0 };
 	const uint32_t *p0 = NULL, *p1 = NULL;
 
 	memset(v, 0, sizeof(*v));
@@ -272,29 +313,20 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		struct det_member *m = &g->m[i];
 		struct det_client *c;
 		struct sw_alert_counters cc;
-		uint32_t t, t300, dist;
+		uint32_t t, busy, dist, mine[WIN_BINS] = { 0 };
 
 		if (m->last_ns + hist < now)
 			continue;
 		v->n_hist++;
 		c = &d->clients[m->client];
 		if (c->used && c->gen == m->gen) {
-			t = det_bins_sum(c->bins, c->bin_last, now, 12, 0,
-					 NULL);
-			t300 = det_bins_sum(c->bins, c->bin_last, now, 60, 0,
-					    NULL);
+			add_bins(c, now, mine, &busy);
 			dist = det_client_distinct(c, now);
-			/* A participant shows automation and does enough to
-			 * matter to the whole: a poller or one download in
-			 * the same /24 is not part of a harvest. */
-			if ((c->last_mask & AUTOMATION_MASK) &&
-			    (dist >= MEMBER_MIN_DISTINCT ||
-			     t >= MEMBER_MIN_TURNS_MIN ||
-			     t300 >= MEMBER_MIN_TURNS_5MIN))
+			if (member_harvests(c, now, busy, dist))
 				m->participant = 1;
 		} else {
 			c = NULL; /* state evicted; what it did stays known */
-			t = dist = 0;
+			busy = dist = 0;
 		}
 		if (!m->participant)
 			continue;
@@ -304,8 +336,15 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 			v->n_active++;
 		if (!c)
 			continue;
+		/* The group's minute is its participants' minutes added. */
+		for (t = 0, j = 0; j < WIN_BINS; j++) {
+			bins[j] += mine[j];
+			t += mine[j];
+		}
 		if (t > v->member_turns_max)
 			v->member_turns_max = t;
+		if (busy > v->member_busy_max)
+			v->member_busy_max = busy;
 		v->member_distinct_sum += dist;
 		if (dist > v->member_distinct_max)
 			v->member_distinct_max = dist;
@@ -331,9 +370,12 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 				v->shared_fp = fpn[j];
 		}
 	}
+	for (j = 0; j < WIN_BINS; j++) {
+		v->turns60 += bins[j];
+		v->busy60 += bins[j] != 0;
+	}
 	if (g->kind == GROUP_FP)
 		v->shared_fp = v->n_part;
-	v->turns60 = det_bins_sum(g->bins, g->bin_last, now, 12, 0, &v->busy60);
 	if (g->ep_idx[0] + 1 >= now / EPOCH_NS)
 		p0 = g->paths[0];
 	if (g->ep_idx[1] && g->ep_idx[1] + 1 >= now / EPOCH_NS)
@@ -391,6 +433,13 @@ static uint32_t group_score(struct sw_detect *d, const struct group_view *v,
 		       out, n, &score);
 	if (R[C_SHARED_FP].enabled && v->shared_fp >= R[C_SHARED_FP].threshold)
 		reason(d, C_SHARED_FP, v->shared_fp, 0, 0, out, n, &score);
+	/* Together they leave no 5 s bin of the minute without a request,
+	 * which none of them does alone: no think time across the group. */
+	if (R[C_NO_PAUSE].enabled &&
+	    (double)v->busy60 / WIN_BINS >= R[C_NO_PAUSE].threshold)
+		reason(d, C_NO_PAUSE, (double)v->busy60 / WIN_BINS,
+		       (double)v->member_busy_max / WIN_BINS, 1, out, n,
+		       &score);
 	if (score > 100)
 		score = 100;
 	return (uint32_t)(score + 0.5);

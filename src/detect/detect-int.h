@@ -148,8 +148,6 @@ struct det_group {
 	struct sw_det_addr prefix;
 	char key[200]; /* fingerprint tuple, printable */
 	uint64_t first_ns, last_ns, last_eval_ns;
-	uint64_t bin_last;
-	struct det_bin bins[NBINS];
 	uint64_t ep_idx[2];
 	uint32_t paths[2][BITMAP_WORDS];
 	uint32_t n_members;
@@ -177,10 +175,12 @@ enum rule_idx {
 	R_MISMATCH, /* SW-R009 */
 	R_REGULAR, /* SW-R010 */
 	R_PARALLEL_BULK, /* SW-R011 */
+	R_PROGRAM_NO_PAUSE, /* SW-R012 */
 	C_RATE, /* SW-C001 */
 	C_BREADTH, /* SW-C002 */
 	C_AUTOMATION, /* SW-C003 */
 	C_SHARED_FP, /* SW-C004 */
+	C_NO_PAUSE, /* SW-C005 */
 	R_COUNT,
 };
 
@@ -189,7 +189,22 @@ enum rule_idx {
  * one: media players are regular too. */
 #define AUTOMATION_MASK                                                     \
 	((1u << R_CONN_CHURN) | (1u << R_NO_ASSETS) | (1u << R_SCRIPT_UA) | \
-	 (1u << R_LIB_TLS) | (1u << R_MISMATCH) | (1u << R_NO_PAUSE))
+	 (1u << R_LIB_TLS) | (1u << R_MISMATCH) | (1u << R_NO_PAUSE) |      \
+	 (1u << R_PROGRAM_NO_PAUSE))
+/* The client's own fingerprint or connection habit names a program:
+ * SW-R012 needs one of these next to its minute without a pause. */
+#define PROGRAM_MASK                                                      \
+	((1u << R_CONN_CHURN) | (1u << R_SCRIPT_UA) | (1u << R_LIB_TLS) | \
+	 (1u << R_MISMATCH))
+/* Client rules that show harvesting behaviour on their own: sustained
+ * requests, no pause, breadth, documents without assets. */
+#define HARVEST_MASK                                               \
+	((1u << R_RATE) | (1u << R_NO_PAUSE) | (1u << R_BREADTH) | \
+	 (1u << R_NO_ASSETS) | (1u << R_PROGRAM_NO_PAUSE))
+/* A response this size or smaller is a document (an HTML page, a JSON
+ * page), not a media segment: a segment carries bitrate x duration, and
+ * 32 KiB is 64 kbit/s audio for 4 s, the smallest usual HLS/DASH one. */
+#define DOCUMENT_BYTES_MAX (32u << 10)
 
 struct sw_detect {
 	struct sw_detect_cfg cfg; /* arrays not owned: see exempt_* below */
@@ -243,6 +258,10 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 			  uint32_t *n_reasons, uint32_t *mask);
 void det_client_counters(const struct det_client *c, uint64_t now,
 			 struct sw_alert_counters *out);
+/* Over the breadth window: median response size (0: none seen) and the
+ * number of HTTP request heads seen (0 on TLS). */
+void det_client_shape(const struct det_client *c, uint64_t now,
+		      uint64_t *size_median, uint32_t *requests);
 void det_classify_ua(struct det_client *c, const uint8_t *ua, uint32_t len);
 int det_is_library_tls(const struct sw_detect_fp *fp);
 
@@ -256,8 +275,8 @@ uint32_t det_client_distinct(const struct det_client *c, uint64_t now);
 /* detect-campaign.c */
 void det_group_join(struct sw_detect *d, struct det_client *c, uint32_t ci,
 		    int kind);
-void det_group_turns(struct sw_detect *d, struct det_client *c, uint32_t n,
-		     uint64_t now);
+/* A member requested something at now: it and its groups are active. */
+void det_group_turns(struct sw_detect *d, struct det_client *c, uint64_t now);
 void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 		    uint64_t now);
 void det_group_eval(struct sw_detect *d, uint32_t gi, uint64_t now);

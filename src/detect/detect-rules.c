@@ -40,6 +40,10 @@ static const struct sw_rule_info rule_info[R_COUNT] = {
 	[R_PARALLEL_BULK] = { "SW-R011", "parallel bulk transfer", 4, 20, 60,
 			      "connections that each delivered a response "
 			      ">= 1 MiB" },
+	[R_PROGRAM_NO_PAUSE] = { "SW-R012", "program fetching without pause",
+				 0.9, 35, 60,
+				 "share of 5 s bins with requests, program "
+				 "client" },
 	[C_RATE] = { "SW-C001", "coordinated request rate", 60, 25, 60,
 		     "request turns per minute, all members" },
 	[C_BREADTH] = { "SW-C002", "coordinated breadth", 40, 30,
@@ -49,6 +53,9 @@ static const struct sw_rule_info rule_info[R_COUNT] = {
 			   "members with automation signals" },
 	[C_SHARED_FP] = { "SW-C004", "shared fingerprint", 3, 10, 0,
 			  "members sharing one fingerprint tuple" },
+	[C_NO_PAUSE] = { "SW-C005", "coordinated fetching without pause", 0.9,
+			 25, 60,
+			 "share of 5 s bins with requests, all participants" },
 };
 
 size_t sw_detect_rules(const struct sw_rule_info **rules)
@@ -88,7 +95,7 @@ int sw_detect_check_cfg(const struct sw_detect_cfg *cfg, char *err,
 		if (r == R_COUNT) {
 			snprintf(err, errlen,
 				 "rules: unknown rule ID '%.*s' (known: "
-				 "SW-R001 to SW-R011, SW-C001 to SW-C004)",
+				 "SW-R001 to SW-R012, SW-C001 to SW-C005)",
 				 (int)strnlen(rc->id, sizeof(rc->id)), rc->id);
 			return -EINVAL;
 		}
@@ -279,6 +286,16 @@ static void features(const struct det_client *c, uint64_t now, struct feat *f)
 			break;
 		}
 	}
+}
+
+void det_client_shape(const struct det_client *c, uint64_t now,
+		      uint64_t *size_median, uint32_t *requests)
+{
+	struct feat f;
+
+	features(c, now, &f);
+	*size_median = f.size_median;
+	*requests = f.requests;
 }
 
 void det_client_counters(const struct det_client *c, uint64_t now,
@@ -488,6 +505,17 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 	if (ON(R_PARALLEL_BULK) && f.bulk60 >= THR(R_PARALLEL_BULK))
 		add_reason(d, R_PARALLEL_BULK, f.bulk60, reasons, n_reasons,
 			   mask, &score);
+	/* A program (its fingerprint or one connection per fetch says so)
+	 * that has not paused for a minute, one request every two seconds
+	 * or more, page-sized responses: R004's evidence over a shorter
+	 * window, made strong enough by the program's own fingerprint. A
+	 * media player's segment cadence is far slower. */
+	if (ON(R_PROGRAM_NO_PAUSE) && (*mask & PROGRAM_MASK) &&
+	    f.turns60 >= 30 &&
+	    (double)f.busy60 / 12.0 >= THR(R_PROGRAM_NO_PAUSE) &&
+	    (f.n_sizes == 0 || f.size_median < 256 * 1024))
+		add_reason(d, R_PROGRAM_NO_PAUSE, f.busy60 / 12.0, reasons,
+			   n_reasons, mask, &score);
 	if (score > 100)
 		score = 100;
 	return (uint32_t)(score + 0.5);

@@ -873,7 +873,7 @@ static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 						(double)(ts - c->last_turn_ns) /
 							1e9 / counted);
 		c->last_turn_ns = ts;
-		det_group_turns(d, c, counted, ts);
+		det_group_turns(d, c, ts);
 	}
 	f->last_turns = s->turns;
 	f->last_down = s->down_bytes;

@@ -2,7 +2,7 @@
 /*
  * The statistics record (event.dataset scrapewatch.stats): packets, bytes,
  * frames skipped and malformed by named reason, and the flow table's
- * counters and memory.
+ * counters and memory; with --through-xdp, the XDP program's counters.
  */
 #include "output.h"
 #include "pipeline.h"
@@ -69,6 +69,28 @@ static void add_detect(cJSON *s, const struct sw_detect_stats *d)
 	sw_json_add_count(o, "memory_cap_bytes", d->memory_cap_bytes);
 }
 
+/* The XDP program's own counters, when it did the accounting. */
+static void add_xdp(cJSON *s, const struct sw_stats *st)
+{
+	const struct sw_xdp_stats *x = st->xdp;
+	cJSON *o = cJSON_AddObjectToObject(s, "xdp");
+
+	sw_json_add_count(o, "packets", x->packets);
+	sw_json_add_count(o, "accounted", x->accounted);
+	sw_json_add_count(o, "pure_acks", x->pure_acks);
+	sw_json_add_count(o, "ack_flushes", x->ack_flushes);
+	sw_json_add_count(o, "flows_created", x->flows_created);
+	sw_json_add_count(o, "flows_evicted", st->xdp_evicted);
+	sw_json_add_count(o, "flow_map_full", x->flow_map_full);
+	sw_json_add_count(o, "flows_reused", x->flows_reused);
+	sw_json_add_count(o, "flow_end_records", x->flow_ends);
+	sw_json_add_count(o, "heads_sampled", x->heads_sampled);
+	sw_json_add_count(o, "heads_skipped", x->heads_skipped);
+	sw_json_add_count(o, "heads_truncated", x->heads_truncated);
+	sw_json_add_count(o, "ringbuf_full", x->ringbuf_full);
+	sw_json_add_count(o, "turns_over_mark", x->turns_over_mark);
+}
+
 cJSON *sw_json_stats(const struct sw_stats *st,
 		     const struct sw_flow_table *flows,
 		     const struct sw_heads *heads, const struct sw_detect *det)
@@ -111,5 +133,7 @@ cJSON *sw_json_stats(const struct sw_stats *st,
 	add_heads(s, sw_heads_stats(heads));
 	if (det)
 		add_detect(s, sw_detect_stats(det));
+	if (st->xdp)
+		add_xdp(s, st);
 	return rec;
 }

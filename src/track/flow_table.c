@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flow_table.h"
+#include "scrapewatch/flow_key.h"
 
 #define SWEEP_TICK_NS 100000000ULL /* 100 ms of packet time */
 #define SWEEP_PASS_NS 10000000000ULL /* every slot visited each 10 s */
@@ -143,26 +144,32 @@ static void flow_end(struct sw_flow_table *t, uint32_t i, int reason)
 	slot_delete(t, i);
 }
 
+uint64_t sw_flow_timeout(const struct sw_flow_table_cfg *cfg,
+			 const struct sw_flow *f)
+{
+	if (f->key.proto != SW_IPPROTO_TCP)
+		return cfg->udp_timeout_ns;
+	switch (f->acct.state) {
+	case SW_STATE_NEW:
+		return cfg->tcp_new_timeout_ns;
+	case SW_STATE_CLOSING:
+		return cfg->tcp_closing_timeout_ns;
+	case SW_STATE_CLOSED:
+		return cfg->tcp_closed_timeout_ns;
+	default:
+		return cfg->tcp_established_timeout_ns;
+	}
+}
+
 static uint64_t flow_timeout(const struct sw_flow_table *t,
 			     const struct sw_flow *f)
 {
-	if (f->key.proto != SW_IPPROTO_TCP)
-		return t->cfg.udp_timeout_ns;
-	switch (f->acct.state) {
-	case SW_STATE_NEW:
-		return t->cfg.tcp_new_timeout_ns;
-	case SW_STATE_CLOSING:
-		return t->cfg.tcp_closing_timeout_ns;
-	case SW_STATE_CLOSED:
-		return t->cfg.tcp_closed_timeout_ns;
-	default:
-		return t->cfg.tcp_established_timeout_ns;
-	}
+	return sw_flow_timeout(&t->cfg, f);
 }
 
 /* Why a flow leaving the table ends: its own close if it closed (a
  * one-sided FIN that timed out still closed), else open_reason. */
-static int end_reason(const struct sw_flow *f, int open_reason)
+int sw_flow_end_reason(const struct sw_flow *f, int open_reason)
 {
 	if (f->acct.state == SW_STATE_CLOSED)
 		return f->acct.close_reason;
@@ -183,7 +190,7 @@ static void sweep(struct sw_flow_table *t, uint32_t nslots)
 		    f->acct.last_ns + flow_timeout(t, f) <= t->now_ns) {
 			/* Deletion may shift another entry into slot i:
 			 * look at it again before moving on. */
-			flow_end(t, i, end_reason(f, SW_CLOSE_IDLE));
+			flow_end(t, i, sw_flow_end_reason(f, SW_CLOSE_IDLE));
 			continue;
 		}
 		t->sweep_cursor = (i + 1) & t->mask;
@@ -231,53 +238,13 @@ static void evict_near(struct sw_flow_table *t, uint32_t home)
 	flow_end(t, victim, SW_CLOSE_EVICTED);
 }
 
-static int is_service_port(uint16_t port)
-{
-	static const uint16_t known[] = { 1080, 1194,  1433, 1521, 1883, 2049,
-					  3000, 3128,  3306, 3389, 4443, 5000,
-					  5060, 5222,  5432, 5601, 5672, 6379,
-					  6443, 8000,  8008, 8080, 8081, 8088,
-					  8443, 8888,  9000, 9090, 9092, 9200,
-					  9443, 11211, 27017 };
-	size_t i;
-
-	if (port < 1024)
-		return 1;
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (known[i] == port)
-			return 1;
-	return 0;
-}
-
-/*
- * Decide whether the packet's source is the client. The SYN sender is;
- * without a handshake, the side on a service port is the server, then the
- * lower port; a tie makes the sender the client.
- */
-static int src_is_client(const struct sw_packet *pkt, uint8_t *origin)
-{
-	int s_svc, d_svc;
-
-	if (pkt->proto == SW_IPPROTO_TCP && (pkt->tcp_flags & SW_TCP_SYN)) {
-		*origin = (pkt->tcp_flags & SW_TCP_ACK) ? SW_ORIGIN_SYNACK :
-							  SW_ORIGIN_SYN;
-		return !(pkt->tcp_flags & SW_TCP_ACK);
-	}
-	*origin = SW_ORIGIN_PORT;
-	s_svc = is_service_port(pkt->sport);
-	d_svc = is_service_port(pkt->dport);
-	if (s_svc != d_svc)
-		return d_svc;
-	if (pkt->sport != pkt->dport)
-		return pkt->sport > pkt->dport;
-	return 1;
-}
-
 static void flow_start(struct sw_flow *f, const struct sw_flow_key *key,
 		       const struct sw_packet *pkt, int src_is_b)
 {
 	uint8_t origin;
-	int client_is_src = src_is_client(pkt, &origin);
+	/* The rule lives in flow_key.h, shared with the XDP program. */
+	int client_is_src = sw_key_src_is_client(
+		pkt->proto, pkt->tcp_flags, pkt->sport, pkt->dport, &origin);
 	uint8_t client_is_b = (uint8_t)(client_is_src ? src_is_b : !src_is_b);
 
 	f->key = *key;
@@ -363,6 +330,19 @@ static int cmp_first_seen(const void *a, const void *b)
 	return memcmp(&fa->key, &fb->key, sizeof(fa->key));
 }
 
+/*
+ * A flow already idle past its timeout when the input ends ended idle,
+ * whether or not the incremental sweep had reached its slot yet: the
+ * record must not depend on where the flow happened to sit.
+ */
+static int flush_reason(const struct sw_flow_table *t, const struct sw_flow *f,
+			int reason)
+{
+	if (f->acct.last_ns + flow_timeout(t, f) <= t->now_ns)
+		return SW_CLOSE_IDLE;
+	return reason;
+}
+
 void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 {
 	struct sw_flow **order;
@@ -379,7 +359,8 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 		for (i = 0; i < n; i++) {
 			struct sw_flow *f = order[i];
 
-			f->acct.close_reason = (uint8_t)end_reason(f, reason);
+			f->acct.close_reason = (uint8_t)sw_flow_end_reason(
+				f, flush_reason(t, f, reason));
 			t->stats.ended++;
 			if (t->on_end)
 				t->on_end(f, t->ctx);
@@ -393,7 +374,11 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 	/* Out of memory: flush in slot order rather than lose flows. */
 	for (i = 0; i <= t->mask;)
 		if (slot_used(&t->slots[i]))
-			flow_end(t, i, end_reason(&t->slots[i], reason));
+			flow_end(
+				t, i,
+				sw_flow_end_reason(
+					&t->slots[i],
+					flush_reason(t, &t->slots[i], reason)));
 		else
 			i++;
 }

@@ -69,6 +69,12 @@ sw_flow_table_stats(const struct sw_flow_table *t);
 size_t sw_flow_table_bytes(const struct sw_flow_table *t);
 uint32_t sw_flow_table_capacity(const struct sw_flow_table *t);
 
+/* Idle timeout of a flow in its state, and why a flow leaving a table
+ * ends (its own close, else open_reason): shared with the XDP sweeper. */
+uint64_t sw_flow_timeout(const struct sw_flow_table_cfg *cfg,
+			 const struct sw_flow *f);
+int sw_flow_end_reason(const struct sw_flow *f, int open_reason);
+
 /* The hash of a flow key, for every table keyed by flows. */
 uint64_t sw_flow_key_hash(const struct sw_flow_key *k);
 

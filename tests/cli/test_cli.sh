@@ -107,9 +107,13 @@ for w in flows replay live eval check-config --output --quiet --max-flows "Exit 
 done
 $SW frobnicate 2>"$tmp/err"
 check "unknown command: exit 2" $? 2
-$SW live --interface lo --capture xdp 2>"$tmp/err"
-check "live not in build: exit 2" $? 2
-check_grep "live not in build: says so" "not available in this build" "$tmp/err"
+$SW live --interface lo --capture dpdk 2>"$tmp/err"
+check "live dpdk not in build: exit 2" $? 2
+check_grep "live dpdk not in build: says so" "not available in this build" "$tmp/err"
+$SW live --capture xdp 2>"$tmp/err"
+check "live without --interface: exit 2" $? 2
+$SW live --interface lo --capture xdp --xdp-mode fast 2>"$tmp/err"
+check "live bad --xdp-mode: exit 2" $? 2
 $SW flows 2>"$tmp/err"
 check "no file: exit 2" $? 2
 $SW flows --max-flows 0 "$REAL" 2>"$tmp/err"

@@ -4,7 +4,10 @@
 # The config file on the command line: check-config accepts the annotated
 # example and rejects a bad file with exit 2 and FILE:LINE: KEY: in the
 # message; --config on flows and replay is read, and flags given on the
-# command line override it.
+# command line override it. The detect section drives the detector: on a
+# curl-loop scraper (build/sw_scengen) that alerts with the defaults, a
+# higher alert score with rules turned off or raised, an exemption, or a
+# stricter admission each silence it.
 set -u
 cd "$(dirname "$0")/../.."
 SW=build/scrapewatch
@@ -101,6 +104,76 @@ $SW flows --config "$tmp/bad.yaml" "$REAL" >"$tmp/out" 2>"$tmp/err"
 check "flows with a bad config: exit 2" $? 2
 check_grep "flows with a bad config: file:line: key:" "bad.yaml:4: detect.alert_score: " "$tmp/err"
 check "flows with a bad config: no records" "$(wc -c <"$tmp/out")" 0
+
+# Rule IDs are checked against the detector, by check-config and replay.
+printf 'detect:\n  rules:\n    SW-R001: {enabled: false}\n    SW-R099: {points: 5}\n' >"$tmp/rule.yaml"
+$SW check-config "$tmp/rule.yaml" >"$tmp/out" 2>"$tmp/err"
+check "unknown rule ID: exit 2" $? 2
+check_grep "unknown rule ID: line and the known IDs" \
+	"rule.yaml:4: detect.rules.SW-R099: unknown rule ID; the detector's rules are: SW-R001, .*SW-C004$" "$tmp/err"
+$SW replay --config "$tmp/rule.yaml" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "unknown rule ID: replay exit 2" $? 2
+printf 'detect:\n  rules:\n    SW-R001: {enabled: false}\n    SW-C004: {points: 5}\n' >"$tmp/rule.yaml"
+$SW check-config "$tmp/rule.yaml" >"$tmp/out" 2>"$tmp/err"
+check "known rule IDs: exit 0" $? 0
+check_grep "known rule IDs: counted" "2 rule settings" "$tmp/out"
+$SW replay --config "$tmp/rule.yaml" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "known rule IDs, a field left out: replay exit 0" $? 0
+
+# A scraper that alerts with the defaults, replayed with configs that
+# each should silence it. The capture is piped, never written to disk.
+SCRAPER=198.18.32.15
+alerts() { # config-file-or-empty -> alert records on $tmp/alerts.json
+	if [ -n "$1" ]; then
+		set -- --config "$1"
+	else
+		set --
+	fi
+	build/sw_scengen mix --out - --seed 1 --minutes 8 --only curl-loop |
+		$SW replay "$@" - >"$tmp/alerts.json"
+	grep -c '"dataset":"scrapewatch.alert"' "$tmp/alerts.json"
+}
+n=$(alerts "")
+if [ "$n" -gt 0 ] && grep -q "\"source\":{\"ip\":\"$SCRAPER\"}" "$tmp/alerts.json"; then
+	echo "PASS config: the curl loop alerts with the defaults ($n alert records)"
+else
+	echo "FAIL config: the curl loop: actual [$n alert records] expected [> 0, source $SCRAPER]"
+	fails=$((fails + 1))
+fi
+# Its reasons: SW-R001 30, R003 20, R004 30, R005 30, R007 30, R010 15.
+# Without R004, and R005 raised out of reach, the most is 95.
+cat >"$tmp/quiet.yaml" <<'YAML'
+detect:
+  alert_score: 100
+  rules:
+    SW-R004: {enabled: false}
+    SW-R005: {threshold: 100000}
+YAML
+check "alert_score 100 with rules off: no alert" "$(alerts "$tmp/quiet.yaml")" 0
+sed 's/alert_score: 100/alert_score: 60/' "$tmp/quiet.yaml" >"$tmp/loud.yaml"
+n=$(alerts "$tmp/loud.yaml")
+if [ "$n" -gt 0 ]; then
+	echo "PASS config: the same rules at alert_score 60 still alert ($n)"
+else
+	echo "FAIL config: the same rules at alert_score 60: actual [0 alerts] expected [> 0]"
+	fails=$((fails + 1))
+fi
+check "rules off and raised: never a reason" \
+	"$(grep -cE '"id":"SW-R00[45]"' "$tmp/alerts.json")" 0
+printf 'detect:\n  exempt:\n    cidrs: [198.18.32.15]\n' >"$tmp/exempt.yaml"
+check "exempt CIDR of the scraper: no alert" "$(alerts "$tmp/exempt.yaml")" 0
+check_grep "exempt CIDR of the scraper: counted exempt" '"clients_exempt":[1-9]' "$tmp/alerts.json"
+printf 'detect:\n  exempt:\n    cidrs: [198.18.33.0/24]\n' >"$tmp/exempt2.yaml"
+n=$(alerts "$tmp/exempt2.yaml")
+if [ "$n" -gt 0 ]; then
+	echo "PASS config: an exempt CIDR that does not hold the scraper: alerts ($n)"
+else
+	echo "FAIL config: exempt 198.18.33.0/24: actual [0 alerts] expected [> 0]"
+	fails=$((fails + 1))
+fi
+printf 'detect:\n  admit_events: 65536\n' >"$tmp/admit.yaml"
+check "admit_events out of reach: no alert" "$(alerts "$tmp/admit.yaml")" 0
+check_grep "admit_events out of reach: no client admitted" '"clients_admitted":0,' "$tmp/alerts.json"
 
 $SW --help >"$tmp/help"
 for w in "check-config FILE" "--config FILE" "override the file"; do

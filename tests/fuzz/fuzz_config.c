@@ -31,7 +31,7 @@ static void check_ok(const struct sw_config *c)
 	FUZZ_CHECK(d->memory_cap_bytes >= 1u << 20);
 	FUZZ_CHECK(c->log_level <= SW_LOG_DEBUG);
 	FUZZ_CHECK(c->capture <= SW_CAPTURE_PCAP);
-	FUZZ_CHECK(c->xdp_mode <= SW_XDP_GENERIC);
+	FUZZ_CHECK(c->xdp_mode <= SW_CONFIG_XDP_GENERIC);
 	FUZZ_CHECK(d->n_rules <= 256);
 	for (i = 0; i < d->n_rules; i++) {
 		const struct sw_rule_cfg *r = &d->rules[i];

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the config loader (src/config/): the defaults, every key
  * read into its field, the unit suffixes, address prefix and service
- * parsing, and each error message with the line it names.
+ * parsing, and each error message with the line it names. Rule IDs are
+ * checked against the detector's catalogue (sw_detect_rules()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "detect/detect.h"
 
 #define EXPECT_EQ(what, actual, expected)                                      \
 	do {                                                                   \
@@ -69,7 +71,7 @@ static void test_defaults(void **state)
 		fail_msg("detect: defaults differ from sw_detect_default_cfg");
 	EXPECT_EQ("log_level", c.log_level, SW_LOG_INFO);
 	EXPECT_EQ("capture", c.capture, SW_CAPTURE_XDP);
-	EXPECT_EQ("xdp_mode", c.xdp_mode, SW_XDP_NATIVE);
+	EXPECT_EQ("xdp_mode", c.xdp_mode, SW_CONFIG_XDP_NATIVE);
 	EXPECT_EQ("n_outputs", c.n_outputs, 0);
 	EXPECT_STR("metrics_listen", c.metrics_listen, "");
 	EXPECT_STR("run_as", c.run_as, "");
@@ -114,13 +116,15 @@ static const char full_yaml[] =
 	"  alert_score: 75\n"
 	"  update_interval: 2m\n"
 	"  end_after: 1d\n"
+	"  admit_events: 4\n"
 	"  campaign:\n"
 	"    prefix4: 16\n"
 	"    prefix6: 56\n"
 	"    min_members: 8\n"
+	"    history: 2h\n"
 	"  rules:\n"
 	"    SW-R001: {enabled: false}\n"
-	"    SW-RATE12:\n"
+	"    SW-C002:\n"
 	"      threshold: 2.5\n"
 	"      points: 40\n"
 	"  exempt:\n"
@@ -138,7 +142,9 @@ static void test_every_key(void **state)
 {
 	struct sw_config *c = load_ok(full_yaml);
 	const struct sw_detect_cfg *d = &c->detect;
-	char a[INET6_ADDRSTRLEN];
+	const struct sw_rule_info *info;
+	char a[INET6_ADDRSTRLEN], err[256];
+	size_t i, n;
 
 	(void)state;
 	EXPECT_EQ("general.log_level", c->log_level, SW_LOG_DEBUG);
@@ -149,7 +155,7 @@ static void test_every_key(void **state)
 	EXPECT_EQ("live.interfaces count", c->n_interfaces, 2);
 	EXPECT_STR("live.interfaces[1]", c->interfaces[1], "ens1f1");
 	EXPECT_EQ("live.capture", c->capture, SW_CAPTURE_AFXDP);
-	EXPECT_EQ("live.xdp_mode", c->xdp_mode, SW_XDP_GENERIC);
+	EXPECT_EQ("live.xdp_mode", c->xdp_mode, SW_CONFIG_XDP_GENERIC);
 	EXPECT_STR("metrics.listen", c->metrics_listen, "[::1]:9909");
 
 	EXPECT_EQ("flows.max_flows", c->flows.max_flows, 1000);
@@ -171,13 +177,25 @@ static void test_every_key(void **state)
 	EXPECT_EQ("campaign.prefix4", d->campaign_prefix4, 16);
 	EXPECT_EQ("campaign.prefix6", d->campaign_prefix6, 56);
 	EXPECT_EQ("campaign.min_members", d->campaign_min_members, 8);
+	EXPECT_EQ("campaign.history", d->campaign_history_s, 7200);
+	EXPECT_EQ("admit_events", d->admit_events, 4);
 
 	EXPECT_EQ("rules count", d->n_rules, 2);
 	EXPECT_STR("rules[0].id", d->rules[0].id, "SW-R001");
 	EXPECT_EQ("rules[0].enabled", d->rules[0].enabled, 0);
-	if (!isnan(d->rules[0].threshold) || !isnan(d->rules[0].points))
-		fail_msg("rules[0]: threshold/points not given must be NAN");
-	EXPECT_STR("rules[1].id", d->rules[1].id, "SW-RATE12");
+	/* Fields left out hold the detector's defaults for the rule. */
+	n = sw_detect_rules(&info);
+	for (i = 0; i < n && strcmp(info[i].id, "SW-R001"); i++)
+		;
+	if (i == n)
+		fail_msg("SW-R001 is not in the detector's catalogue");
+	if (d->rules[0].threshold != info[i].threshold ||
+	    d->rules[0].points != info[i].points)
+		fail_msg("rules[0]: got threshold %g points %g, want the "
+			 "defaults %g %g",
+			 d->rules[0].threshold, d->rules[0].points,
+			 info[i].threshold, info[i].points);
+	EXPECT_STR("rules[1].id", d->rules[1].id, "SW-C002");
 	EXPECT_EQ("rules[1].enabled", d->rules[1].enabled, 1);
 	if (d->rules[1].threshold != 2.5 || d->rules[1].points != 40)
 		fail_msg("rules[1]: got threshold %g points %g, want 2.5 40",
@@ -225,6 +243,9 @@ static void test_every_key(void **state)
 			"general.run_as, live, metrics",
 			c->unread);
 	EXPECT_STR("source", c->source, "t.yaml");
+	/* What the loader accepts, the detector accepts. */
+	if (sw_detect_check_cfg(d, err, sizeof(err)) != 0)
+		fail_msg("the detector refuses the loaded config: %s", err);
 	sw_config_free(c);
 }
 
@@ -413,7 +434,8 @@ static void test_errors(void **state)
 		{ "detect:\n  zzz: 1\n",
 		  "t.yaml:2: detect.zzz: unknown key; expected one of: "
 		  "client_capacity, sketch_capacity, memory_cap, alert_score, "
-		  "update_interval, end_after, campaign, rules, exempt, "
+		  "update_interval, end_after, admit_events, campaign, rules, "
+		  "exempt, "
 		  "services" },
 		{ "flows:\n  max_flows: 5\n  max_flows: 6\n",
 		  "t.yaml:3: flows.max_flows: key given twice (first at line "
@@ -476,27 +498,41 @@ static void test_errors(void **state)
 		{ "detect:\n  exempt:\n    user_agents: [\"a\\tb\"]\n",
 		  "t.yaml:3: detect.exempt.user_agents[0]: expected User-Agent "
 		  "text of 1..127 printable ASCII characters, got \"a\\x09b\"" },
-		{ "detect:\n  rules:\n    SW-R1: {points: 120}\n",
-		  "t.yaml:3: detect.rules.SW-R1.points: expected a number "
+		{ "detect:\n  rules:\n    SW-R001: {points: 120}\n",
+		  "t.yaml:3: detect.rules.SW-R001.points: expected a number "
 		  "0..100, got \"120\"" },
-		{ "detect:\n  rules:\n    SW-R1: {threshold: -1}\n",
-		  "t.yaml:3: detect.rules.SW-R1.threshold: expected a number, 0 "
+		{ "detect:\n  rules:\n    SW-R001: {threshold: -1}\n",
+		  "t.yaml:3: detect.rules.SW-R001.threshold: expected a number, 0 "
 		  "or more, in the rule's unit, got \"-1\"" },
-		{ "detect:\n  rules:\n    SW-R1:\n      enabled: maybe\n",
-		  "t.yaml:4: detect.rules.SW-R1.enabled: expected true or "
+		{ "detect:\n  rules:\n    SW-R001:\n      enabled: maybe\n",
+		  "t.yaml:4: detect.rules.SW-R001.enabled: expected true or "
 		  "false, got \"maybe\"" },
-		{ "detect:\n  rules:\n    SW-R1: {pionts: 3}\n",
-		  "t.yaml:3: detect.rules.SW-R1.pionts: unknown key; did you "
+		{ "detect:\n  rules:\n    SW-R001: {pionts: 3}\n",
+		  "t.yaml:3: detect.rules.SW-R001.pionts: unknown key; did you "
 		  "mean \"points\"?" },
 		{ "detect:\n  rules:\n    rate: {}\n",
 		  "t.yaml:3: detect.rules.rate: expected a rule ID like SW-R001 "
 		  "(SW-, capital letters, digits)" },
-		{ "detect:\n  rules:\n    SW-R1: {}\n    SW-R1: {}\n",
-		  "t.yaml:4: detect.rules.SW-R1: rule given twice (first at "
+		{ "detect:\n  rules:\n    SW-R001: {}\n    SW-R001: {}\n",
+		  "t.yaml:4: detect.rules.SW-R001: rule given twice (first at "
 		  "line 3)" },
-		{ "detect:\n  rules:\n    SW-R1: off\n",
-		  "t.yaml:3: detect.rules.SW-R1: expected a mapping of enabled, "
+		{ "detect:\n  rules:\n    SW-R001: off\n",
+		  "t.yaml:3: detect.rules.SW-R001: expected a mapping of enabled, "
 		  "threshold, points, got \"off\"" },
+		{ "detect:\n  rules:\n    SW-R001: {}\n    SW-R099: {points: 5}\n",
+		  "t.yaml:4: detect.rules.SW-R099: unknown rule ID; the "
+		  "detector's rules are: SW-R001, SW-R002, SW-R003, SW-R004, "
+		  "SW-R005, SW-R006, SW-R007, SW-R008, SW-R009, SW-R010, "
+		  "SW-R011, SW-C001, SW-C002, SW-C003, SW-C004" },
+		{ "detect:\n  admit_events: 0\n",
+		  "t.yaml:2: detect.admit_events: expected an integer 1..65536, "
+		  "got \"0\"" },
+		{ "detect:\n  campaign:\n    history: 8d\n",
+		  "t.yaml:3: detect.campaign.history: expected a duration 1s..7d: "
+		  "seconds, or a number with s, m, h or d, got \"8d\"" },
+		{ "detect:\n  campaign:\n    history: 1500ms\n",
+		  "t.yaml:3: detect.campaign.history: expected a duration 1s..7d: "
+		  "seconds, or a number with s, m, h or d, got \"1500ms\"" },
 		{ "outputs: [\"ftp://x\"]\n",
 		  "t.yaml:1: outputs[0]: expected a sink URI: -, file:///path, "
 		  "syslog+udp|tcp|tls://host:port, http(s)://..., "

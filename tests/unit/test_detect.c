@@ -324,8 +324,10 @@ static void test_campaign_joins_slow_members(void **state)
 	(void)state;
 	sw_detect_default_cfg(&cfg);
 	d = small(&cfg, &g);
-	/* Eight scripts in one /24, 30 distinct pages each over 60 s: each
-	 * below the breadth threshold (40) alone, 240 together, disjoint. */
+	/* Eight scripts in one /24, 30 distinct pages each over four
+	 * minutes, one every 8 s: each below the breadth threshold (40)
+	 * alone and pausing too often for SW-R012, 240 together,
+	 * disjoint. */
 	for (m = 0; m < 8; m++) {
 		struct sw_flow_key k;
 		struct sw_detect_snap s = { 0 };
@@ -349,7 +351,7 @@ static void test_campaign_joins_slow_members(void **state)
 
 			mkkey(&k, 33, (uint8_t)(10 + c), 40000);
 			s.ts_ns =
-				T0 + (uint64_t)m * 2 * S + (uint64_t)c * S / 8;
+				T0 + (uint64_t)m * 8 * S + (uint64_t)c * S / 8;
 			s.turns = (uint32_t)m + 1;
 			s.down_bytes = (uint64_t)(m + 1) * 30000;
 			sw_detect_flow_progress(d, &k, 0, &s);

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Compare two NDJSON flow-record streams flow by flow.
+
+Usage: flows_equal.py USERSPACE.ndjson XDP.ndjson
+
+Flows are matched by (transport, source ip/port, destination ip/port,
+start time); every field must be equal. Prints each difference, actual
+(XDP) against expected (userspace), and exits 1 if there is any.
+"""
+import json
+import sys
+
+
+def load(path):
+    out = {}
+    dups = []
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            k = (r["network"]["transport"], r["source"]["ip"],
+                 r["source"]["port"], r["destination"]["ip"],
+                 r["destination"]["port"], r["event"]["start"])
+            if k in out:
+                dups.append(k)
+            out[k] = r
+    return out, dups
+
+
+def diff(a, b, path=""):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a:
+                yield f"{path}.{k}: unexpected {b[k]!r}"
+            elif k not in b:
+                yield f"{path}.{k}: missing (expected {a[k]!r})"
+            else:
+                yield from diff(a[k], b[k], f"{path}.{k}")
+    elif a != b:
+        yield f"{path}: actual {b!r}, expected {a!r}"
+
+
+def main():
+    user, du = load(sys.argv[1])
+    xdp, dx = load(sys.argv[2])
+    bad = 0
+    for k in dx:
+        print(f"duplicate flow in XDP output: {k}")
+        bad += 1
+    for k in sorted(set(user) | set(xdp), key=str):
+        if k not in xdp:
+            print(f"flow {k}: missing from XDP output")
+            bad += 1
+        elif k not in user:
+            print(f"flow {k}: only in XDP output")
+            bad += 1
+        else:
+            for d in diff(user[k], xdp[k]):
+                print(f"flow {k}: {d}")
+                bad += 1
+    print(f"{len(user)} userspace flows, {len(xdp)} XDP flows, "
+          f"{bad} differences")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
