@@ -68,12 +68,37 @@ if grep -q "not compiled in" "$tmp/err"; then
 fi
 dpdk_files >"$tmp/files.before"
 
-# Every fixture, both paths. truncated_frames holds frames cut by a snap
-# length: net_pcap passes the captured length only, so the decoder cannot
-# tell them apart from whole frames (a NIC never delivers such frames).
+# Captures holding frames cut by a snap length (truncated_frames, the
+# head-only corpus recordings): net_pcap passes the captured length only,
+# so the decoder cannot tell them from whole frames, and their IP lengths
+# look wrong. A NIC never delivers such frames. Classic pcap is checked.
+has_cut_frames() {
+	/usr/bin/python3 - "$1" <<'PY'
+import struct, sys
+with open(sys.argv[1], "rb") as f:
+    hdr = f.read(24)
+    if len(hdr) < 24 or hdr[:4] not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4",
+                                         b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"):
+        sys.exit(1)
+    e = "<" if hdr[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    while True:
+        rec = f.read(16)
+        if len(rec) < 16:
+            sys.exit(1)
+        _, _, incl, orig = struct.unpack(e + "IIII", rec)
+        if incl < orig:
+            sys.exit(0)
+        f.seek(incl, 1)
+PY
+}
+
+# Every fixture, both paths.
 n=0
 for f in $(find tests/fixtures -name '*.pcap' -o -name '*.pcapng' | sort); do
-	case $f in */truncated_frames.pcap) continue ;; esac
+	if has_cut_frames "$f"; then
+		echo "note: $f has frames cut by a snap length; not compared"
+		continue
+	fi
 	$SW flows "$f" >"$tmp/ref.json" 2>/dev/null
 	rc_ref=$?
 	dpdk flows "$f" >"$tmp/dpdk.json" 2>"$tmp/dpdk.err"
