@@ -517,6 +517,14 @@ static int run_capture(const struct run_opts *o, int nfiles)
 			o->capture->name);
 		return EXIT_USAGE;
 	}
+	if (o->capture == &sw_capture_dpdk_ops && o->capture_cfg.interface) {
+		fprintf(stderr,
+			"scrapewatch: --capture dpdk takes its ports from "
+			"--dpdk-args, not --interface: e.g. --dpdk-args "
+			"\"--no-huge --no-pci --vdev net_af_packet0,iface=%s\"\n",
+			o->capture_cfg.interface);
+		return EXIT_USAGE;
+	}
 	if (o->capture == &sw_capture_afxdp_ops && !o->capture_cfg.interface) {
 		fprintf(stderr,
 			"scrapewatch: --capture afxdp needs --interface IF\n");
