@@ -110,7 +110,7 @@ printf 'detect:\n  rules:\n    SW-R001: {enabled: false}\n    SW-R099: {points: 
 $SW check-config "$tmp/rule.yaml" >"$tmp/out" 2>"$tmp/err"
 check "unknown rule ID: exit 2" $? 2
 check_grep "unknown rule ID: line and the known IDs" \
-	"rule.yaml:4: detect.rules.SW-R099: unknown rule ID; the detector's rules are: SW-R001, .*SW-C004$" "$tmp/err"
+	"rule.yaml:4: detect.rules.SW-R099: unknown rule ID; the detector's rules are: SW-R001, .*SW-C005$" "$tmp/err"
 $SW replay --config "$tmp/rule.yaml" "$REAL" >"$tmp/out" 2>"$tmp/err"
 check "unknown rule ID: replay exit 2" $? 2
 printf 'detect:\n  rules:\n    SW-R001: {enabled: false}\n    SW-C004: {points: 5}\n' >"$tmp/rule.yaml"
@@ -140,14 +140,16 @@ else
 	echo "FAIL config: the curl loop: actual [$n alert records] expected [> 0, source $SCRAPER]"
 	fails=$((fails + 1))
 fi
-# Its reasons: SW-R001 30, R003 20, R004 30, R005 30, R007 30, R010 15.
-# Without R004, and R005 raised out of reach, the most is 95.
+# Its reasons: SW-R001 30, R003 20, R004 30, R005 30, R007 30, R010 15,
+# R012 35. Without R004 and R012, and R005 raised out of reach, the most
+# is 95.
 cat >"$tmp/quiet.yaml" <<'YAML'
 detect:
   alert_score: 100
   rules:
     SW-R004: {enabled: false}
     SW-R005: {threshold: 100000}
+    SW-R012: {enabled: false}
 YAML
 check "alert_score 100 with rules off: no alert" "$(alerts "$tmp/quiet.yaml")" 0
 sed 's/alert_score: 100/alert_score: 60/' "$tmp/quiet.yaml" >"$tmp/loud.yaml"
@@ -159,7 +161,7 @@ else
 	fails=$((fails + 1))
 fi
 check "rules off and raised: never a reason" \
-	"$(grep -cE '"id":"SW-R00[45]"' "$tmp/alerts.json")" 0
+	"$(grep -cE '"id":"SW-R(00[45]|012)"' "$tmp/alerts.json")" 0
 printf 'detect:\n  exempt:\n    cidrs: [198.18.32.15]\n' >"$tmp/exempt.yaml"
 check "exempt CIDR of the scraper: no alert" "$(alerts "$tmp/exempt.yaml")" 0
 check_grep "exempt CIDR of the scraper: counted exempt" '"clients_exempt":[1-9]' "$tmp/alerts.json"
