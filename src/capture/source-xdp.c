@@ -76,6 +76,7 @@ void sw_xdp_default_opts(struct sw_xdp_opts *o)
 	o->ring_bytes = 8u << 20;
 	o->head_snap = 1600;
 	o->ack_flush_every = 16;
+	o->ack_sample_n = 8;
 	o->heads = 1;
 	o->sweep_ns = 1000000000ULL;
 }
@@ -160,6 +161,8 @@ static void emit(struct sw_xdp *x, const struct sw_flow_key *key,
 	f.key = *key;
 	f.acct = *a;
 	f.acct.user_flags = e ? e->user_flags : 0;
+	if (x->o.ack_sample_n > 1)
+		f.acct.user_flags |= SW_UF_PKTS_SAMPLED;
 	/* Shorter than a sweep and without heads: it starts here. */
 	if (tracking(x) && (!e || !e->seen))
 		sw_pipeline_flow_seen(x->pl, &f);
@@ -316,6 +319,15 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 	x->skel->rodata->sw_ack_flush_every =
 		o->ack_flush_every ? o->ack_flush_every : 1;
 	x->skel->rodata->sw_heads_on = (uint8_t)(o->heads != 0);
+	if (o->ack_sample_n > 1) {
+		/* A power of two: the kernel tests bits of a counter. */
+		uint32_t n = 1;
+
+		while (n < o->ack_sample_n && n < (1u << 16))
+			n <<= 1;
+		x->skel->rodata->sw_ack_sample_mask = n - 1;
+		x->o.ack_sample_n = n;
+	}
 	bpf_map__set_max_entries(x->skel->maps.sw_flows, o->max_flows);
 	bpf_map__set_max_entries(x->skel->maps.sw_ring, o->ring_bytes);
 	err = scrapewatch_bpf__load(x->skel);
