@@ -330,6 +330,7 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 	}
 	bpf_map__set_max_entries(x->skel->maps.sw_flows, o->max_flows);
 	bpf_map__set_max_entries(x->skel->maps.sw_ring, o->ring_bytes);
+	x->skel->rodata->sw_ring_bytes = o->ring_bytes;
 	err = scrapewatch_bpf__load(x->skel);
 	if (err) {
 		snprintf(errbuf, SW_ERRBUF_SIZE,
