@@ -76,7 +76,7 @@ void sw_xdp_default_opts(struct sw_xdp_opts *o)
 	o->ring_bytes = 8u << 20;
 	o->head_snap = 1600;
 	o->ack_flush_every = 16;
-	o->ack_sample_n = 8;
+	o->ack_sample_n = 1; /* exact; see docs/xdp.md, sampling */
 	o->heads = 1;
 	o->sweep_ns = 1000000000ULL;
 }

@@ -6,8 +6,8 @@
 # BPF_PROG_TEST_RUN (flows --through-xdp), must give the same flow records
 # as the userspace path (flows), flow by flow and field by field:
 # addresses, ports, bytes and packets each way, turns, start and end time,
-# close reason, and fingerprints. Again with pure ACKs sampled 1 in 8 (the
-# live default): then within the bounds docs/xdp.md states (packet counts,
+# close reason, and fingerprints. Again with pure ACKs sampled 1 in 8
+# (--xdp-ack-sample 8): then within the bounds docs/xdp.md states (packet counts,
 # end time; ACK-derived bytes of one-direction captures). Skips (77)
 # where BPF can't be loaded.
 set -u
@@ -24,8 +24,8 @@ if ! $SW flows -q --through-xdp tests/fixtures/synthetic/udp.pcap \
 	fi
 fi
 
-# Twice: every pure ACK accounted (exact: field by field), and 1 in 8 as
-# live does by default (packets_sampled: the bounds of flows_equal.py).
+# Twice: every pure ACK accounted (exact: field by field), and 1 in 8
+# (packets_sampled: the bounds of flows_equal.py).
 fail=0 n=0
 for ns in 1 8; do
 for f in tests/fixtures/*/*.pcap tests/fixtures/*/*.pcapng; do
