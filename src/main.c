@@ -130,6 +130,8 @@ static void usage(FILE *out)
 		"      --queue N         AF_XDP: first RX queue (default 0)\n"
 		"      --umem-frames N   AF_XDP: 4 KiB UMEM frames per queue, a power of two\n"
 		"                        (default 4096)\n"
+		"      --xdp-ack-sample N  with --through-xdp: account 1 pure ACK in N\n"
+		"                        (a power of two), as live can; default 1\n"
 		"      --labels FILE     eval: the labels CSV\n"
 		"      --json            eval: the report as one JSON object\n"
 		"  -h, --help            this text\n"
@@ -140,6 +142,10 @@ static void usage(FILE *out)
 		"                        this build yet)\n"
 		"      --xdp-mode native|generic  attach mode; default native, falling\n"
 		"                        back to generic with a warning\n"
+		"      --xdp-ack-sample N  account 1 pure ACK in N (a power of two;\n"
+		"                        default 1: all); cheaper, but packet counts\n"
+		"                        and a close's last ACK are then sampled\n"
+		"                        (docs/xdp.md)\n"
 		"      --flows           also write a flow record per flow\n"
 		"  -o, --output URI, --config FILE, --max-flows N, --no-fingerprints,\n"
 		"  --flush-timeout S     as above\n"
@@ -181,7 +187,27 @@ struct run_opts {
 	const struct sw_capture_ops *capture;
 	struct sw_capture_cfg capture_cfg;
 	int through_xdp; /* account through the XDP program (test runs) */
+	uint32_t ack_sample; /* XDP: 1 pure ACK in N accounted */
 };
+
+/* --xdp-ack-sample N: a power of two from 1 to 65536. 0, or -EINVAL said. */
+static int parse_ack_sample(const char *arg, uint32_t *n)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v == 0 || v > 65536 || (v & (v - 1))) {
+		fprintf(stderr,
+			"scrapewatch: --xdp-ack-sample %s: expected a power "
+			"of two from 1 (every pure ACK) to 65536\n",
+			arg);
+		return -EINVAL;
+	}
+	*n = (uint32_t)v;
+	return 0;
+}
 
 static int not_in_build(const char *what, const char *next)
 {
@@ -217,11 +243,15 @@ static void emit_stats(const struct run_opts *o, struct sw_pipeline *pl)
 
 static struct sw_xdp *xdp_open_replay(struct sw_pipeline *pl,
 				      const struct sw_flow_table_cfg *cfg,
-				      unsigned emit, char *errbuf)
+				      unsigned emit, uint32_t ack_sample,
+				      char *errbuf)
 {
 	struct sw_xdp_opts xo;
 
 	sw_xdp_default_opts(&xo);
+	/* A replay is exact unless asked: it checks the kernel's
+	 * accounting against the userspace path's. */
+	xo.ack_sample_n = ack_sample ? ack_sample : 1;
 	xo.table = *cfg;
 	xo.max_flows = cfg->max_flows;
 	xo.replay = 1;
@@ -345,7 +375,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		}
 	}
 	if (o->through_xdp) {
-		xdp = xdp_open_replay(&pl, &cfg, o->emit, errbuf);
+		xdp = xdp_open_replay(&pl, &cfg, o->emit, o->ack_sample,
+				      errbuf);
 		if (!xdp) {
 			fprintf(stderr, "scrapewatch: --through-xdp: %s\n",
 				errbuf);
@@ -553,6 +584,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "through-xdp", no_argument, NULL, 'x' },
+		{ "xdp-ack-sample", required_argument, NULL, 'A' },
 		{ "no-fingerprints", no_argument, NULL, 'n' },
 		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "capture", required_argument, NULL, 'C' },
@@ -634,6 +666,10 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			break;
 		case 'x':
 			o.through_xdp = 1;
+			break;
+		case 'A':
+			if (parse_ack_sample(optarg, &o.ack_sample))
+				return EXIT_USAGE;
 			break;
 		case 'l':
 			labels = optarg;
@@ -777,6 +813,7 @@ static int cmd_live(int argc, char **argv)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "capture", required_argument, NULL, 'C' },
 		{ "xdp-mode", required_argument, NULL, 'M' },
+		{ "xdp-ack-sample", required_argument, NULL, 'A' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
@@ -799,13 +836,17 @@ static int cmd_live(int argc, char **argv)
 	int status = EXIT_USAGE;
 	unsigned emit = SW_EMIT_NONE;
 	unsigned flush_timeout_ms = SW_FLUSH_TIMEOUT_MS_DEFAULT;
-	uint32_t max_flows = 0;
+	uint32_t max_flows = 0, ack_sample = 0;
 	unsigned long v;
 	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A':
+			if (parse_ack_sample(optarg, &ack_sample))
+				return EXIT_USAGE;
+			break;
 		case 'i':
 			if (nif == SW_XDP_MAX_IFACES) {
 				fprintf(stderr,
@@ -924,6 +965,8 @@ static int cmd_live(int argc, char **argv)
 	xo.table = cfg->flows;
 	xo.max_flows = cfg->flows.max_flows;
 	xo.heads = !(emit & SW_NO_HEADS);
+	if (ack_sample)
+		xo.ack_sample_n = ack_sample;
 	xdp = sw_xdp_open(&xo, &pl, errbuf);
 	if (!xdp) {
 		fprintf(stderr, "scrapewatch: %s\n", errbuf);
