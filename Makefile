@@ -15,7 +15,8 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
-LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf -lmicrohttpd -lcap
+LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf \
+	   -lxdp -lmicrohttpd -lcap
 # Optional sink backends: compiled in when their library is installed;
 # otherwise the sink answers that it is not in this build.
 ifeq ($(shell pkg-config --exists libcurl && echo y),y)
@@ -30,6 +31,14 @@ endif
 ifeq ($(shell pkg-config --exists rdkafka && echo y),y)
 CPPFLAGS += -DSW_HAVE_KAFKA
 LDLIBS   += $(shell pkg-config --libs rdkafka)
+endif
+
+# DPDK is optional: found through pkg-config unless DPDK=0 (or DPDK=1 to
+# insist). Without it, --capture dpdk answers that it is not compiled in.
+DPDK ?= $(shell pkg-config --exists libdpdk 2>/dev/null && echo 1 || echo 0)
+ifeq ($(DPDK),1)
+DPDK_CFLAGS := -DSW_HAVE_DPDK $(shell pkg-config --cflags libdpdk)
+LDLIBS += $(shell pkg-config --libs libdpdk)
 endif
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -49,8 +58,10 @@ DECODE_SRC := $(sort $(wildcard src/decode/*.c))
 
 BPF_OBJ  := $(BUILD)/bpf/scrapewatch.bpf.o
 BPF_SKEL := $(BUILD)/scrapewatch.skel.h
+AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
+AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
-.PHONY: all deps test demo bench corpus fuzz fuzz-build format format-check clean
+.PHONY: FORCE all deps test demo bench corpus fuzz fuzz-build format format-check clean
 # Objects made by pattern rules for the test binaries are kept, so a second
 # `make test` does not rebuild the sanitizer build from scratch.
 .SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
@@ -68,11 +79,20 @@ $(BUILD)/asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
+# Only the DPDK backend sees DPDK's headers (and their forced includes).
+# The build remembers whether DPDK was in, so switching rebuilds it.
+$(BUILD)/dpdk.flag: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DPDK)' | cmp -s - $@ || echo '$(DPDK)' > $@
+$(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: $(BUILD)/dpdk.flag
+$(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: CPPFLAGS += $(DPDK_CFLAGS)
+$(BUILD)/obj/capture/source-afxdp.o $(BUILD)/asan/capture/source-afxdp.o: $(AFXDP_SKEL)
+
 # The XDP source embeds the program through its skeleton.
 $(BUILD)/obj/capture/source-xdp.o $(BUILD)/asan/capture/source-xdp.o: $(BPF_SKEL)
 
-$(BUILD)/scrapewatch: $(OBJ)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
+$(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
+	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)
 
 $(BUILD)/sw_pcapgen: tests/gen/sw_pcapgen.c
 	@mkdir -p $(@D)
@@ -90,6 +110,15 @@ $(BPF_OBJ): bpf/scrapewatch.bpf.c bpf/parsing.h $(HDRS)
 
 $(BPF_SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name scrapewatch_bpf > $@.tmp && mv $@.tmp $@
+
+# The AF_XDP backend's redirect program, compiled into the binary.
+$(AFXDP_OBJ): bpf/afxdp_redirect.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
+		-I/usr/include/$(MULTIARCH) -Wall -Werror -c $< -o $@
+
+$(AFXDP_SKEL): $(AFXDP_OBJ)
+	$(BPFTOOL) gen skeleton $< name afxdp_redirect_bpf > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(HDRS)
 	@mkdir -p $(@D)

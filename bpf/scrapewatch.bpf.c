@@ -28,8 +28,14 @@
 const volatile __u32 sw_head_snap = 1600; /* frame bytes per head record */
 const volatile __u32 sw_head_stream_bytes = 16384; /* client stream per head */
 const volatile __u32 sw_ack_flush_every = 16; /* stash: 1-in-N flow update */
+/* Pure ACKs: only those whose per-CPU count has these bits clear are
+ * accounted (a power of two minus one; 0: all of them). */
+const volatile __u32 sw_ack_sample_mask = 0;
 const volatile __u32 sw_udp_heads_max = 8; /* datagrams sent per UDP flow */
 const volatile __u8 sw_heads_on = 1; /* 0: accounting only */
+/* Size of sw_ring, as userspace set it at load: one helper call less
+ * per record than asking the ring. */
+const volatile __u32 sw_ring_bytes = 4 << 20;
 
 /*
  * The clock. Live, packet time is the monotonic clock plus the offset to
@@ -89,14 +95,6 @@ struct {
 	__type(value, struct sw_xdp_flow);
 } sw_newflow SEC(".maps");
 
-/* Per-CPU room to build a head record before it is copied out. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sw_xdp_head_rec);
-} sw_scratch SEC(".maps");
-
 static __always_inline __u64 sw_now_ns(void)
 {
 	if (sw_replay_on)
@@ -125,9 +123,9 @@ static __always_inline __u64 sw_now_coarse_ns(void)
 static __always_inline __u64 sw_ring_flags(void)
 {
 	__u64 avail = bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA);
-	__u64 size = bpf_ringbuf_query(&sw_ring, BPF_RB_RING_SIZE);
 
-	return avail > size / 8 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	return avail > sw_ring_bytes / 8 ? BPF_RB_FORCE_WAKEUP :
+					   BPF_RB_NO_WAKEUP;
 }
 
 /* The accounting's settings, from the runtime config map. */
@@ -243,18 +241,34 @@ static __noinline int sw_stash_flush(struct sw_xdp_ack_stash *s,
 	return 0;
 }
 
+/*
+ * Reserve a head record for cap frame bytes in the ring: the frame is then
+ * read straight into the ring, one copy, not two through a scratch buffer.
+ * bpf_ringbuf_reserve takes a constant size, so records come in a few size
+ * classes; cap_len says how much of data[] is the frame.
+ */
+#define SW_HEAD_CLASS(n)                                                       \
+	if (!r && cap <= (n)) {                                                \
+		r = bpf_ringbuf_reserve(&sw_ring, SW_XDP_HEAD_REC_FIXED + (n), \
+					0);                                    \
+		if (r) {                                                       \
+			rlen = SW_XDP_HEAD_REC_FIXED + (n);                    \
+			err = bpf_xdp_load_bytes(ctx, 0, r->data, cap);        \
+		}                                                              \
+		tried = 1;                                                     \
+	}
+
 static __always_inline void sw_emit_head(struct xdp_md *ctx,
 					 const struct sw_flow_key *key,
 					 const struct sw_xdp_flow *f, __u8 dir,
 					 __u8 kind, __u64 now, __u32 wire_len,
 					 struct sw_xdp_stats *st)
 {
-	__u32 zero = 0;
 	__u64 len = bpf_xdp_get_buff_len(ctx), cap;
-	struct sw_xdp_head_rec *r = bpf_map_lookup_elem(&sw_scratch, &zero);
+	struct sw_xdp_head_rec *r = NULL;
+	__u32 rlen = 0;
+	int err = 0, tried = 0;
 
-	if (!r)
-		return;
 	cap = len < sw_head_snap ? len : sw_head_snap;
 	if (cap > SW_XDP_HEAD_SNAP_MAX)
 		cap = SW_XDP_HEAD_SNAP_MAX;
@@ -265,12 +279,24 @@ static __always_inline void sw_emit_head(struct xdp_md *ctx,
 	asm volatile("" : "+r"(cap));
 	if (cap < 14 || cap > SW_XDP_HEAD_SNAP_MAX)
 		return;
-	if (bpf_xdp_load_bytes(ctx, 0, r->data, cap))
+	SW_HEAD_CLASS(192)
+	SW_HEAD_CLASS(640)
+	SW_HEAD_CLASS(1024)
+	SW_HEAD_CLASS(1600)
+	SW_HEAD_CLASS(SW_XDP_HEAD_SNAP_MAX)
+	if (!r) {
+		if (tried)
+			st->ringbuf_full++;
 		return;
+	}
+	if (err) {
+		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+		return;
+	}
 	r->hdr.version = SW_XDP_REC_VERSION;
 	r->hdr.type = SW_XREC_HEAD;
 	r->hdr.pad = 0;
-	r->hdr.len = SW_XDP_HEAD_REC_FIXED + cap;
+	r->hdr.len = rlen;
 	r->ts_ns = now;
 	__builtin_memcpy(&r->key, key, sizeof(r->key));
 	r->turns = f->acct.turns;
@@ -280,11 +306,8 @@ static __always_inline void sw_emit_head(struct xdp_md *ctx,
 	r->client_is_b = f->acct.client_is_b;
 	r->kind = kind;
 	r->pad[0] = r->pad[1] = r->pad[2] = 0;
-	if (bpf_ringbuf_output(&sw_ring, r, SW_XDP_HEAD_REC_FIXED + cap,
-			       sw_ring_flags()))
-		st->ringbuf_full++;
-	else
-		st->heads_sampled++;
+	bpf_ringbuf_submit(r, sw_ring_flags());
+	st->heads_sampled++;
 }
 
 /* Past the ring's mark: keep one request-turn head in N. */
@@ -292,9 +315,8 @@ static __always_inline int sw_turn_sampled_out(const struct sw_xdp_cfg *cfg,
 					       struct sw_xdp_stats *st)
 {
 	__u64 avail = bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA);
-	__u64 size = bpf_ringbuf_query(&sw_ring, BPF_RB_RING_SIZE);
 
-	if (!cfg || avail * 100 <= size * cfg->ring_mark_pct)
+	if (!cfg || avail * 100 <= (__u64)sw_ring_bytes * cfg->ring_mark_pct)
 		return 0;
 	st->turns_over_mark++;
 	if (cfg->turn_sample_n > 1 &&
@@ -430,20 +452,24 @@ int sw_xdp_main(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	st->accounted++;
-	src_is_b = sw_key_fill(&key, x.family, x.saddr, x.daddr, x.sport,
-			       x.dport, x.proto);
-	idx = sw_xdp_stash_slot(&key);
-	s = bpf_map_lookup_elem(&sw_ack_stash, &idx);
-	if (!s)
-		return XDP_PASS;
-
 	if (x.proto == SW_IPPROTO_TCP && x.payload_len == 0 &&
 	    (x.tcp_flags & (SW_TCP_SYN | SW_TCP_FIN | SW_TCP_RST |
 			    SW_TCP_ACK)) == SW_TCP_ACK) {
-		/* A pure ACK: the stash only (see the top of this file). */
-		st->pure_acks++;
+		/* A pure ACK: sampled, then the stash only (see the top of
+		 * this file). One left out costs a counter: no key, no
+		 * clock, no map. */
 		struct sw_xdp_ack_side *sd;
 
+		if (++st->pure_acks & sw_ack_sample_mask) {
+			st->acks_sampled_out++;
+			return XDP_PASS;
+		}
+		src_is_b = sw_key_fill(&key, x.family, x.saddr, x.daddr,
+				       x.sport, x.dport, x.proto);
+		idx = sw_xdp_stash_slot(&key);
+		s = bpf_map_lookup_elem(&sw_ack_stash, &idx);
+		if (!s)
+			return XDP_PASS;
 		now = sw_now_coarse_ns();
 		if (s->count && !sw_key_eq(&s->key, &key)) {
 			sw_acct_cfg_get(&acfg);
@@ -472,6 +498,12 @@ int sw_xdp_main(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 
+	src_is_b = sw_key_fill(&key, x.family, x.saddr, x.daddr, x.sport,
+			       x.dport, x.proto);
+	idx = sw_xdp_stash_slot(&key);
+	s = bpf_map_lookup_elem(&sw_ack_stash, &idx);
+	if (!s)
+		return XDP_PASS;
 	now = sw_now_ns();
 	cfg = bpf_map_lookup_elem(&sw_cfg, &zero);
 	sw_acct_cfg_get(&acfg);

@@ -5,7 +5,8 @@
 # then time `scrapewatch flows` against the raw libpcap read
 # (`tcpdump -r FILE -w /dev/null`) in the same run, and report medians:
 # Mpps, ns/packet, the ratio to the baseline, peak RSS and bytes per flow.
-# Figures only: nothing here passes or fails on speed.
+# Then the capture backends (scripts/bench-capture.sh). Figures only:
+# nothing here passes or fails on speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -103,3 +104,6 @@ scripts/bench-sinks.sh
 # program, through BPF_PROG_TEST_RUN, and heads/s through its ring buffer.
 # Alone: BENCH_ONLY=xdp scripts/bench.sh (needs root or CAP_BPF).
 build/sw_bench_xdp "${BENCH_XDP_REPEAT:-1000000}" || echo "  bench xdp: skipped (cannot load BPF here)"
+
+# Kernel-bypass capture (DPDK net_pcap, 1 and 2 workers) against libpcap.
+scripts/bench-capture.sh "$cap" "$npkts" "$RUNS"

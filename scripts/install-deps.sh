@@ -16,6 +16,7 @@ clang-format
 libbpf-dev bpftool linux-libc-dev
 libpcap-dev libcjson-dev libcmocka-dev libssl-dev libcyaml-dev libyaml-dev zlib1g-dev
 libcurl4-openssl-dev librdkafka-dev rsyslog rsyslog-gnutls openssl
+libdpdk-dev libxdp-dev
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 procps time
 python3 python3-jsonschema

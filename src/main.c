@@ -29,6 +29,7 @@
 #include "output/output.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "shards.h"
 
 #define SW_VERSION "0.1.0"
 
@@ -83,13 +84,17 @@ static void usage(FILE *out)
 		"                        reloads the --config file (thresholds, rules,\n"
 		"                        exemptions, services, outputs) keeping state;\n"
 		"                        a bad file is rejected and the old one stays\n"
+		"  live --capture dpdk|afxdp ...\n"
+		"                        live capture from a DPDK port or AF_XDP sockets\n"
+		"                        (a mirror or TAP port): alerts as for replay,\n"
+		"                        until SIGINT/SIGTERM, then the stats record\n"
 		"  check-config FILE     validate a YAML config file without running:\n"
 		"                        prints \"FILE: OK\" and a summary, or the first\n"
 		"                        error as FILE:LINE: KEY: what was expected\n"
 		"  help                  this text\n"
 		"  version               print the version\n"
 		"\n"
-		"Options for flows, replay and eval:\n"
+		"Options for flows, replay, eval and live:\n"
 		"  -o, --output URI      where records go; repeatable, each sink gets every\n"
 		"                        record (default '-', stdout):\n"
 		"                          - | stdout\n"
@@ -120,6 +125,25 @@ static void usage(FILE *out)
 		"                        (BPF_PROG_TEST_RUN, packet time) and take the\n"
 		"                        accounting from its maps and ring buffer;\n"
 		"                        needs root or CAP_BPF\n"
+		"      --capture dpdk|afxdp  read a DPDK port or AF_XDP sockets instead of\n"
+		"                        files (flows, replay, live; docs/capture.md);\n"
+		"                        (live --capture xdp: above)\n"
+		"      --dpdk-args \"ARGS\"  DPDK EAL arguments, e.g. \"--no-huge --no-pci\n"
+		"                        --vdev net_pcap0,rx_pcap=FILE\" (a file device\n"
+		"                        stops at its end); --in-memory is added unless\n"
+		"                        --no-huge or a --file-prefix is given\n"
+		"      --workers N       shards, one thread and flow table each (1-16,\n"
+		"                        default 1); RSS queues where the port has them,\n"
+		"                        else a hash of the client address in software\n"
+		"      --mbufs N         DPDK mbuf pool (default 4095 + 2048 per extra\n"
+		"                        worker)\n"
+		"  -i, --interface IF    AF_XDP: the interface (its frames go to scrapewatch,\n"
+		"                        not to the kernel: for mirror ports)\n"
+		"      --queue N         AF_XDP: first RX queue (default 0)\n"
+		"      --umem-frames N   AF_XDP: 4 KiB UMEM frames per queue, a power of two\n"
+		"                        (default 4096)\n"
+		"      --xdp-ack-sample N  with --through-xdp: account 1 pure ACK in N\n"
+		"                        (a power of two), as live can; default 1\n"
 		"      --labels FILE     eval: the labels CSV\n"
 		"      --json            eval: the report as one JSON object\n"
 		"      --metrics ADDR:PORT  serve Prometheus metrics at\n"
@@ -137,6 +161,10 @@ static void usage(FILE *out)
 		"                        the metrics\n"
 		"      --xdp-mode native|generic  attach mode; default native, falling\n"
 		"                        back to generic with a warning\n"
+		"      --xdp-ack-sample N  account 1 pure ACK in N (a power of two;\n"
+		"                        default 1: all); cheaper, but packet counts\n"
+		"                        and a close's last ACK are then sampled\n"
+		"                        (docs/xdp.md)\n"
 		"      --flows           also write a flow record per flow\n"
 		"      --user USER       after setup, run as USER keeping only the\n"
 		"                        capabilities the capture needs (xdp:\n"
@@ -157,6 +185,11 @@ static void usage(FILE *out)
 		"  scrapewatch replay --config site.yaml --max-flows 1000000 day1.pcap\n"
 		"  scrapewatch replay capture.pcap | jq 'select(.event.kind==\"alert\")'\n"
 		"  scrapewatch eval --labels labels.csv corpus.pcap\n"
+		"  scrapewatch flows --capture dpdk --dpdk-args \\\n"
+		"      \"--no-huge --no-pci --vdev net_pcap0,rx_pcap=capture.pcap\"\n"
+		"  scrapewatch live --capture dpdk --workers 2 --dpdk-args \\\n"
+		"      \"--no-huge --no-pci --vdev net_af_packet0,iface=eth1\"\n"
+		"  scrapewatch live --capture afxdp --interface eth1\n"
 		"\n"
 		"Documentation: README.md and docs/ in the source tree.\n");
 }
@@ -173,9 +206,32 @@ struct run_opts {
 	sw_alert_fn on_alert;
 	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
 	void *hook_ctx;
+	/* Kernel-bypass capture instead of files (src/shards.c). */
+	const struct sw_capture_ops *capture;
+	struct sw_capture_cfg capture_cfg;
 	int through_xdp; /* account through the XDP program (test runs) */
 	struct sw_metrics *metrics; /* NULL: no --metrics */
+	uint32_t ack_sample; /* XDP: 1 pure ACK in N accounted */
 };
+
+/* --xdp-ack-sample N: a power of two from 1 to 65536. 0, or -EINVAL said. */
+static int parse_ack_sample(const char *arg, uint32_t *n)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v == 0 || v > 65536 || (v & (v - 1))) {
+		fprintf(stderr,
+			"scrapewatch: --xdp-ack-sample %s: expected a power "
+			"of two from 1 (every pure ACK) to 65536\n",
+			arg);
+		return -EINVAL;
+	}
+	*n = (uint32_t)v;
+	return 0;
+}
 
 static int not_in_build(const char *what, const char *next)
 {
@@ -211,11 +267,15 @@ static void emit_stats(const struct run_opts *o, struct sw_pipeline *pl)
 
 static struct sw_xdp *xdp_open_replay(struct sw_pipeline *pl,
 				      const struct sw_flow_table_cfg *cfg,
-				      unsigned emit, char *errbuf)
+				      unsigned emit, uint32_t ack_sample,
+				      char *errbuf)
 {
 	struct sw_xdp_opts xo;
 
 	sw_xdp_default_opts(&xo);
+	/* A replay is exact unless asked: it checks the kernel's
+	 * accounting against the userspace path's. */
+	xo.ack_sample_n = ack_sample ? ack_sample : 1;
 	xo.table = *cfg;
 	xo.max_flows = cfg->max_flows;
 	xo.replay = 1;
@@ -361,7 +421,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		}
 	}
 	if (o->through_xdp) {
-		xdp = xdp_open_replay(&pl, &cfg, o->emit, errbuf);
+		xdp = xdp_open_replay(&pl, &cfg, o->emit, o->ack_sample,
+				      errbuf);
 		if (!xdp) {
 			fprintf(stderr, "scrapewatch: --through-xdp: %s\n",
 				errbuf);
@@ -442,7 +503,133 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	return status;
 }
 
-static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
+/* Capture options of flows, replay and live. Returns 1 when it took c
+ * (*rc set nonzero to stop with that exit code). */
+static int sw_capture_option(struct run_opts *o, int c, const char *arg,
+			     int *rc)
+{
+	struct sw_capture_cfg *cc = &o->capture_cfg;
+	unsigned long v;
+	char *end;
+
+	*rc = 0;
+	switch (c) {
+	case 'C':
+		if (strcmp(arg, "dpdk") == 0)
+			o->capture = &sw_capture_dpdk_ops;
+		else if (strcmp(arg, "afxdp") == 0)
+			o->capture = &sw_capture_afxdp_ops;
+		else if (strcmp(arg, "xdp") == 0) {
+			fprintf(stderr,
+				"scrapewatch: --capture xdp belongs to "
+				"'scrapewatch live --interface IF'; for files, "
+				"--through-xdp runs them through the XDP "
+				"program\n");
+			*rc = EXIT_USAGE;
+		} else if (strcmp(arg, "pcap") == 0)
+			*rc = not_in_build("--capture pcap",
+					   "Use --capture dpdk with a net_pcap "
+					   "iface= device, or afxdp.");
+		else {
+			fprintf(stderr,
+				"scrapewatch: --capture %s: expected xdp, "
+				"afxdp, dpdk or pcap\n",
+				arg);
+			*rc = EXIT_USAGE;
+		}
+		return 1;
+	case 'D':
+		cc->dpdk_args = arg;
+		return 1;
+	case 'i':
+		cc->interface = arg;
+		return 1;
+	case 'W':
+	case 'Q':
+	case 'M':
+	case 'U':
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || *arg == '-' ||
+		    v > (c == 'W' ? SW_CAPTURE_QUEUES_MAX :
+			 c == 'Q' ? 255ul :
+				    (1ul << 24)) ||
+		    (v == 0 && c != 'Q')) {
+			fprintf(stderr,
+				"scrapewatch: %s %s: expected a number from "
+				"%d to %lu\n",
+				c == 'W' ? "--workers" :
+				c == 'Q' ? "--queue" :
+				c == 'M' ? "--mbufs" :
+					   "--umem-frames",
+				arg, c == 'Q' ? 0 : 1,
+				c == 'W' ?
+					(unsigned long)SW_CAPTURE_QUEUES_MAX :
+				c == 'Q' ? 255ul :
+					   1ul << 24);
+			*rc = EXIT_USAGE;
+		} else if (c == 'W') {
+			cc->workers = (unsigned)v;
+		} else if (c == 'Q') {
+			cc->first_queue = (unsigned)v;
+		} else if (c == 'M') {
+			cc->pool_mbufs = (unsigned)v;
+		} else {
+			cc->umem_frames = (unsigned)v;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* flows, replay or live from a DPDK port or AF_XDP sockets. */
+static int run_capture(const struct run_opts *o, int nfiles)
+{
+	struct sw_shards_opts so = { 0 };
+
+	if (!o->capture) {
+		fprintf(stderr, "scrapewatch live: give --capture dpdk "
+				"--dpdk-args \"EAL ARGS\", or --capture afxdp "
+				"--interface IF\n");
+		return EXIT_USAGE;
+	}
+	if (nfiles > 0) {
+		fprintf(stderr,
+			"scrapewatch: --capture %s reads no files; a capture "
+			"file goes through DPDK as --dpdk-args \"--vdev "
+			"net_pcap0,rx_pcap=FILE\"\n",
+			o->capture->name);
+		return EXIT_USAGE;
+	}
+	if (o->capture == &sw_capture_dpdk_ops && o->capture_cfg.interface) {
+		fprintf(stderr,
+			"scrapewatch: --capture dpdk takes its ports from "
+			"--dpdk-args, not --interface: e.g. --dpdk-args "
+			"\"--no-huge --no-pci --vdev net_af_packet0,iface=%s\"\n",
+			o->capture_cfg.interface);
+		return EXIT_USAGE;
+	}
+	if (o->capture == &sw_capture_afxdp_ops && !o->capture_cfg.interface) {
+		fprintf(stderr,
+			"scrapewatch: --capture afxdp needs --interface IF\n");
+		return EXIT_USAGE;
+	}
+	so.ops = o->capture;
+	so.cfg = o->capture_cfg;
+	so.spec = o->capture == &sw_capture_dpdk_ops ? so.cfg.dpdk_args :
+						       so.cfg.interface;
+	so.flows = o->cfg->flows;
+	so.detect = o->detect ? &o->cfg->detect : NULL;
+	so.emit = o->emit;
+	so.no_stats = o->no_stats;
+	so.flush_timeout_ms = o->flush_timeout_ms;
+	so.out = o->out;
+	return sw_shards_run(&so);
+}
+
+enum { MODE_FILES, MODE_EVAL, MODE_LIVE };
+
+static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -450,8 +637,16 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "through-xdp", no_argument, NULL, 'x' },
+		{ "xdp-ack-sample", required_argument, NULL, 'A' },
 		{ "no-fingerprints", no_argument, NULL, 'n' },
 		{ "flush-timeout", required_argument, NULL, 'f' },
+		{ "capture", required_argument, NULL, 'C' },
+		{ "dpdk-args", required_argument, NULL, 'D' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "workers", required_argument, NULL, 'W' },
+		{ "queue", required_argument, NULL, 'Q' },
+		{ "mbufs", required_argument, NULL, 'M' },
+		{ "umem-frames", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "labels", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
@@ -469,10 +664,16 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 	int json = 0;
 	char *end;
 	unsigned long v;
-	int c, rc;
+	int c, rc, is_eval = mode == MODE_EVAL;
 
+	o.capture_cfg.stop = &stop_requested;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qhi:", longopts, NULL)) != -1) {
+		if (sw_capture_option(&o, c, optarg, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
 		switch (c) {
 		case 'o':
 			if (noutputs == SW_OUTPUTS_MAX) {
@@ -520,6 +721,10 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 		case 'x':
 			o.through_xdp = 1;
 			break;
+		case 'A':
+			if (parse_ack_sample(optarg, &o.ack_sample))
+				return EXIT_USAGE;
+			break;
 		case 'l':
 			labels = optarg;
 			break;
@@ -537,7 +742,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !o.capture && mode != MODE_LIVE) {
 		fprintf(stderr,
 			"scrapewatch %s: no capture file given. "
 			"Try 'scrapewatch %s FILE.pcap', or '-' for "
@@ -550,6 +755,17 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 			"scrapewatch %s: --labels and --json belong to "
 			"'scrapewatch eval'\n",
 			argv[0]);
+		return EXIT_USAGE;
+	}
+	if (o.capture && o.through_xdp) {
+		fprintf(stderr, "scrapewatch: --through-xdp reads capture "
+				"files; it does not go with --capture\n");
+		return EXIT_USAGE;
+	}
+	if (is_eval && o.capture) {
+		fprintf(stderr, "scrapewatch eval: reads capture files; "
+				"--capture belongs to flows, replay and "
+				"live\n");
 		return EXIT_USAGE;
 	}
 	if (is_eval && !labels) {
@@ -598,7 +814,10 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int is_eval)
 		sw_config_free(cfg);
 		return rc;
 	}
-	rc = run_files(&o, argv + optind, argc - optind);
+	if (o.capture || mode == MODE_LIVE)
+		rc = run_capture(&o, argc - optind);
+	else
+		rc = run_files(&o, argv + optind, argc - optind);
 	sw_metrics_stop(o.metrics);
 	sw_sinks_free(o.out);
 	sw_config_free(cfg);
@@ -658,6 +877,7 @@ static int cmd_live(int argc, char **argv)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "capture", required_argument, NULL, 'C' },
 		{ "xdp-mode", required_argument, NULL, 'M' },
+		{ "xdp-ack-sample", required_argument, NULL, 'A' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
@@ -693,13 +913,17 @@ static int cmd_live(int argc, char **argv)
 	int status = EXIT_USAGE;
 	unsigned emit = SW_EMIT_NONE;
 	unsigned flush_timeout_ms = SW_FLUSH_TIMEOUT_MS_DEFAULT;
-	uint32_t max_flows = 0;
+	uint32_t max_flows = 0, ack_sample = 0;
 	unsigned long v;
 	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A':
+			if (parse_ack_sample(optarg, &ack_sample))
+				return EXIT_USAGE;
+			break;
 		case 'i':
 			if (nif == SW_XDP_MAX_IFACES) {
 				fprintf(stderr,
@@ -840,8 +1064,11 @@ static int cmd_live(int argc, char **argv)
 	if (strcmp(capture, "xdp") != 0 && !use_pcap) {
 		if (strcmp(capture, "afxdp") == 0 ||
 		    strcmp(capture, "dpdk") == 0) {
-			status = not_in_build("--capture",
-					      "Use --capture xdp or pcap.");
+			fprintf(stderr,
+				"scrapewatch: live.capture %s: give --capture "
+				"%s on the command line (its options are "
+				"flags)\n",
+				capture, capture);
 			goto free_cfg;
 		}
 		fprintf(stderr,
@@ -885,6 +1112,8 @@ static int cmd_live(int argc, char **argv)
 	xo.table = cfg->flows;
 	xo.max_flows = cfg->flows.max_flows;
 	xo.heads = !(emit & SW_NO_HEADS);
+	if (ack_sample)
+		xo.ack_sample_n = ack_sample;
 	xdp = sw_xdp_open(&xo, &pl, errbuf);
 	if (!xdp) {
 		fprintf(stderr, "scrapewatch: %s\n", errbuf);
@@ -987,6 +1216,25 @@ free_cfg:
 	return status;
 }
 
+/* live --capture dpdk|afxdp runs the shards (src/shards.c); other
+ * captures are cmd_live's. */
+static int live_bypass(int argc, char **argv)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		v = NULL;
+		if (!strcmp(argv[i], "--capture") && i + 1 < argc)
+			v = argv[i + 1];
+		else if (!strncmp(argv[i], "--capture=", 10))
+			v = argv[i] + 10;
+		if (v && (!strcmp(v, "dpdk") || !strcmp(v, "afxdp")))
+			return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -1005,13 +1253,18 @@ int main(int argc, char **argv)
 
 	cmd = argv[1];
 	if (strcmp(cmd, "flows") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS, 0);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_FLOWS,
+				   MODE_FILES);
 	if (strcmp(cmd, "replay") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 0);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE,
+				   MODE_FILES);
 	if (strcmp(cmd, "live") == 0)
-		return cmd_live(argc - 1, argv + 1);
+		return live_bypass(argc - 1, argv + 1) ?
+			       cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE,
+					   MODE_LIVE) :
+			       cmd_live(argc - 1, argv + 1);
 	if (strcmp(cmd, "eval") == 0)
-		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, 1);
+		return cmd_offline(argc - 1, argv + 1, SW_EMIT_NONE, MODE_EVAL);
 	if (strcmp(cmd, "check-config") == 0)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

@@ -50,6 +50,32 @@ void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
 	sw_heads_release(p->heads, f);
 }
 
+/*
+ * The XDP path (capture/source-xdp.c) has no per-packet events: it tells
+ * of a flow when it first sees it (a head, or a map sweep) and of its
+ * running totals at each sweep. Same hooks as sw_pipeline_frame().
+ */
+void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f)
+{
+	if (p->on_flow_start)
+		p->on_flow_start(p->flow_start_ctx, f);
+	if (p->det)
+		sw_detect_flow_start(p->det, &f->key, f->acct.client_is_b,
+				     f->acct.first_ns);
+}
+
+void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
+			       uint64_t ts_ns, int tls_hint)
+{
+	struct sw_detect_snap s;
+
+	if (!p->det)
+		return;
+	snapshot(f, ts_ns, &s);
+	s.tls_hint = (uint8_t)(tls_hint != 0);
+	sw_detect_flow_progress(p->det, &f->key, f->acct.client_is_b, &s);
+}
+
 static void syn_facts(const struct sw_flow_fp *fp, struct sw_detect_fp *x)
 {
 	x->syn_sig = fp->syn_sig;

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # Runs every test: unit tests (plain and under ASan/UBSan), the BPF build
-# chain test, CLI and golden tests, the tshark oracle, a short fuzz run and
-# the format check. Each test is a program whose exit code says pass (0),
-# skip (77) or fail (anything else). Ends with "N passed, N failed".
+# chain test, CLI and golden tests, the tshark oracle, live capture tests
+# on veth mirror ports, a short fuzz run and the format check. Each test is
+# a program whose exit code says pass (0), skip (77) or fail (anything
+# else). Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 
@@ -42,7 +43,7 @@ for t in build/tests-asan/test_*; do
 	run "asan/$(basename "$t")" "$t"
 done
 for t in tests/cli/test_*.sh tests/golden/test_*.sh tests/oracle/test_*.sh \
-	tests/sinks/test_*.sh tests/bpf/test_*.sh tests/daemon/test_*.sh; do
+	tests/sinks/test_*.sh tests/bpf/test_*.sh tests/live/test_*.sh tests/daemon/test_*.sh; do
 	[ -x "$t" ] || continue
 	run "${t#tests/}" "$t"
 done

@@ -97,6 +97,7 @@ enum sw_close_reason {
 enum sw_user_flag {
 	SW_UF_HAS_FP = 1 << 0, /* a heads side record exists */
 	SW_UF_HEADS_DONE = 1 << 1, /* nothing more to read from heads */
+	SW_UF_PKTS_SAMPLED = 1 << 2, /* packet counts left pure ACKs out */
 };
 
 /* How the client side of a flow was decided (sw_flow_acct.origin). */

@@ -30,6 +30,48 @@ struct sw_capture_progress {
 
 struct sw_capture;
 
+/*
+ * Settings for the live backends (DPDK, AF_XDP); the pcap file backend
+ * ignores them. Zero means the backend's default.
+ */
+struct sw_capture_cfg {
+	const char *dpdk_args; /* EAL arguments, split at white space */
+	const char *interface; /* AF_XDP: the interface */
+	unsigned workers; /* shards, one thread and queue each */
+	unsigned first_queue; /* AF_XDP: the first queue bound */
+	unsigned pool_mbufs; /* DPDK: mbufs in the pool */
+	unsigned umem_frames; /* AF_XDP: 4 KiB frames in the UMEM */
+	const volatile int *stop; /* set (by a signal) to stop reading */
+};
+
+#define SW_CAPTURE_QUEUES_MAX 16
+
+/* Counters of one receive queue (or worker), as the backend knows them. */
+struct sw_capture_queue_stats {
+	uint64_t packets; /* frames handed to the pipeline */
+	uint64_t bytes;
+	uint64_t missed; /* dropped by the device: no room (imissed) */
+	uint64_t errors; /* receive errors */
+	uint64_t ring_full; /* dropped on the way to this worker */
+	uint64_t fill_empty; /* AF_XDP: fill ring found empty */
+	uint64_t invalid; /* AF_XDP: invalid descriptors */
+};
+
+struct sw_capture_stats {
+	const char *backend;
+	const char *sharding; /* "none", "rss" or "software" */
+	unsigned nqueues;
+	struct sw_capture_queue_stats q[SW_CAPTURE_QUEUES_MAX];
+	/* Port totals (DPDK rte_eth_stats). */
+	uint64_t port_packets;
+	uint64_t port_missed; /* imissed */
+	uint64_t port_errors; /* ierrors */
+	uint64_t nombuf; /* receive failed for want of an mbuf */
+};
+
+/* A worker's body; a backend runs one per queue on the thread it picks. */
+typedef int (*sw_capture_worker_fn)(void *arg);
+
 struct sw_capture_ops {
 	const char *name;
 	/* 0, or -errno with errbuf filled. */
@@ -40,14 +82,33 @@ struct sw_capture_ops {
 	void (*progress_op)(struct sw_capture *c,
 			    struct sw_capture_progress *p);
 	void (*cleanup_op)(struct sw_capture *c);
+
+	/* Multi-queue backends only (NULL elsewhere). read_queue_op is
+	 * read_op for one queue, called from that queue's worker only; it
+	 * returns 0 at the end of input or when stop is set. */
+	int (*read_queue_op)(struct sw_capture *c, unsigned queue,
+			     struct sw_frame *f, char *errbuf);
+	/* Run fn(args[q]) for each queue q on its own thread (a DPDK lcore,
+	 * a pthread) and wait for all. 0, or -errno with errbuf filled. */
+	int (*run_workers_op)(struct sw_capture *c, sw_capture_worker_fn fn,
+			      void *const *args, char *errbuf);
+	void (*stats_op)(struct sw_capture *c, struct sw_capture_stats *st);
 };
 
 struct sw_capture {
 	const struct sw_capture_ops *ops;
 	void *priv;
+	const struct sw_capture_cfg *cfg; /* live backends; may be NULL */
+	unsigned nqueues; /* set by open_op of multi-queue backends */
+	/* Set by open_op of a live source: what it reads, said once on
+	 * stderr when capture starts. */
+	char what[160];
 };
 
 extern const struct sw_capture_ops sw_capture_pcap_file_ops;
+/* Present in every build; open_op says so when support is compiled out. */
+extern const struct sw_capture_ops sw_capture_dpdk_ops;
+extern const struct sw_capture_ops sw_capture_afxdp_ops;
 
 /*
  * Check that a file is a capture libpcap can read before anything runs.

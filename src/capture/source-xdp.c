@@ -36,7 +36,12 @@
 struct shadow {
 	struct sw_flow_key key;
 	struct shadow *next;
+	uint64_t sent_up, sent_down; /* last snapshot given to the detector */
+	uint32_t sent_turns;
+	uint32_t gen; /* the last sweep that found the flow */
 	uint8_t user_flags;
+	uint8_t seen; /* the pipeline was told of the flow's start */
+	uint8_t tls_hint; /* the client stream opens with TLS or QUIC */
 };
 
 struct sw_xdp {
@@ -59,6 +64,7 @@ struct sw_xdp {
 	struct shadow **shadow;
 	uint32_t shadow_mask;
 	uint64_t nshadow;
+	uint32_t gen; /* sweeps so far */
 	uint8_t frame[FRAME_MAX];
 };
 
@@ -70,6 +76,7 @@ void sw_xdp_default_opts(struct sw_xdp_opts *o)
 	o->ring_bytes = 8u << 20;
 	o->head_snap = 1600;
 	o->ack_flush_every = 16;
+	o->ack_sample_n = 1; /* exact; see docs/xdp.md, sampling */
 	o->heads = 1;
 	o->sweep_ns = 1000000000ULL;
 }
@@ -107,6 +114,43 @@ static void shadow_grow(struct sw_xdp *x)
 	x->shadow_mask = nmask;
 }
 
+/* A new entry for key (not in the table). NULL when out of memory. */
+static struct shadow *shadow_new(struct sw_xdp *x, const struct sw_flow_key *k)
+{
+	struct shadow **pp, *e;
+
+	if (x->nshadow > x->shadow_mask)
+		shadow_grow(x);
+	pp = shadow_slot(x, k);
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL; /* the flow goes untracked; still correct */
+	e->key = *k;
+	e->gen = x->gen;
+	*pp = e;
+	x->nshadow++;
+	return e;
+}
+
+/*
+ * Whether the pipeline wants every flow's start and progress (detection,
+ * or eval's flow-start hook): then every flow gets a shadow entry.
+ */
+static int tracking(const struct sw_xdp *x)
+{
+	return x->pl->det || x->pl->on_flow_start;
+}
+
+/* Tell the pipeline of a flow's start once; f->acct.first_ns is it. */
+static void flow_seen(struct sw_xdp *x, struct shadow *e,
+		      const struct sw_flow *f)
+{
+	if (e->seen)
+		return;
+	e->seen = 1;
+	sw_pipeline_flow_seen(x->pl, f);
+}
+
 /* A flow ends: the shared output path, with its heads. */
 static void emit(struct sw_xdp *x, const struct sw_flow_key *key,
 		 const struct sw_flow_acct *a)
@@ -117,6 +161,11 @@ static void emit(struct sw_xdp *x, const struct sw_flow_key *key,
 	f.key = *key;
 	f.acct = *a;
 	f.acct.user_flags = e ? e->user_flags : 0;
+	if (x->o.ack_sample_n > 1)
+		f.acct.user_flags |= SW_UF_PKTS_SAMPLED;
+	/* Shorter than a sweep and without heads: it starts here. */
+	if (tracking(x) && (!e || !e->seen))
+		sw_pipeline_flow_seen(x->pl, &f);
 	sw_pipeline_flow_end(x->pl, &f);
 	if (e) {
 		*pp = e->next;
@@ -129,7 +178,7 @@ static void on_head(struct sw_xdp *x, const struct sw_xdp_head_rec *r,
 		    size_t size)
 {
 	struct sw_packet pkt;
-	struct shadow **pp;
+	struct shadow *e;
 	struct sw_flow f;
 	int rc;
 
@@ -151,23 +200,32 @@ static void on_head(struct sw_xdp *x, const struct sw_xdp_head_rec *r,
 	f.key = r->key;
 	f.acct.turns = r->turns;
 	f.acct.client_is_b = r->client_is_b;
-	pp = shadow_slot(x, &r->key);
-	if (*pp)
-		f.acct.user_flags = (*pp)->user_flags;
-	sw_pipeline_head(x->pl, &f, r->dir, &pkt);
-	if (!*pp && f.acct.user_flags) {
-		if (x->nshadow > x->shadow_mask) {
-			shadow_grow(x);
-			pp = shadow_slot(x, &r->key);
+	f.acct.first_ns = r->ts_ns;
+	e = *shadow_slot(x, &r->key);
+	if (!e && tracking(x))
+		e = shadow_new(x, &r->key);
+	if (e) {
+		f.acct.user_flags = e->user_flags;
+		flow_seen(x, e, &f);
+		if (r->dir == SW_DIR_C2S && r->turns <= 1 &&
+		    e->sent_turns == 0 && pkt.payload_caplen > 0 &&
+		    (r->kind == SW_XHK_STREAM || r->kind == SW_XHK_UDP)) {
+			/* The first turn, at its own packet time (sweeps
+			 * come later): no response yet, and whether it is a
+			 * handshake, which the sweeps cannot tell. */
+			e->tls_hint = pkt.proto == SW_IPPROTO_TCP ?
+					      pkt.payload[0] == 22 :
+					      (pkt.payload[0] & 0x80) != 0;
+			e->sent_turns = r->turns;
+			sw_pipeline_flow_progress(x->pl, &f, r->ts_ns,
+						  e->tls_hint);
 		}
-		*pp = calloc(1, sizeof(**pp));
-		if (!*pp)
-			return; /* the heads stage counts its own failures */
-		(*pp)->key = r->key;
-		x->nshadow++;
 	}
-	if (*pp)
-		(*pp)->user_flags = f.acct.user_flags;
+	sw_pipeline_head(x->pl, &f, r->dir, &pkt);
+	if (!e && f.acct.user_flags)
+		e = shadow_new(x, &r->key);
+	if (e)
+		e->user_flags = f.acct.user_flags;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -261,8 +319,18 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 	x->skel->rodata->sw_ack_flush_every =
 		o->ack_flush_every ? o->ack_flush_every : 1;
 	x->skel->rodata->sw_heads_on = (uint8_t)(o->heads != 0);
+	if (o->ack_sample_n > 1) {
+		/* A power of two: the kernel tests bits of a counter. */
+		uint32_t n = 1;
+
+		while (n < o->ack_sample_n && n < (1u << 16))
+			n <<= 1;
+		x->skel->rodata->sw_ack_sample_mask = n - 1;
+		x->o.ack_sample_n = n;
+	}
 	bpf_map__set_max_entries(x->skel->maps.sw_flows, o->max_flows);
 	bpf_map__set_max_entries(x->skel->maps.sw_ring, o->ring_bytes);
+	x->skel->rodata->sw_ring_bytes = o->ring_bytes;
 	err = scrapewatch_bpf__load(x->skel);
 	if (err) {
 		snprintf(errbuf, SW_ERRBUF_SIZE,
@@ -537,6 +605,80 @@ static int cmp_first_seen(const void *a, const void *b)
 	return memcmp(&fa->key, &fb->key, sizeof(fa->key));
 }
 
+static int cmp_last_seen(const void *a, const void *b)
+{
+	const struct xflow *fa = a, *fb = b;
+
+	if (fa->acct.last_ns != fb->acct.last_ns)
+		return fa->acct.last_ns < fb->acct.last_ns ? -1 : 1;
+	return memcmp(&fa->key, &fb->key, sizeof(fa->key));
+}
+
+/*
+ * A flow that goes on: tell the pipeline of its start if new, and keep it
+ * for a progress event if its totals moved since the last one. 1: keep.
+ */
+static int flow_moved(struct sw_xdp *x, const struct xflow *xf)
+{
+	struct shadow *e = *shadow_slot(x, &xf->key);
+	struct sw_flow f = { .key = xf->key, .acct = xf->acct };
+
+	if (!e && tracking(x))
+		e = shadow_new(x, &xf->key);
+	if (!e)
+		return 0;
+	e->gen = x->gen;
+	if (!tracking(x))
+		return 0;
+	flow_seen(x, e, &f);
+	return xf->acct.turns != e->sent_turns ||
+	       sw_acct_bytes(&xf->acct, SW_DIR_C2S) != e->sent_up ||
+	       sw_acct_bytes(&xf->acct, SW_DIR_S2C) != e->sent_down;
+}
+
+/* Running snapshots, oldest first, at each flow's latest packet time. */
+static void progress(struct sw_xdp *x, struct xflow *p, size_t n)
+{
+	size_t i;
+
+	qsort(p, n, sizeof(*p), cmp_last_seen);
+	for (i = 0; i < n; i++) {
+		struct shadow *e = *shadow_slot(x, &p[i].key);
+		struct sw_flow f = { .key = p[i].key, .acct = p[i].acct };
+
+		if (!e)
+			continue;
+		sw_pipeline_flow_progress(x->pl, &f, f.acct.last_ns,
+					  e->tls_hint);
+		e->sent_turns = f.acct.turns;
+		e->sent_up = sw_acct_bytes(&f.acct, SW_DIR_C2S);
+		e->sent_down = sw_acct_bytes(&f.acct, SW_DIR_S2C);
+	}
+}
+
+/*
+ * Entries whose flow this sweep did not find: the LRU map evicted it
+ * silently. Their heads and detector state age out on their own.
+ */
+static void shadow_prune(struct sw_xdp *x)
+{
+	uint32_t i;
+
+	for (i = 0; i <= x->shadow_mask; i++) {
+		struct shadow **pp = &x->shadow[i], *e;
+
+		while ((e = *pp)) {
+			if (e->gen == x->gen) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			free(e);
+			x->nshadow--;
+		}
+	}
+}
+
 /*
  * End the flows idle at x->now_ns (all of them when final), as the
  * userspace flow table would: same timeouts, same end reasons.
@@ -544,7 +686,8 @@ static int cmp_first_seen(const void *a, const void *b)
 static void sweep(struct sw_xdp *x, int final)
 {
 	struct sweep w = { 0 };
-	size_t i, n = 0;
+	struct xflow *moved = NULL;
+	size_t i, n = 0, nmoved = 0;
 
 	/* Heads first: a flow's heads are older than its end. */
 	ring_buffer__consume(x->rb);
@@ -555,6 +698,9 @@ static void sweep(struct sw_xdp *x, int final)
 			strerror(errno ? errno : ENOMEM));
 		goto cleanup;
 	}
+	x->gen++;
+	if (!final && tracking(x))
+		moved = malloc((w.nflows ? w.nflows : 1) * sizeof(*moved));
 	for (i = 0; i < w.nflows; i++) {
 		struct sw_flow f = { .key = w.flows[i].key,
 				     .acct = w.flows[i].acct };
@@ -562,8 +708,11 @@ static void sweep(struct sw_xdp *x, int final)
 		int idle = f.acct.last_ns + sw_flow_timeout(&x->o.table, &f) <=
 			   x->now_ns;
 
-		if (!final && !idle)
+		if (!final && !idle) {
+			if (flow_moved(x, &w.flows[i]) && moved)
+				moved[nmoved++] = w.flows[i];
 			continue;
+		}
 		w.flows[i].acct.close_reason = (uint8_t)sw_flow_end_reason(
 			&f, idle ? SW_CLOSE_IDLE : SW_CLOSE_END_OF_INPUT);
 		if (w.flows[i].acct.close_reason == SW_CLOSE_NONE)
@@ -579,7 +728,11 @@ static void sweep(struct sw_xdp *x, int final)
 		clear_stash(x, &w, &w.flows[i].key);
 		emit(x, &w.flows[i].key, &w.flows[i].acct);
 	}
+	progress(x, moved, nmoved);
+	if (!final)
+		shadow_prune(x);
 cleanup:
+	free(moved);
 	free(w.flows);
 	free(w.stash);
 	free(w.slotbuf);

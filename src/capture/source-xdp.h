@@ -29,6 +29,8 @@ struct sw_xdp_opts {
 	uint32_t ring_bytes; /* ring buffer size, power of two */
 	uint32_t head_snap; /* frame bytes per head record */
 	uint32_t ack_flush_every; /* pure ACKs per flow-map update */
+	uint32_t ack_sample_n; /* 1 pure ACK in N accounted (power of two;
+				* 0 or 1: all); packet counts then sampled */
 	int heads; /* 0: accounting only, no heads */
 	int replay; /* 1: BPF_PROG_TEST_RUN with packet time */
 	uint64_t sweep_ns; /* period of the idle sweep */

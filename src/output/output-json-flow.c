@@ -325,6 +325,10 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 	if (f->key.proto == SW_IPPROTO_TCP)
 		cJSON_AddBoolToObject(o, "syn_seen",
 				      (cflags & SW_DIRF_SYN) != 0);
+	/* Pure ACKs were sampled (the XDP path): packet counts are the
+	 * packets accounted, a lower bound; bytes and turns stay exact. */
+	if (a->user_flags & SW_UF_PKTS_SAMPLED)
+		cJSON_AddBoolToObject(o, "packets_sampled", 1);
 	if (fp)
 		add_fingerprints(rec, sw, fp);
 	return rec;

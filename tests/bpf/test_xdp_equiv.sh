@@ -6,7 +6,10 @@
 # BPF_PROG_TEST_RUN (flows --through-xdp), must give the same flow records
 # as the userspace path (flows), flow by flow and field by field:
 # addresses, ports, bytes and packets each way, turns, start and end time,
-# close reason, and fingerprints. Skips (77) where BPF can't be loaded.
+# close reason, and fingerprints. Again with pure ACKs sampled 1 in 8
+# (--xdp-ack-sample 8): then within the bounds docs/xdp.md states (packet counts,
+# end time; ACK-derived bytes of one-direction captures). Skips (77)
+# where BPF can't be loaded.
 set -u
 cd "$(dirname "$0")/../.."
 SW=build/scrapewatch
@@ -21,12 +24,16 @@ if ! $SW flows -q --through-xdp tests/fixtures/synthetic/udp.pcap \
 	fi
 fi
 
+# Twice: every pure ACK accounted (exact: field by field), and 1 in 8
+# (packets_sampled: the bounds of flows_equal.py).
 fail=0 n=0
+for ns in 1 8; do
 for f in tests/fixtures/*/*.pcap tests/fixtures/*/*.pcapng; do
-	base=${f#tests/fixtures/}
+	base="${f#tests/fixtures/} (pure ACKs 1 in $ns)"
 	$SW flows -q "$f" >"$tmp/user.ndjson" 2>"$tmp/user.err"
 	urc=$?
-	$SW flows -q --through-xdp "$f" >"$tmp/xdp.ndjson" 2>"$tmp/xdp.err"
+	$SW flows -q --through-xdp --xdp-ack-sample $ns "$f" \
+		>"$tmp/xdp.ndjson" 2>"$tmp/xdp.err"
 	xrc=$?
 	if [ $urc -ne $xrc ]; then
 		echo "FAIL $base: exit actual $xrc expected $urc"
@@ -44,9 +51,30 @@ for f in tests/fixtures/*/*.pcap tests/fixtures/*/*.pcapng; do
 	echo "PASS $base: $(echo "$out" | tail -1)"
 	n=$((n + 1))
 done
+done
+
+# Sampled records fit the flow schema (packets_sampled).
+$SW flows -q --through-xdp --xdp-ack-sample 8 tests/fixtures/real/real.pcap \
+	>"$tmp/sampled.ndjson"
+if ! python3 - "$tmp/sampled.ndjson" <<'PY'; then
+import json, sys
+import jsonschema
+schema = json.load(open("docs/schema/flow.schema.json"))
+recs = [json.loads(l) for l in open(sys.argv[1])]
+for r in recs:
+    jsonschema.validate(r, schema)
+marked = sum(1 for r in recs if r["scrapewatch"]["flow"].get("packets_sampled"))
+if not recs or marked != len(recs):
+    print(f"packets_sampled: actual {marked} of {len(recs)} records, expected all")
+    sys.exit(1)
+print(f"PASS sampled flow records: schema, {marked} marked packets_sampled")
+PY
+	fail=1
+fi
 
 # The stats record carries the kernel's counters and fits its schema.
-$SW replay -q --through-xdp tests/fixtures/real/real.pcap >"$tmp/stats.json"
+$SW replay -q --through-xdp --xdp-ack-sample 8 tests/fixtures/real/real.pcap \
+	>"$tmp/stats.json"
 if ! python3 - "$tmp/stats.json" <<'PY'; then
 import json, sys
 import jsonschema
@@ -60,6 +88,9 @@ if x["packets"] != want:
     sys.exit(1)
 if x["pure_acks"] == 0 or x["heads_sampled"] == 0:
     print(f"pure_acks {x['pure_acks']}, heads_sampled {x['heads_sampled']}: expected both > 0")
+    sys.exit(1)
+if not 0 < x["acks_sampled_out"] < x["pure_acks"]:
+    print(f"acks_sampled_out actual {x['acks_sampled_out']}, expected between 0 and pure_acks {x['pure_acks']} (1 in 8)")
     sys.exit(1)
 print("PASS stats record: schema, xdp counters")
 PY

@@ -108,8 +108,9 @@ done
 $SW frobnicate 2>"$tmp/err"
 check "unknown command: exit 2" $? 2
 $SW live --interface lo --capture dpdk 2>"$tmp/err"
-check "live dpdk not in build: exit 2" $? 2
-check_grep "live dpdk not in build: says so" "not available in this build" "$tmp/err"
+check "live dpdk with --interface: exit 2" $? 2
+check_grep "live dpdk with --interface: says where ports come from" \
+	"takes its ports from --dpdk-args" "$tmp/err"
 $SW live --capture xdp 2>"$tmp/err"
 check "live without --interface: exit 2" $? 2
 $SW live --interface lo --capture xdp --xdp-mode fast 2>"$tmp/err"

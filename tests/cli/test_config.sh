@@ -150,6 +150,7 @@ detect:
     SW-R004: {enabled: false}
     SW-R012: {enabled: false}
     SW-R005: {threshold: 100000}
+    SW-R012: {enabled: false}
 YAML
 check "alert_score 100 with rules off: no alert" "$(alerts "$tmp/quiet.yaml")" 0
 sed 's/alert_score: 100/alert_score: 60/' "$tmp/quiet.yaml" >"$tmp/loud.yaml"

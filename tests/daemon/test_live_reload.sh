@@ -232,7 +232,7 @@ return 0
 # libpcap live feeds the detector: every check. XDP: the reload, the
 # rejected reload and the attachment; its detector feed is not in this
 # build yet (set XDP_DETECT=1 when it lands).
-XDP_DETECT=0
+XDP_DETECT=1
 scenario pcap 1
 scenario xdp $XDP_DETECT
 exit $fail

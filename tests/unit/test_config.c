@@ -519,8 +519,7 @@ static void test_errors(void **state)
 		  "t.yaml:4: detect.rules.SW-R099: unknown rule ID; the "
 		  "detector's rules are: SW-R001, SW-R002, SW-R003, SW-R004, "
 		  "SW-R005, SW-R006, SW-R007, SW-R008, SW-R009, SW-R010, "
-		  "SW-R011, SW-R012, SW-C001, SW-C002, SW-C003, SW-C004, "
-		  "SW-C005" },
+		  "SW-R011, SW-R012, SW-C001, SW-C002, SW-C003, SW-C004, SW-C005" },
 		{ "detect:\n  admit_events: 0\n",
 		  "t.yaml:2: detect.admit_events: expected an integer 1..65536, "
 		  "got \"0\"" },

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Shards: one pipeline per capture queue, run on the threads the backend
+ * picks (DPDK lcores, pthreads for AF_XDP). Nothing is shared on the
+ * packet path: each shard owns its flow table, heads and detector (whose
+ * per-client state the software sharding keeps on one shard; campaigns
+ * are seen within a shard). The only meeting point is the sinks' queues.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/output.h"
+#include "pipeline.h"
+#include "shards.h"
+
+struct shard {
+	struct sw_capture *cap;
+	unsigned queue;
+	struct sw_pipeline pl;
+	int pl_ready;
+	int rc; /* of the last read: 0 end, <0 error */
+	char errbuf[SW_ERRBUF_SIZE];
+};
+
+static int shard_main(void *arg)
+{
+	struct shard *sh = arg;
+	const struct sw_capture_ops *ops = sh->cap->ops;
+	struct sw_frame fr;
+	int rc;
+
+	while ((rc = ops->read_queue_op(sh->cap, sh->queue, &fr, sh->errbuf)) ==
+	       1)
+		sw_pipeline_frame(&sh->pl, &fr);
+	sh->rc = rc;
+	if (rc < 0)
+		sh->pl.stats.read_errors++;
+	return 0;
+}
+
+static void stats_sum(struct sw_stats *d, const struct sw_stats *s)
+{
+	unsigned i;
+
+	d->packets += s->packets;
+	d->bytes += s->bytes;
+	d->decoded += s->decoded;
+	for (i = 0; i < SW_DR_MAX; i++) {
+		d->reasons[i] += s->reasons[i];
+		d->anomalies[i] += s->anomalies[i];
+	}
+	d->fragments += s->fragments;
+	d->files += s->files;
+	d->read_errors += s->read_errors;
+	if (s->first_ns && (!d->first_ns || s->first_ns < d->first_ns))
+		d->first_ns = s->first_ns;
+	if (s->last_ns > d->last_ns)
+		d->last_ns = s->last_ns;
+}
+
+static int json_count(const cJSON *it, uint64_t *v)
+{
+	char *end;
+
+	if (cJSON_IsRaw(it) && it->valuestring) {
+		errno = 0;
+		*v = strtoull(it->valuestring, &end, 10);
+		return errno == 0 && *end == '\0' && end != it->valuestring;
+	}
+	if (cJSON_IsNumber(it) && it->valuedouble >= 0) {
+		*v = (uint64_t)it->valuedouble;
+		return 1;
+	}
+	return 0;
+}
+
+/* Add every count of src into dst, member by member: the shards' flow
+ * table and heads counters summed (capacities add up; "_max" figures
+ * become an upper bound). */
+static void json_sum(cJSON *dst, const cJSON *src)
+{
+	const cJSON *s;
+	uint64_t a, b;
+
+	cJSON_ArrayForEach(s, src)
+	{
+		cJSON *d;
+
+		/* A per-entry size is the same in every shard. */
+		if (!s->string || !strcmp(s->string, "entry_bytes"))
+			continue;
+		d = cJSON_GetObjectItemCaseSensitive(dst, s->string);
+		if (!d) {
+			cJSON_AddItemToObject(dst, s->string,
+					      cJSON_Duplicate(s, 1));
+		} else if (cJSON_IsObject(d) && cJSON_IsObject(s)) {
+			json_sum(d, s);
+		} else if (json_count(d, &a) && json_count(s, &b)) {
+			/* Replaced in place, so the record keeps its order. */
+			cJSON *tmp = cJSON_CreateObject(), *sum;
+
+			if (!tmp)
+				continue;
+			sw_json_add_count(tmp, s->string, a + b);
+			sum = cJSON_DetachItemFromObjectCaseSensitive(
+				tmp, s->string);
+			if (sum)
+				cJSON_ReplaceItemViaPointer(dst, d, sum);
+			cJSON_Delete(tmp);
+		}
+	}
+}
+
+static cJSON *stats_path(cJSON *rec)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(rec, "scrapewatch"), "stats");
+}
+
+static cJSON *capture_json(const struct sw_capture_stats *cs)
+{
+	cJSON *o = cJSON_CreateObject(), *qs, *q, *port;
+	unsigned i;
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "backend", cs->backend ? cs->backend : "");
+	cJSON_AddStringToObject(o, "sharding",
+				cs->sharding ? cs->sharding : "none");
+	sw_json_add_count(o, "workers", cs->nqueues);
+	port = cJSON_AddObjectToObject(o, "port");
+	if (port) {
+		sw_json_add_count(port, "packets", cs->port_packets);
+		sw_json_add_count(port, "missed", cs->port_missed);
+		sw_json_add_count(port, "errors", cs->port_errors);
+		sw_json_add_count(port, "nombuf", cs->nombuf);
+	}
+	qs = cJSON_AddArrayToObject(o, "queues");
+	for (i = 0; qs && i < cs->nqueues && i < SW_CAPTURE_QUEUES_MAX; i++) {
+		const struct sw_capture_queue_stats *s = &cs->q[i];
+
+		q = cJSON_CreateObject();
+		if (!q)
+			break;
+		sw_json_add_count(q, "queue", i);
+		sw_json_add_count(q, "packets", s->packets);
+		sw_json_add_count(q, "bytes", s->bytes);
+		sw_json_add_count(q, "missed", s->missed);
+		sw_json_add_count(q, "errors", s->errors);
+		sw_json_add_count(q, "ring_full", s->ring_full);
+		sw_json_add_count(q, "fill_empty", s->fill_empty);
+		sw_json_add_count(q, "invalid", s->invalid);
+		cJSON_AddItemToArray(qs, q);
+	}
+	return o;
+}
+
+/* The statistics record of all shards together, with the capture's. */
+static cJSON *shards_stats_record(struct shard *sh, unsigned n,
+				  struct sw_capture *cap)
+{
+	struct sw_capture_stats cs;
+	struct sw_stats all;
+	cJSON *rec, *st, *part;
+	unsigned i;
+
+	memset(&all, 0, sizeof(all));
+	for (i = 0; i < n; i++)
+		stats_sum(&all, &sh[i].pl.stats);
+	rec = sw_json_stats(&all, sh[0].pl.flows, sh[0].pl.heads, sh[0].pl.det);
+	st = stats_path(rec);
+	for (i = 1; st && i < n; i++) {
+		static const char *const parts[] = { "flows", "heads",
+						     "detect" };
+		unsigned k;
+
+		part = sw_json_stats(&sh[i].pl.stats, sh[i].pl.flows,
+				     sh[i].pl.heads, sh[i].pl.det);
+		if (!part)
+			continue;
+		for (k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+			cJSON *d =
+				cJSON_GetObjectItemCaseSensitive(st, parts[k]);
+			cJSON *s = cJSON_GetObjectItemCaseSensitive(
+				stats_path(part), parts[k]);
+
+			if (d && s)
+				json_sum(d, s);
+		}
+		cJSON_Delete(part);
+	}
+	if (st && cap->ops->stats_op) {
+		cap->ops->stats_op(cap, &cs);
+		cJSON_AddItemToObject(st, "capture", capture_json(&cs));
+	}
+	return rec;
+}
+
+int sw_shards_run(const struct sw_shards_opts *o)
+{
+	struct sw_capture cap = { .ops = o->ops, .cfg = &o->cfg };
+	struct sw_flow_table_cfg fcfg = o->flows;
+	struct shard *sh = NULL;
+	void *args[SW_CAPTURE_QUEUES_MAX];
+	char errbuf[SW_ERRBUF_SIZE] = "", derr[256];
+	unsigned i, n = 0;
+	int rc, status = 0, started = 0;
+	uint64_t end_ns = 0;
+	cJSON *rec, *st;
+
+	rc = cap.ops->open_op(&cap, o->spec, errbuf);
+	if (rc) {
+		fprintf(stderr, "scrapewatch: %s\n", errbuf);
+		status = 2;
+		goto cleanup;
+	}
+	n = cap.nqueues ? cap.nqueues : 1;
+	sh = calloc(n, sizeof(*sh));
+	if (!sh) {
+		fprintf(stderr, "scrapewatch: %u shards: %s\n", n,
+			strerror(errno));
+		status = 2;
+		goto cleanup;
+	}
+	/* The flow capacity is for the whole process: each shard holds its
+	 * part (a table is allocated, and scanned at the end, whole). */
+	fcfg.max_flows = (fcfg.max_flows + n - 1) / n;
+	for (i = 0; i < n; i++) {
+		sh[i].cap = &cap;
+		sh[i].queue = i;
+		rc = sw_pipeline_init(&sh[i].pl, &fcfg, o->out, o->emit);
+		if (rc) {
+			fprintf(stderr,
+				"scrapewatch: flow table of %u flows: %s\n",
+				fcfg.max_flows, strerror(-rc));
+			status = 2;
+			goto cleanup;
+		}
+		sh[i].pl_ready = 1;
+		if (o->detect) {
+			rc = sw_pipeline_enable_detect(&sh[i].pl, o->detect,
+						       NULL, NULL, derr,
+						       sizeof(derr));
+			if (rc) {
+				fprintf(stderr, "scrapewatch: %s\n", derr);
+				status = 2;
+				goto cleanup;
+			}
+		}
+		args[i] = &sh[i];
+	}
+	if (sw_sinks_start(o->out)) {
+		status = 2;
+		goto cleanup;
+	}
+	started = 1;
+
+	if (cap.what[0])
+		fprintf(stderr,
+			"scrapewatch: capturing from %s with %u worker(s); "
+			"SIGINT or SIGTERM stops\n",
+			cap.what, n);
+	rc = cap.ops->run_workers_op(&cap, shard_main, args, errbuf);
+	if (rc) {
+		fprintf(stderr, "scrapewatch: %s\n", errbuf);
+		status = 2;
+	}
+	/* Each shard's clock moved with its own packets only: the end of
+	 * input is the latest packet time of all, as with one pipeline. */
+	for (i = 0; i < n; i++)
+		if (sh[i].pl.stats.last_ns > end_ns)
+			end_ns = sh[i].pl.stats.last_ns;
+	for (i = 0; i < n; i++) {
+		if (sh[i].pl.det && end_ns)
+			sw_detect_advance(sh[i].pl.det, end_ns);
+		sw_pipeline_finish(&sh[i].pl);
+	}
+	for (i = 0; i < n; i++) {
+		if (sh[i].rc < 0) {
+			fprintf(stderr, "scrapewatch: %s\n", sh[i].errbuf);
+			if (!status)
+				status = 1;
+		}
+	}
+	if (o->cfg.stop && *o->cfg.stop)
+		fprintf(stderr, "scrapewatch: interrupted; open flows were "
+				"flushed\n");
+	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats) {
+		rec = shards_stats_record(sh, n, &cap);
+		/* The sinks' counters as they are once everything before
+		 * this record was delivered. */
+		sw_sinks_drain(o->out, o->flush_timeout_ms);
+		st = stats_path(rec);
+		if (st)
+			sw_sinks_add_stats(o->out, st);
+		sw_output_record(o->out, rec);
+	}
+
+cleanup:
+	if (started && sw_sinks_close(o->out, o->flush_timeout_ms) &&
+	    sw_sinks_fatal_error(o->out) != -EPIPE && status == 0)
+		status = 1;
+	for (i = 0; sh && i < n; i++) {
+		if (!sh[i].pl_ready)
+			continue;
+		if (sh[i].pl.write_error && status != 2) {
+			fprintf(stderr, "scrapewatch: writing records: %s\n",
+				strerror(-sh[i].pl.write_error));
+			status = 2;
+		}
+		sw_pipeline_destroy(&sh[i].pl);
+	}
+	free(sh);
+	if (cap.ops->cleanup_op && cap.priv)
+		cap.ops->cleanup_op(&cap);
+	return status;
+}
