@@ -148,7 +148,6 @@ detect:
   alert_score: 100
   rules:
     SW-R004: {enabled: false}
-    SW-R012: {enabled: false}
     SW-R005: {threshold: 100000}
     SW-R012: {enabled: false}
 YAML
