@@ -16,12 +16,17 @@ CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
 LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf \
-	   -lxdp
+	   -lxdp -lmicrohttpd -lcap
 # Optional sink backends: compiled in when their library is installed;
 # otherwise the sink answers that it is not in this build.
 ifeq ($(shell pkg-config --exists libcurl && echo y),y)
 CPPFLAGS += -DSW_HAVE_CURL
 LDLIBS   += $(shell pkg-config --libs libcurl)
+endif
+# systemd readiness and watchdog (Type=notify): optional.
+ifeq ($(shell pkg-config --exists libsystemd && echo y),y)
+CPPFLAGS += -DSW_HAVE_SYSTEMD
+LDLIBS   += $(shell pkg-config --libs libsystemd)
 endif
 ifeq ($(shell pkg-config --exists rdkafka && echo y),y)
 CPPFLAGS += -DSW_HAVE_KAFKA
@@ -200,3 +205,29 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+
+# Install: `make install PREFIX=/usr DESTDIR=/tmp/stage`. The BPF program
+# is embedded in the binary (its skeleton), so there is no object to ship.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/scrapewatch
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+
+.PHONY: install
+install: $(BUILD)/scrapewatch
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/scrapewatch \
+		$(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BUILD)/scrapewatch $(DESTDIR)$(SBINDIR)/scrapewatch
+	install -m 0644 docs/scrapewatch.8 $(DESTDIR)$(MANDIR)/man8/scrapewatch.8
+	install -m 0644 etc/scrapewatch.yaml $(DESTDIR)$(DOCDIR)/scrapewatch.yaml.example
+	install -m 0644 README.md docs/config.md docs/operations.md docs/metrics.md \
+		docs/sinks.md $(DESTDIR)$(DOCDIR)/
+	# The config: installed once, never overwritten.
+	test -e $(DESTDIR)$(SYSCONFDIR)/scrapewatch/scrapewatch.yaml || \
+		install -m 0644 etc/scrapewatch.yaml $(DESTDIR)$(SYSCONFDIR)/scrapewatch/scrapewatch.yaml
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		etc/scrapewatch.service.in >$(DESTDIR)$(UNITDIR)/scrapewatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/scrapewatch.service

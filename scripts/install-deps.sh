@@ -20,6 +20,7 @@ libdpdk-dev libxdp-dev
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 procps time
 python3 python3-jsonschema
+libmicrohttpd-dev prometheus libcap-dev libsystemd-dev man-db
 "
 
 missing=""

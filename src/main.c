@@ -17,6 +17,12 @@
 
 #include "capture/capture.h"
 #include "config/config.h"
+#include "daemon/metrics.h"
+#include "daemon/reload.h"
+#include "daemon/live.h"
+#include "daemon/privdrop.h"
+#include "daemon/notify.h"
+#include "daemon/log.h"
 #include "detect/detect_cfg.h"
 #include "eval.h"
 #include "capture/source-xdp.h"
@@ -33,11 +39,13 @@ enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 #define SW_FLUSH_TIMEOUT_MS_DEFAULT 5000
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested; /* live only */
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP) {
 		sw_sinks_request_reopen();
+		reload_requested = 1;
 		return;
 	}
 	stop_requested = 1;
@@ -67,11 +75,15 @@ static void usage(FILE *out)
 		"                        client_ip,label[,tool,...]; label scraper or\n"
 		"                        benign): per-client verdicts, precision, recall,\n"
 		"                        time to detect; --json for the same as JSON\n"
-		"  live --interface IF --capture xdp\n"
-		"                        account in the kernel with the XDP program on\n"
-		"                        each interface (--interface repeatable, up to\n"
-		"                        16) and run the detector; writes alerts (and\n"
-		"                        with --flows, flow records) until SIGINT/SIGTERM\n"
+		"  live --interface IF --capture xdp|pcap\n"
+		"                        xdp: account in the kernel with the XDP program\n"
+		"                        on each interface; pcap: libpcap live capture\n"
+		"                        (--interface repeatable, up to 16); runs the\n"
+		"                        detector and writes alerts (and with --flows,\n"
+		"                        flow records) until SIGINT/SIGTERM; SIGHUP\n"
+		"                        reloads the --config file (thresholds, rules,\n"
+		"                        exemptions, services, outputs) keeping state;\n"
+		"                        a bad file is rejected and the old one stays\n"
 		"  live --capture dpdk|afxdp ...\n"
 		"                        live capture from a DPDK port or AF_XDP sockets\n"
 		"                        (a mirror or TAP port): alerts as for replay,\n"
@@ -134,12 +146,19 @@ static void usage(FILE *out)
 		"                        (a power of two), as live can; default 1\n"
 		"      --labels FILE     eval: the labels CSV\n"
 		"      --json            eval: the report as one JSON object\n"
+		"      --metrics ADDR:PORT  serve Prometheus metrics at\n"
+		"                        http://ADDR:PORT/metrics (numeric address,\n"
+		"                        [v6]:PORT for IPv6); overrides metrics.listen\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Options for live:\n"
 		"  -i, --interface IF    attach here (repeatable)\n"
-		"      --capture xdp     the capture mode (afxdp, dpdk, pcap: not in\n"
-		"                        this build yet)\n"
+		"      --capture xdp|pcap  the capture mode (afxdp, dpdk: not in this\n"
+		"                        build yet)\n"
+		"      --pcap-filter EXPR  pcap: a BPF filter (tcpdump syntax)\n"
+		"      --pcap-buffer SIZE  pcap: kernel buffer (default 32MiB); drops\n"
+		"                        are reported per interface at exit and in\n"
+		"                        the metrics\n"
 		"      --xdp-mode native|generic  attach mode; default native, falling\n"
 		"                        back to generic with a warning\n"
 		"      --xdp-ack-sample N  account 1 pure ACK in N (a power of two;\n"
@@ -147,8 +166,12 @@ static void usage(FILE *out)
 		"                        and a close's last ACK are then sampled\n"
 		"                        (docs/xdp.md)\n"
 		"      --flows           also write a flow record per flow\n"
+		"      --user USER       after setup, run as USER keeping only the\n"
+		"                        capabilities the capture needs (xdp:\n"
+		"                        CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; pcap:\n"
+		"                        CAP_NET_RAW); overrides general.run_as\n"
 		"  -o, --output URI, --config FILE, --max-flows N, --no-fingerprints,\n"
-		"  --flush-timeout S     as above\n"
+		"  --flush-timeout S, --metrics ADDR:PORT  as above\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
 		"readable was processed, the file and offset are on stderr); 2 bad usage,\n"
@@ -187,6 +210,7 @@ struct run_opts {
 	const struct sw_capture_ops *capture;
 	struct sw_capture_cfg capture_cfg;
 	int through_xdp; /* account through the XDP program (test runs) */
+	struct sw_metrics *metrics; /* NULL: no --metrics */
 	uint32_t ack_sample; /* XDP: 1 pure ACK in N accounted */
 };
 
@@ -327,6 +351,28 @@ static struct sw_sinks *open_sinks(const struct sw_config *cfg,
 	return sinks;
 }
 
+/*
+ * The metrics endpoint when --metrics or the config's metrics.listen asks
+ * for one (the flag wins). 0 (with *out NULL when off), or -1: reported.
+ */
+static int start_metrics(const struct sw_config *cfg, const char *flag,
+			 struct sw_sinks *sinks, struct sw_metrics **out)
+{
+	const char *listen = flag ? flag : cfg->metrics_listen;
+	char errbuf[SW_ERRBUF_SIZE];
+
+	*out = NULL;
+	if (!listen[0])
+		return 0;
+	*out = sw_metrics_start(listen, errbuf);
+	if (!*out) {
+		fprintf(stderr, "scrapewatch: %s\n", errbuf);
+		return -1;
+	}
+	sw_metrics_set_sinks(*out, sinks);
+	return 0;
+}
+
 /* Read every input through the pipeline. Returns an exit code. */
 static int run_files(const struct run_opts *o, char **files, int nfiles)
 {
@@ -407,6 +453,12 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 				xdp_replay_frame(xdp, &pl, &fr);
 			else
 				sw_pipeline_frame(&pl, &fr);
+			if (sw_metrics_due(o->metrics)) {
+				if (xdp)
+					sw_xdp_fill_stats(xdp, &pl.stats);
+				sw_metrics_publish(o->metrics, &pl, "pcap-file",
+						   NULL, 0);
+			}
 			if (prog.enabled) {
 				cap.ops->progress_op(&cap, &cp);
 				sw_progress_update(&prog,
@@ -435,6 +487,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		sw_xdp_fill_stats(xdp, &pl.stats);
 	}
 	sw_pipeline_finish(&pl);
+	sw_metrics_publish(o->metrics, &pl, "pcap-file", NULL, 0);
 	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
 		emit_stats(o, &pl);
 	if (sw_sinks_close(o->out, o->flush_timeout_ms) &&
@@ -597,6 +650,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		{ "help", no_argument, NULL, 'h' },
 		{ "labels", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "metrics", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .emit = emit,
@@ -606,7 +660,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 	struct sw_config *cfg = NULL;
 	uint32_t max_flows = 0;
 	int noutputs = 0;
-	const char *labels = NULL;
+	const char *labels = NULL, *metrics_listen = NULL;
 	int json = 0;
 	char *end;
 	unsigned long v;
@@ -677,6 +731,9 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		case 'j':
 			json = 1;
 			break;
+		case 'P':
+			metrics_listen = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -729,6 +786,11 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 	}
 	o.cfg = cfg;
 	o.detect = !(emit & SW_EMIT_FLOWS);
+	if (start_metrics(cfg, metrics_listen, o.out, &o.metrics)) {
+		sw_sinks_free(o.out);
+		sw_config_free(cfg);
+		return EXIT_USAGE;
+	}
 	if (is_eval) {
 		/* The report is for a person or a script: stdout, not sinks. */
 		struct sw_eval *ev = sw_eval_new(labels);
@@ -747,6 +809,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		if (rc != EXIT_USAGE)
 			sw_eval_report(ev, stdout, json);
 		sw_eval_free(ev);
+		sw_metrics_stop(o.metrics);
 		sw_sinks_free(o.out);
 		sw_config_free(cfg);
 		return rc;
@@ -755,6 +818,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		rc = run_capture(&o, argc - optind);
 	else
 		rc = run_files(&o, argv + optind, argc - optind);
+	sw_metrics_stop(o.metrics);
 	sw_sinks_free(o.out);
 	sw_config_free(cfg);
 	return rc;
@@ -822,8 +886,21 @@ static int cmd_live(int argc, char **argv)
 		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "metrics", required_argument, NULL, 'P' },
+		{ "pcap-filter", required_argument, NULL, 'B' },
+		{ "pcap-buffer", required_argument, NULL, 'S' },
+		{ "user", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *run_as = NULL;
+	char ifnames[SW_XDP_MAX_IFACES][SW_CONFIG_IFNAME_MAX];
+	int mode_set = 0;
+	struct sw_pcap_live_opts po = { .promisc = 1 };
+	struct sw_capture caps[SW_XDP_MAX_IFACES];
+	int ncaps = 0, use_pcap = 0;
+	uint64_t size;
+	const char *metrics_listen = NULL;
+	struct sw_metrics *metrics = NULL;
 	const char *ifaces[SW_XDP_MAX_IFACES], *capture = NULL;
 	const char *outputs[SW_OUTPUTS_MAX], *config_path = NULL;
 	char errbuf[SW_ERRBUF_SIZE], derr[256];
@@ -860,6 +937,7 @@ static int cmd_live(int argc, char **argv)
 			capture = optarg;
 			break;
 		case 'M':
+			mode_set = 1;
 			if (strcmp(optarg, "native") == 0) {
 				mode = SW_XDP_MODE_NATIVE;
 			} else if (strcmp(optarg, "generic") == 0) {
@@ -915,6 +993,26 @@ static int cmd_live(int argc, char **argv)
 		case 'F':
 			emit |= SW_EMIT_FLOWS;
 			break;
+		case 'P':
+			metrics_listen = optarg;
+			break;
+		case 'B':
+			po.filter = optarg;
+			break;
+		case 'U':
+			run_as = optarg;
+			break;
+		case 'S':
+			if (sw_config_parse_size(optarg, &size) ||
+			    size < 65536 || size > (1ull << 31)) {
+				fprintf(stderr,
+					"scrapewatch: --pcap-buffer %s: expected "
+					"a size from 64KiB to 2GiB\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			po.buffer_bytes = (uint32_t)size;
+			break;
 		case 'q':
 			break;
 		case 'h':
@@ -925,25 +1023,60 @@ static int cmd_live(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* The file's live section, then the flags given. */
+	cfg = load_config(config_path);
+	if (!cfg)
+		return EXIT_USAGE;
+	sw_log_set_level(cfg->log_level);
+	if (!nif) {
+		for (; nif < (int)cfg->n_interfaces && nif < SW_XDP_MAX_IFACES;
+		     nif++) {
+			memcpy(ifnames[nif], cfg->interfaces[nif],
+			       SW_CONFIG_IFNAME_MAX);
+			ifaces[nif] = ifnames[nif];
+		}
+	}
+	if (!capture && config_path)
+		capture = sw_config_capture_name(cfg->capture);
+	if (capture && strcmp(capture, "pcap") == 0) {
+		/* The file's pcap settings apply to the pcap backend only. */
+		if (!po.filter && cfg->pcap_filter[0])
+			po.filter = cfg->pcap_filter;
+		if (!po.buffer_bytes)
+			po.buffer_bytes = cfg->pcap_buffer_bytes;
+	}
+	if (!mode_set && config_path)
+		mode = cfg->xdp_mode == SW_CONFIG_XDP_GENERIC ?
+			       SW_XDP_MODE_GENERIC :
+			       SW_XDP_MODE_NATIVE;
 	if (!nif || !capture) {
 		fprintf(stderr, "scrapewatch live: give --interface IF and "
-				"--capture xdp\n");
-		return EXIT_USAGE;
+				"--capture xdp|pcap (or live.interfaces in "
+				"the --config file)\n");
+		goto free_cfg;
 	}
-	if (strcmp(capture, "xdp") != 0) {
+	use_pcap = strcmp(capture, "pcap") == 0;
+	if (!use_pcap && (po.filter || po.buffer_bytes)) {
+		fprintf(stderr, "scrapewatch: --pcap-filter and --pcap-buffer "
+				"belong to --capture pcap\n");
+		goto free_cfg;
+	}
+	if (strcmp(capture, "xdp") != 0 && !use_pcap) {
 		if (strcmp(capture, "afxdp") == 0 ||
-		    strcmp(capture, "dpdk") == 0 ||
-		    strcmp(capture, "pcap") == 0)
-			return not_in_build("--capture", "Use --capture xdp.");
+		    strcmp(capture, "dpdk") == 0) {
+			fprintf(stderr,
+				"scrapewatch: live.capture %s: give --capture "
+				"%s on the command line (its options are "
+				"flags)\n",
+				capture, capture);
+			goto free_cfg;
+		}
 		fprintf(stderr,
 			"scrapewatch: --capture %s: expected xdp, afxdp, dpdk "
 			"or pcap\n",
 			capture);
-		return EXIT_USAGE;
+		goto free_cfg;
 	}
-	cfg = load_config(config_path);
-	if (!cfg)
-		return EXIT_USAGE;
 	if (max_flows)
 		cfg->flows.max_flows = max_flows;
 	sinks = open_sinks(cfg, outputs, noutputs);
@@ -956,10 +1089,24 @@ static int cmd_live(int argc, char **argv)
 	}
 	if (sw_sinks_start(sinks))
 		goto destroy;
+	if (start_metrics(cfg, metrics_listen, sinks, &metrics))
+		goto destroy;
 	if (sw_pipeline_enable_detect(&pl, &cfg->detect, NULL, NULL, derr,
 				      sizeof(derr))) {
 		fprintf(stderr, "scrapewatch: %s\n", derr);
 		goto destroy;
+	}
+	if (use_pcap) {
+		for (ncaps = 0; ncaps < nif; ncaps++) {
+			caps[ncaps].ops = &sw_capture_pcap_live_ops;
+			if (sw_pcap_live_open(&caps[ncaps], ifaces[ncaps], &po,
+					      errbuf)) {
+				fprintf(stderr, "scrapewatch: %s\n", errbuf);
+				goto destroy;
+			}
+		}
+		sw_log(SW_LOG_INFO, "pcap capturing on %d interface(s)", nif);
+		goto run;
 	}
 	sw_xdp_default_opts(&xo);
 	xo.table = cfg->flows;
@@ -978,18 +1125,72 @@ static int cmd_live(int argc, char **argv)
 			goto destroy;
 		}
 	}
-	fprintf(stderr, "scrapewatch: XDP attached on %d interface(s)\n", nif);
+	sw_log(SW_LOG_INFO, "XDP attached on %d interface(s)", nif);
+run:
+	if (!run_as && cfg->run_as[0])
+		run_as = cfg->run_as;
+	if (run_as) {
+		if (sw_drop_privileges(run_as,
+				       use_pcap ? SW_PRIV_PCAP : SW_PRIV_XDP,
+				       errbuf)) {
+			fprintf(stderr, "scrapewatch: %s\n", errbuf);
+			goto destroy;
+		}
+		sw_log(SW_LOG_INFO,
+		       "running as %s with only the %s capabilities", run_as,
+		       use_pcap ? "pcap (CAP_NET_RAW)" :
+				  "XDP (CAP_BPF, CAP_PERFMON, "
+				  "CAP_NET_ADMIN)");
+	}
 	status = EXIT_OK;
+	reload_requested = 0;
+	sw_notify_ready();
 	while (!stop_requested) {
+		sw_notify_watchdog();
+		if (reload_requested) {
+			struct sw_reload_ctx rl = {
+				.path = config_path,
+				.outputs_from_flags = noutputs > 0,
+				.flush_timeout_ms = flush_timeout_ms,
+				.cfg = &cfg,
+				.pl = &pl,
+				.metrics = metrics,
+			};
+
+			reload_requested = 0;
+			sw_notify_reloading();
+			sw_reload(&rl);
+			sinks = pl.out;
+			sw_notify_ready();
+		}
+		if (use_pcap) {
+			if (sw_live_pcap_poll(caps, ncaps, &pl, 200, errbuf)) {
+				fprintf(stderr, "scrapewatch: %s\n", errbuf);
+				status = EXIT_PARTIAL;
+				break;
+			}
+			if (sw_metrics_due(metrics))
+				sw_live_pcap_publish(metrics, caps, ncaps, &pl);
+			continue;
+		}
 		if (sw_xdp_poll(xdp, 200) < 0) {
 			fprintf(stderr, "scrapewatch: XDP ring buffer: %s\n",
 				strerror(errno));
 			status = EXIT_PARTIAL;
 			break;
 		}
+		if (sw_metrics_due(metrics)) {
+			sw_xdp_fill_stats(xdp, &pl.stats);
+			sw_metrics_publish(metrics, &pl, "xdp", NULL, 0);
+		}
 	}
-	sw_xdp_finish(xdp);
-	sw_xdp_fill_stats(xdp, &pl.stats);
+	sw_notify_stopping();
+	if (xdp) {
+		sw_xdp_finish(xdp);
+		sw_xdp_fill_stats(xdp, &pl.stats);
+	}
+	if (use_pcap)
+		sw_live_pcap_report(caps, ncaps);
 	sw_pipeline_finish(&pl);
 	{
 		struct run_opts o = { .emit = emit,
@@ -1003,6 +1204,9 @@ static int cmd_live(int argc, char **argv)
 	    sw_sinks_fatal_error(sinks) != -EPIPE && status == EXIT_OK)
 		status = EXIT_PARTIAL;
 destroy:
+	sw_metrics_stop(metrics);
+	for (i = 0; i < ncaps; i++)
+		caps[i].ops->cleanup_op(&caps[i]);
 	sw_xdp_close(xdp);
 	sw_pipeline_destroy(&pl);
 free_sinks:

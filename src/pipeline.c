@@ -133,10 +133,46 @@ static void on_request(void *ctx, const struct sw_flow *f,
 		       &x);
 }
 
+static struct sw_rule_count *rule_slot(struct sw_rule_count *t, const char *id)
+{
+	int i;
+
+	for (i = 0; i < SW_PIPELINE_RULE_SLOTS; i++) {
+		if (!t[i].id)
+			t[i].id = id;
+		if (strcmp(t[i].id, id) == 0)
+			return &t[i];
+	}
+	return NULL;
+}
+
+static void count_alert(struct sw_pipeline *p, const struct sw_alert *a)
+{
+	struct sw_rule_count *c =
+		a->rule_id ? rule_slot(p->alerts, a->rule_id) : NULL;
+	uint32_t i;
+
+	if (c)
+		*(a->action == SW_ACTION_START	? &c->started :
+		  a->action == SW_ACTION_UPDATE ? &c->updated :
+						  &c->ended) += 1;
+	if (a->action != SW_ACTION_START)
+		return;
+	for (i = 0; i < a->n_reasons; i++) {
+		c = a->reasons[i].id ? rule_slot(p->reasons, a->reasons[i].id) :
+				       NULL;
+		if (c)
+			c->started++;
+	}
+}
+
 static void write_alert(const struct sw_alert *a, void *ctx)
 {
 	struct sw_pipeline *p = ctx;
-	int rc = sw_output_record(p->out, sw_json_alert(a));
+	int rc;
+
+	count_alert(p, a);
+	rc = sw_output_record(p->out, sw_json_alert(a));
 
 	if (rc && !p->write_error)
 		p->write_error = rc;

@@ -40,6 +40,14 @@ enum sw_pipeline_emit {
 	SW_NO_HEADS = 1 << 1, /* skip the heads stage (no fingerprints) */
 };
 
+/* Alert events by rule ID (SW-S00x), and the reasons (SW-Rxxx, SW-Cxxx)
+ * behind the alerts that started, for the metrics. */
+#define SW_PIPELINE_RULE_SLOTS 32
+struct sw_rule_count {
+	const char *id; /* static string from the detector, NULL: free */
+	uint64_t started, updated, ended; /* alert events; reasons: started */
+};
+
 struct sw_pipeline {
 	struct sw_flow_table *flows;
 	struct sw_heads *heads;
@@ -51,6 +59,8 @@ struct sw_pipeline {
 	struct sw_sinks *out;
 	unsigned emit; /* enum sw_pipeline_emit */
 	int write_error; /* -errno of the first failed write */
+	struct sw_rule_count alerts[SW_PIPELINE_RULE_SLOTS];
+	struct sw_rule_count reasons[SW_PIPELINE_RULE_SLOTS];
 };
 
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,

@@ -43,7 +43,7 @@ for t in build/tests-asan/test_*; do
 	run "asan/$(basename "$t")" "$t"
 done
 for t in tests/cli/test_*.sh tests/golden/test_*.sh tests/oracle/test_*.sh \
-	tests/sinks/test_*.sh tests/bpf/test_*.sh tests/live/test_*.sh; do
+	tests/sinks/test_*.sh tests/bpf/test_*.sh tests/live/test_*.sh tests/daemon/test_*.sh; do
 	[ -x "$t" ] || continue
 	run "${t#tests/}" "$t"
 done

@@ -35,6 +35,8 @@ struct raw_live {
 	unsigned interfaces_count;
 	char *capture;
 	char *xdp_mode;
+	char *pcap_filter;
+	char *pcap_buffer;
 };
 
 struct raw_metrics {
@@ -126,6 +128,8 @@ static const cyaml_schema_field_t live_fields[] = {
 	LIST("interfaces", struct raw_live, interfaces),
 	STR("capture", struct raw_live, capture),
 	STR("xdp_mode", struct raw_live, xdp_mode),
+	STR("pcap_filter", struct raw_live, pcap_filter),
+	STR("pcap_buffer", struct raw_live, pcap_buffer),
 	CYAML_FIELD_END,
 };
 
@@ -398,6 +402,7 @@ static int conv_live(struct loader *ld, const struct raw_live *raw)
 {
 	struct sw_config *c = ld->cfg;
 	char path[PATH_MAX_LEN];
+	const char *v;
 	unsigned i, j;
 	int rc;
 
@@ -408,8 +413,6 @@ static int conv_live(struct loader *ld, const struct raw_live *raw)
 			return -ENOMEM;
 	}
 	for (i = 0; i < raw->interfaces_count; i++) {
-		const char *v;
-
 		snprintf(path, sizeof(path), "live.interfaces[%u]", i);
 		v = value_of(ld, path, raw->interfaces[i]);
 		if (!*v || !sw_cfg_ifname_ok(v))
@@ -428,6 +431,25 @@ static int conv_live(struct loader *ld, const struct raw_live *raw)
 	if (!rc)
 		rc = conv_enum(ld, "live.xdp_mode", raw->xdp_mode,
 			       xdp_mode_names, 2, &c->xdp_mode);
+	v = rc ? NULL : value_of(ld, "live.pcap_filter", raw->pcap_filter);
+	if (v) {
+		if (strlen(v) >= sizeof(c->pcap_filter))
+			return sw_cfg_bad_value(ld, "live.pcap_filter", NULL,
+						"a BPF filter expression of at "
+						"most 1023 characters");
+		snprintf(c->pcap_filter, sizeof(c->pcap_filter), "%s", v);
+	}
+	v = rc ? NULL : value_of(ld, "live.pcap_buffer", raw->pcap_buffer);
+	if (v) {
+		uint64_t bytes;
+
+		if (!*v || sw_config_parse_size(v, &bytes) ||
+		    bytes < (64u << 10) || bytes > (1ULL << 31))
+			return sw_cfg_bad_value(
+				ld, "live.pcap_buffer", *v ? v : NULL,
+				"a size 64KiB..2GiB like 32MiB");
+		c->pcap_buffer_bytes = (uint32_t)bytes;
+	}
 	return rc;
 }
 

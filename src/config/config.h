@@ -47,21 +47,22 @@ enum sw_config_xdp_mode {
 
 struct sw_config {
 	/* general: */
-	uint8_t log_level; /* enum sw_log_level; not read by this build */
-	char run_as[SW_CONFIG_USER_MAX]; /* "": keep the starting user; not
-					  * read by this build */
+	uint8_t log_level; /* enum sw_log_level (live) */
+	char run_as[SW_CONFIG_USER_MAX]; /* "": keep the starting user */
 
 	/* outputs: sink URIs; none given means stdout. */
 	size_t n_outputs;
 	char **outputs; /* malloc'd strings */
 
-	/* live: not read by this build (no live capture yet). */
+	/* live: what to capture on, and how (flags override). */
 	size_t n_interfaces;
 	char (*interfaces)[SW_CONFIG_IFNAME_MAX]; /* malloc'd */
 	uint8_t capture; /* enum sw_capture_kind */
 	uint8_t xdp_mode; /* enum sw_config_xdp_mode */
+	char pcap_filter[1024]; /* pcap: BPF filter, "" none */
+	uint32_t pcap_buffer_bytes; /* pcap: kernel buffer, 0 default */
 
-	/* metrics: "" is off; not read by this build. */
+	/* metrics: "" is off. */
 	char metrics_listen[SW_CONFIG_ADDR_MAX]; /* "127.0.0.1:9909" */
 
 	/* flows: the userspace flow table. */

@@ -301,6 +301,94 @@ nomem:
 	return NULL;
 }
 
+static int client_exempt_net(const struct sw_detect *d,
+			     const struct sw_det_addr *a);
+
+int sw_detect_reconfigure(struct sw_detect *d, const struct sw_detect_cfg *cfg,
+			  char *err, size_t errlen)
+{
+	struct sw_detect *tmp = calloc(1, sizeof(*tmp));
+	struct sw_detect_cfg keep = d->cfg;
+	int fail = 0, rc, kept = 0;
+	uint32_t i;
+
+	if (!tmp) {
+		snprintf(err, errlen, "detect: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	rc = det_rules_init(tmp, cfg, err, errlen);
+	if (rc)
+		goto out;
+	tmp->exempt_nets = dup_array(cfg->exempt_nets, cfg->n_exempt_nets,
+				     sizeof(*cfg->exempt_nets), &fail);
+	tmp->exempt_fps = dup_array(cfg->exempt_fps, cfg->n_exempt_fps,
+				    sizeof(*cfg->exempt_fps), &fail);
+	tmp->services = dup_array(cfg->services, cfg->n_services,
+				  sizeof(*cfg->services), &fail);
+	tmp->snis =
+		dup_array(cfg->snis, cfg->n_snis, sizeof(*cfg->snis), &fail);
+	if (fail) {
+		snprintf(err, errlen, "detect: %s", strerror(ENOMEM));
+		rc = -ENOMEM;
+		goto out;
+	}
+	err[0] = 0;
+	/* The sizes of the tables and the grouping hold the state. */
+	if (cfg->sketch_capacity != keep.sketch_capacity ||
+	    cfg->memory_cap_bytes != d->stats.memory_cap_bytes ||
+	    cfg->campaign_prefix4 != keep.campaign_prefix4 ||
+	    cfg->campaign_prefix6 != keep.campaign_prefix6 ||
+	    (cfg->client_capacity != keep.client_capacity &&
+	     cfg->client_capacity != d->n_clients)) {
+		snprintf(err, errlen,
+			 "detect: client_capacity, sketch_capacity, "
+			 "memory_cap_bytes and campaign_prefix4/6 keep their "
+			 "values until a restart");
+		kept = 1;
+	}
+	memcpy(d->rules, tmp->rules, sizeof(d->rules));
+	d->cfg = *cfg;
+	d->cfg.client_capacity = keep.client_capacity;
+	d->cfg.sketch_capacity = keep.sketch_capacity;
+	d->cfg.memory_cap_bytes = keep.memory_cap_bytes;
+	d->cfg.campaign_prefix4 = keep.campaign_prefix4;
+	d->cfg.campaign_prefix6 = keep.campaign_prefix6;
+	if (!d->cfg.admit_events)
+		d->cfg.admit_events = 1;
+	d->cfg.rules = NULL;
+	d->cfg.n_rules = 0;
+#define SWAP_ARRAY(f)                    \
+	do {                             \
+		void *o_ = (void *)d->f; \
+		d->f = tmp->f;           \
+		tmp->f = o_;             \
+	} while (0)
+	SWAP_ARRAY(exempt_nets);
+	SWAP_ARRAY(exempt_fps);
+	SWAP_ARRAY(services);
+	SWAP_ARRAY(snis);
+#undef SWAP_ARRAY
+	for (i = 0; i < d->clients_used && i < d->n_clients; i++) {
+		struct det_client *c = &d->clients[i];
+		uint8_t ex;
+
+		if (!c->used)
+			continue;
+		ex = (uint8_t)client_exempt_net(d, &c->addr);
+		if (ex && !c->exempt)
+			d->stats.clients_exempt++;
+		c->exempt = ex;
+	}
+	rc = kept;
+out:
+	free(tmp->exempt_nets);
+	free(tmp->exempt_fps);
+	free(tmp->services);
+	free(tmp->snis);
+	free(tmp);
+	return rc;
+}
+
 void sw_detect_free(struct sw_detect *d)
 {
 	if (!d)

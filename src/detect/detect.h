@@ -189,6 +189,20 @@ struct sw_detect *sw_detect_new(const struct sw_detect_cfg *cfg,
 void sw_detect_free(struct sw_detect *d);
 
 /*
+ * Swap in new thresholds, points, rule switches, alert timing, exemptions
+ * and watched services (SIGHUP) without dropping any client, flow, group
+ * or open alert. Sizes fixed at creation (client_capacity,
+ * sketch_capacity, memory_cap_bytes, campaign prefix lengths) keep their
+ * old values: 1 when cfg asked to change one of them (err then names
+ * them), else 0. -EINVAL (bad rule settings) or -ENOMEM with err set, and
+ * nothing changed. Prefix exemptions are re-applied to the clients
+ * tracked now: a newly exempt client stops scoring and its open alert
+ * ends by quiet; campaign membership of tracked clients is left as is.
+ */
+int sw_detect_reconfigure(struct sw_detect *d, const struct sw_detect_cfg *cfg,
+			  char *err, size_t errlen);
+
+/*
  * Check the rule settings of cfg without building a detector: 0, or
  * -EINVAL with err naming the rule. The config loader may call it.
  */

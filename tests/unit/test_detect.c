@@ -4,6 +4,7 @@
  * sketch, rule settings, the alert lifecycle (start, update, end, one
  * alert per client), exemptions, protected services and campaigns.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,8 @@ struct got {
 	uint32_t related_max;
 	char last_end_reason[32];
 	char first_rule[16];
+	uint32_t first_score; /* of the first start */
+	uint64_t first_turns; /* the client's turns at the first start */
 };
 
 static void on_alert(const struct sw_alert *a, void *ctx)
@@ -36,9 +39,12 @@ static void on_alert(const struct sw_alert *a, void *ctx)
 			g->start++;
 		else
 			g->campaign_start++;
-		if (!g->first_rule[0])
+		if (!g->first_rule[0]) {
 			snprintf(g->first_rule, sizeof(g->first_rule), "%s",
 				 a->rule_id);
+			g->first_score = a->score;
+			g->first_turns = a->counters.turns;
+		}
 	} else if (a->action == SW_ACTION_UPDATE) {
 		g->update++;
 	} else {
@@ -257,6 +263,54 @@ static void test_rule_override_and_disable(void **state)
 	sw_detect_free(d);
 }
 
+/*
+ * SIGHUP's detector side: new thresholds and points apply to a client
+ * already tracked, whose counters go on; bad settings are refused with
+ * nothing changed; sizes keep their values (and say so).
+ */
+static void test_reconfigure_keeps_state(void **state)
+{
+	struct sw_detect_cfg cfg, next;
+	struct sw_rule_cfg r = { "SW-R007", 1, 1, 60 };
+	struct sw_rule_cfg bad = { "SW-R999", 1, 1, 1 };
+	struct got g = { 0 };
+	struct sw_detect *d;
+	char err[512] = "";
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	cfg.alert_score = 100;
+	d = small(&cfg, &g);
+	fetch(d, 32, 30, T0, 5, "curl/8.0", 0);
+	assert_int_equal(g.start, 0);
+
+	next = cfg;
+	next.rules = &bad;
+	next.n_rules = 1;
+	assert_int_equal(sw_detect_reconfigure(d, &next, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "SW-R999"));
+
+	next.rules = &r;
+	next.alert_score = 50;
+	assert_int_equal(sw_detect_reconfigure(d, &next, err, sizeof(err)), 0);
+	assert_int_equal(sw_detect_stats(d)->clients_active, 1);
+	fetch(d, 32, 30, T0 + 10 * S, 5, "curl/8.0", 100);
+	assert_int_equal(g.start, 1);
+	assert_int_equal(g.first_score, 60);
+	/* The five turns before the reconfigure are still counted (a reset
+	 * would leave at most the one turn the alert was scored on). */
+	if (g.first_turns < 5)
+		fail_msg("turns at the alert: got %llu, want >= 5 (made before "
+			 "the reconfigure)",
+			 (unsigned long long)g.first_turns);
+
+	next.sketch_capacity = 512;
+	assert_int_equal(sw_detect_reconfigure(d, &next, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, "keep their values until a restart"));
+	sw_detect_free(d);
+}
+
 static void test_exempt_cidr(void **state)
 {
 	struct sw_detect_cfg cfg;
@@ -381,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_rule_override_and_disable),
 		cmocka_unit_test(test_exempt_cidr),
 		cmocka_unit_test(test_exempt_user_agent),
+		cmocka_unit_test(test_reconfigure_keeps_state),
 		cmocka_unit_test(test_unwatched_service),
 		cmocka_unit_test(test_campaign_joins_slow_members),
 	};

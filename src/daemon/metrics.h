@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Prometheus metrics: an HTTP endpoint (libmicrohttpd, its own thread)
+ * serving the text exposition format at /metrics.
+ *
+ * The packet path never waits on a scrape: it publishes a copy of its
+ * counters (sw_metrics_publish, a memcpy under a mutex held for that copy
+ * only) every second or so, and the HTTP thread renders from the latest
+ * copy. Sink counters are read by the HTTP thread from the sinks' own
+ * locked counters; process CPU and RSS come from /proc/self.
+ */
+#ifndef SW_METRICS_H
+#define SW_METRICS_H
+
+#include <stdint.h>
+
+#include "pipeline.h"
+
+#define SW_METRICS_IFACES_MAX 16
+
+/* Counters of one capture interface, as its backend reports them. */
+struct sw_metrics_iface {
+	char name[16];
+	uint64_t packets; /* received by the backend */
+	uint64_t bytes;
+	uint64_t drops; /* dropped by the kernel: buffer full */
+	uint64_t if_drops; /* dropped by the interface or driver */
+};
+
+struct sw_metrics;
+
+/*
+ * Listen on "HOST:PORT" or "[V6]:PORT" (numeric addresses only). NULL with
+ * errbuf (SW_ERRBUF_SIZE bytes) saying why.
+ */
+struct sw_metrics *sw_metrics_start(const char *listen, char *errbuf);
+/* Stop serving and free; NULL is fine. Call before the sinks go away. */
+void sw_metrics_stop(struct sw_metrics *m);
+
+/* The sinks whose counters are served (NULL: none); safe at any time. */
+void sw_metrics_set_sinks(struct sw_metrics *m, struct sw_sinks *sinks);
+
+/* Is a new snapshot due (about once a second)? Cheap: a coarse clock. */
+int sw_metrics_due(struct sw_metrics *m);
+
+/*
+ * Publish the pipeline's counters. source names the capture ("pcap-file",
+ * "xdp", "pcap"); ifs (n of them, may be 0) are per-interface counters.
+ */
+void sw_metrics_publish(struct sw_metrics *m, const struct sw_pipeline *pl,
+			const char *source, const struct sw_metrics_iface *ifs,
+			int n);
+
+#endif /* SW_METRICS_H */
