@@ -214,6 +214,44 @@ struct run_opts {
 	uint32_t ack_sample; /* XDP: 1 pure ACK in N accounted */
 };
 
+/* --max-flows N: 1 to 2^30. 0, or -EINVAL said. */
+static int parse_max_flows(const char *arg, uint32_t *n)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v == 0 || v > (1ul << 30)) {
+		fprintf(stderr,
+			"scrapewatch: --max-flows %s: expected a number from 1 "
+			"to 1073741824\n",
+			arg);
+		return -EINVAL;
+	}
+	*n = (uint32_t)v;
+	return 0;
+}
+
+/* --flush-timeout S: 0 to 3600 seconds, kept in ms. 0, or -EINVAL said. */
+static int parse_flush_timeout(const char *arg, unsigned *ms)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v > 3600) {
+		fprintf(stderr,
+			"scrapewatch: --flush-timeout %s: expected seconds, 0 to "
+			"3600\n",
+			arg);
+		return -EINVAL;
+	}
+	*ms = (unsigned)v * 1000;
+	return 0;
+}
+
 /* --xdp-ack-sample N: a power of two from 1 to 65536. 0, or -EINVAL said. */
 static int parse_ack_sample(const char *arg, uint32_t *n)
 {
@@ -662,8 +700,6 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 	int noutputs = 0;
 	const char *labels = NULL, *metrics_listen = NULL;
 	int json = 0;
-	char *end;
-	unsigned long v;
 	int c, rc, is_eval = mode == MODE_EVAL;
 
 	o.capture_cfg.stop = &stop_requested;
@@ -686,16 +722,8 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			outputs[noutputs++] = optarg;
 			break;
 		case 'f':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v > 3600) {
-				fprintf(stderr,
-					"scrapewatch: --flush-timeout %s: "
-					"expected seconds, 0 to 3600\n",
-					optarg);
+			if (parse_flush_timeout(optarg, &o.flush_timeout_ms))
 				return EXIT_USAGE;
-			}
-			o.flush_timeout_ms = (unsigned)v * 1000;
 			break;
 		case 'q':
 			o.quiet = 1;
@@ -704,16 +732,8 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			o.emit |= SW_NO_HEADS;
 			break;
 		case 'm':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v == 0 || v > (1ul << 30)) {
-				fprintf(stderr,
-					"scrapewatch: --max-flows %s: expected "
-					"a number from 1 to 1073741824\n",
-					optarg);
+			if (parse_max_flows(optarg, &max_flows))
 				return EXIT_USAGE;
-			}
-			max_flows = (uint32_t)v;
 			break;
 		case 'c':
 			config_path = optarg;
@@ -914,8 +934,6 @@ static int cmd_live(int argc, char **argv)
 	unsigned emit = SW_EMIT_NONE;
 	unsigned flush_timeout_ms = SW_FLUSH_TIMEOUT_MS_DEFAULT;
 	uint32_t max_flows = 0, ack_sample = 0;
-	unsigned long v;
-	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:o:qh", longopts, NULL)) != -1) {
@@ -961,28 +979,12 @@ static int cmd_live(int argc, char **argv)
 			outputs[noutputs++] = optarg;
 			break;
 		case 'm':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v == 0 || v > (1ul << 30)) {
-				fprintf(stderr,
-					"scrapewatch: --max-flows %s: expected "
-					"a number from 1 to 1073741824\n",
-					optarg);
+			if (parse_max_flows(optarg, &max_flows))
 				return EXIT_USAGE;
-			}
-			max_flows = (uint32_t)v;
 			break;
 		case 'f':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v > 3600) {
-				fprintf(stderr,
-					"scrapewatch: --flush-timeout %s: "
-					"expected seconds, 0 to 3600\n",
-					optarg);
+			if (parse_flush_timeout(optarg, &flush_timeout_ms))
 				return EXIT_USAGE;
-			}
-			flush_timeout_ms = (unsigned)v * 1000;
 			break;
 		case 'c':
 			config_path = optarg;
