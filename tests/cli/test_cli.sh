@@ -11,24 +11,8 @@ SW=build/scrapewatch
 REAL=tests/fixtures/real/real.pcap
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-check() { # name actual expected
-	if [ "$2" == "$3" ]; then
-		echo "PASS cli: $1"
-	else
-		echo "FAIL cli: $1: actual [$2] expected [$3]"
-		fails=$((fails + 1))
-	fi
-}
-check_grep() { # name pattern file
-	if grep -qE -- "$2" "$3"; then
-		echo "PASS cli: $1"
-	else
-		echo "FAIL cli: $1: [$2] not in: $(head -c 400 "$3")"
-		fails=$((fails + 1))
-	fi
-}
+. tests/lib/common.sh
+LABEL=cli
 # Flow records without timestamps: what must not depend on the input form.
 flowsig() {
 	/usr/bin/python3 -c '
@@ -122,4 +106,4 @@ check "bad --max-flows: exit 2" $? 2
 $SW flows -o "file://$tmp/out.json" "$REAL"
 check "file:// output" "$(flowsig <"$tmp/out.json" | cmp -s - "$tmp/ref.sig" && echo same)" same
 
-[ $fails -eq 0 ]
+finish

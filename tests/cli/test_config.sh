@@ -15,24 +15,8 @@ EX=etc/scrapewatch.yaml
 REAL=tests/fixtures/real/real.pcap
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-check() { # name actual expected
-	if [ "$2" == "$3" ]; then
-		echo "PASS config: $1"
-	else
-		echo "FAIL config: $1: actual [$2] expected [$3]"
-		fails=$((fails + 1))
-	fi
-}
-check_grep() { # name pattern file
-	if grep -qE -- "$2" "$3"; then
-		echo "PASS config: $1"
-	else
-		echo "FAIL config: $1: [$2] not in: $(head -c 400 "$3")"
-		fails=$((fails + 1))
-	fi
-}
+. tests/lib/common.sh
+LABEL=config
 evicted() { grep -c '"close_reason":"evicted"' "$1"; }
 
 $SW check-config "$EX" >"$tmp/out" 2>"$tmp/err"
@@ -182,4 +166,4 @@ for w in "check-config FILE" "--config FILE" "override the file"; do
 	check_grep "help mentions $w" "$w" "$tmp/help"
 done
 
-[ $fails -eq 0 ]
+finish

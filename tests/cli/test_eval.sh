@@ -11,24 +11,8 @@ SW=build/scrapewatch
 REAL=tests/fixtures/real/real.pcap
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-check() { # name actual expected
-	if [ "$2" == "$3" ]; then
-		echo "PASS eval: $1"
-	else
-		echo "FAIL eval: $1: actual [$2] expected [$3]"
-		fails=$((fails + 1))
-	fi
-}
-check_grep() { # name pattern file
-	if grep -qE -- "$2" "$3"; then
-		echo "PASS eval: $1"
-	else
-		echo "FAIL eval: $1: [$2] not in: $(head -c 400 "$3")"
-		fails=$((fails + 1))
-	fi
-}
+. tests/lib/common.sh
+LABEL=eval
 
 printf 'client_ip,label,tool\n198.18.0.2,scraper,curl\n198.18.0.9,maybe,x\n' >"$tmp/bad-label.csv"
 $SW eval --labels "$tmp/bad-label.csv" "$REAL" >"$tmp/out" 2>"$tmp/err"
@@ -69,4 +53,4 @@ check "replay: exit 0" $? 0
 check_grep "replay ends with the stats record" '"dataset":"scrapewatch.stats".*"detect":' "$(tail -n 1 "$tmp/replay" >"$tmp/last"; echo "$tmp/last")"
 check "replay: no flow records" "$(grep -c '"scrapewatch.flow"' "$tmp/replay")" 0
 
-[ $fails -eq 0 ]
+finish

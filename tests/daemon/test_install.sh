@@ -7,19 +7,10 @@
 # (man -l) without groff warnings. Skips (77) without man.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 command -v man >/dev/null || { echo "skip: man not installed"; exit 77; }
-
-fail=0
-check() { # name actual expected
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: actual [$2] expected [$3]"
-		fail=1
-	fi
-}
 
 make -s install PREFIX=/usr DESTDIR="$tmp/usr" >"$tmp/log" 2>&1
 check "make install PREFIX=/usr: exit 0" "$?" 0
@@ -68,8 +59,8 @@ done
 # Every long option of `live` in --help is in the page.
 for o in $(build/scrapewatch --help | sed -n '/^Options for live:/,/^Exit status/p' |
 	grep -o -- '--[a-z][a-z-]*' | sort -u); do
-	echo "$out" | grep -q -- "$o" || { echo "FAIL man page lacks $o"; fail=1; }
+	echo "$out" | grep -q -- "$o" || { echo "FAIL man page lacks $o"; fails=$((fails + 1)); }
 done
 MANWIDTH=80 man --warnings -l "$page" >/dev/null 2>"$tmp/warn"
 check "man page: no groff warnings" "$(wc -c <"$tmp/warn")" 0
-exit $fail
+finish

@@ -18,11 +18,11 @@
 # Skips (77) without root, netns, nginx or curl.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
 SW=$PWD/build/scrapewatch
 T=swdm # netns/veth tag
 NS_S=$T-srv NS_C=$T-cli
 SRV=198.18.56.1 CLI=198.18.56.2
-PY=/usr/bin/python3
 N1=15
 tmp=$(mktemp -d)
 sw_pid= nginx_pid=
@@ -36,49 +36,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces and XDP"
 command -v nginx >/dev/null || skip "nginx not installed"
 command -v curl >/dev/null || skip "curl not installed"
 
-fail=0
-check() { # name actual expected
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: actual [$2] expected [$3]"
-		fail=1
-	fi
-}
+veth_pair $NS_S $T-s $SRV $NS_C $T-c $CLI
 
-ip netns add $NS_S && ip netns add $NS_C || skip "cannot create network namespaces"
-ip link add $T-s netns $NS_S type veth peer name $T-c netns $NS_C
-ip -n $NS_S addr add $SRV/30 dev $T-s
-ip -n $NS_C addr add $CLI/30 dev $T-c
-for ns in $NS_S $NS_C; do ip -n $ns link set lo up; done
-ip -n $NS_S link set $T-s up
-ip -n $NS_C link set $T-c up
-
-mkdir -p "$tmp/www" "$tmp/logs"
+mkdir -p "$tmp/www"
 for i in $(seq 1 40); do
 	head -c $((3000 + i * 50)) /dev/zero | tr '\0' 'x' >"$tmp/www/p$i.html"
 done
-cat >"$tmp/nginx.conf" <<CONF
-user root;
-daemon off;
-master_process off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	server { listen 80; root $tmp/www; }
-}
-CONF
+nginx_conf "$tmp"
 ip netns exec $NS_S nginx -c "$tmp/nginx.conf" -p "$tmp" &
 nginx_pid=$!
 
@@ -121,7 +89,6 @@ scrape() { # COUNT requests, a new connection each
 		ip netns exec $NS_C curl -s -o /dev/null http://$SRV/p$(( (i % 40) + 1 )).html
 	done
 }
-
 
 scenario() { # CAP DETECT
 local CAP=$1 DETECT=$2 v before rc
@@ -169,7 +136,7 @@ for _ in $(seq 1 60); do
 	scrape 2
 	sleep 0.5
 done
-$PY - "$tmp/alerts.ndjson" "$CLI" "$N1" <<'PY' || fail=1
+$PY - "$tmp/alerts.ndjson" "$CLI" "$N1" <<'PY' || fails=$((fails + 1))
 import json, sys
 path, cli, n1 = sys.argv[1], sys.argv[2], int(sys.argv[3])
 recs = [json.loads(l) for l in open(path)]
@@ -225,7 +192,7 @@ for _ in $(seq 1 50); do [ "$(attached)" = 0 ] && break; sleep 0.1; done
 check "$CAP: SIGTERM: no program attached" "$(attached)" 0
 check "$CAP: SIGTERM: sinks flushed the stats record" \
 	"$(grep -c '"dataset":"scrapewatch.stats"' "$tmp/alerts.ndjson")" 1
-[ $fail -ne 0 ] && { echo "--- stderr ($CAP)"; cat "$tmp/sw.err"; }
+[ $fails -ne 0 ] && { echo "--- stderr ($CAP)"; cat "$tmp/sw.err"; }
 return 0
 }
 
@@ -235,4 +202,4 @@ return 0
 XDP_DETECT=1
 scenario pcap 1
 scenario xdp $XDP_DETECT
-exit $fail
+finish

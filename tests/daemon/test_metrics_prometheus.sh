@@ -11,9 +11,9 @@
 # Skips (77) without prometheus or curl.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
 SW=$PWD/build/scrapewatch
 PCAP=$PWD/tests/fixtures/corpus/a/corpus.pcap
-PY=/usr/bin/python3
 tmp=$(mktemp -d)
 sw_pid= prom_pid= feed_pid=
 
@@ -27,27 +27,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
 command -v prometheus >/dev/null || skip "prometheus not installed"
 command -v curl >/dev/null || skip "curl not installed"
 [ -x $PY ] || skip "no $PY"
-
-fail=0
-check() { # name actual expected
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: actual [$2] expected [$3]"
-		fail=1
-	fi
-}
-
-free_port() {
-	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # Bad addresses are refused before any input is read.
 "$SW" replay --metrics nonsense -q "$PCAP" >/dev/null 2>"$tmp/err"
@@ -119,7 +101,7 @@ up=$(wait_for 'up{job="scrapewatch"} == 1')
 check "target up" "$up" 1
 p1=$(wait_for 'scrapewatch_packets_total{interface="all"} > 0')
 [ -n "$p1" ] && echo "PASS first half scraped: $p1 packets" ||
-	{ echo "FAIL no packet count scraped"; fail=1; }
+	{ echo "FAIL no packet count scraped"; fails=$((fails + 1)); }
 
 # Every family the issue asks for is there.
 for series in \
@@ -137,20 +119,20 @@ for series in \
 	'process_resident_memory_bytes > 1000000'; do
 	v=$(wait_for "$series")
 	[ -n "$v" ] && echo "PASS series $series = $v" ||
-		{ echo "FAIL series $series missing"; fail=1; }
+		{ echo "FAIL series $series missing"; fails=$((fails + 1)); }
 done
 
 # The second half: the counters go on from where they were.
 touch "$tmp/go1"
 p2=$(wait_for "scrapewatch_packets_total{interface=\"all\"} > ${p1:-0}")
 [ -n "$p2" ] && echo "PASS packets increased: $p1 -> $p2" ||
-	{ echo "FAIL packets did not increase past $p1"; fail=1; }
+	{ echo "FAIL packets did not increase past $p1"; fails=$((fails + 1)); }
 a=$(wait_for 'sum(scrapewatch_alerts_total{action="start"}) > 0')
 [ -n "$a" ] && echo "PASS alerts by rule: $a started" ||
-	{ echo "FAIL no alert starts scraped"; fail=1; }
+	{ echo "FAIL no alert starts scraped"; fails=$((fails + 1)); }
 d=$(wait_for 'sum(scrapewatch_sink_delivered_total) > 0')
 [ -n "$d" ] && echo "PASS sink delivered: $d" ||
-	{ echo "FAIL no sink deliveries scraped"; fail=1; }
+	{ echo "FAIL no sink deliveries scraped"; fails=$((fails + 1)); }
 pr=$(wait_for "sum(scrapewatch_packets_total{interface=\"all\"})")
 check "monotonic counter (no resets)" \
 	"$(query 'resets(scrapewatch_packets_total[5m])')" 0
@@ -164,9 +146,9 @@ total=$(grep '"scrapewatch.stats"' "$tmp/alerts.json" |
 	$PY -c 'import json,sys; print(json.loads(sys.stdin.readline())["scrapewatch"]["stats"]["packets"])')
 [ -n "$total" ] && [ "${pr%.*}" -le "$total" ] &&
 	echo "PASS scraped $pr <= final $total packets" ||
-	{ echo "FAIL scraped [$pr] vs final stats [$total]"; fail=1; }
-if [ $fail -ne 0 ]; then
+	{ echo "FAIL scraped [$pr] vs final stats [$total]"; fails=$((fails + 1)); }
+if [ $fails -ne 0 ]; then
 	echo "--- scrapewatch stderr"; cat "$tmp/sw.err"
 	echo "--- prometheus log (tail)"; tail -5 "$tmp/prom.log"
 fi
-exit $fail
+finish

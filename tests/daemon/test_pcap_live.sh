@@ -9,8 +9,8 @@
 # Skips (77) without root/netns or curl.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
 SW=$PWD/build/scrapewatch
-PY=/usr/bin/python3
 NS=swdm-pcap
 tmp=$(mktemp -d)
 sw_pid=
@@ -20,24 +20,10 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-skip() {
-	echo "skip: $*"
-	exit 77
-}
 [ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
 command -v curl >/dev/null || skip "curl not installed"
 ip netns add $NS || skip "cannot create a network namespace"
 ip -n $NS link set lo up
-
-fail=0
-check() { # name actual expected
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: actual [$2] expected [$3]"
-		fail=1
-	fi
-}
 
 cat >"$tmp/sw.yaml" <<YAML
 outputs: ["file://$tmp/out.ndjson"]
@@ -79,7 +65,7 @@ wait $sw_pid
 check "exit 0" "$?" 0
 sw_pid=
 check "exit summary names the interface" "$(grep -c '^scrapewatch: lo: [0-9]* frames, [0-9]* dropped by the kernel' "$tmp/err")" 1
-$PY - "$tmp/out.ndjson" <<'PY' || fail=1
+$PY - "$tmp/out.ndjson" <<'PY' || fails=$((fails + 1))
 import json, sys
 st = [json.loads(l) for l in open(sys.argv[1])]
 st = [r for r in st if r["event"]["dataset"] == "scrapewatch.stats"][0]["scrapewatch"]["stats"]
@@ -95,4 +81,4 @@ ip netns exec $NS "$SW" live -i lo --capture pcap --pcap-filter "tcp port banana
 	-o "file://$tmp/x" 2>"$tmp/err2"
 check "bad filter: exit 2" "$?" 2
 check "bad filter: reason" "$(grep -c '^scrapewatch: lo: BPF filter: ' "$tmp/err2")" 1
-exit $fail
+finish

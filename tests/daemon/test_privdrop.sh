@@ -10,11 +10,11 @@
 # Skips (77) without root, netns, nginx, curl or the user nobody.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
 SW=$PWD/build/scrapewatch
 T=swdm # netns/veth tag
 NS_S=$T-psrv NS_C=$T-pcli
 SRV=198.18.56.5 CLI=198.18.56.6
-PY=/usr/bin/python3
 tmp=$(mktemp -d)
 sw_pid= nginx_pid=
 
@@ -27,45 +27,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces and XDP"
 command -v nginx >/dev/null || skip "nginx not installed"
 command -v curl >/dev/null || skip "curl not installed"
 NOBODY=$(id -u nobody 2>/dev/null) || skip "no user nobody"
 NOGROUP=$(id -g nobody)
 
-fail=0
-check() { # name actual expected
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: actual [$2] expected [$3]"
-		fail=1
-	fi
-}
-
-ip netns add $NS_S && ip netns add $NS_C || skip "cannot create network namespaces"
-ip link add $T-ps netns $NS_S type veth peer name $T-pc netns $NS_C
-ip -n $NS_S addr add $SRV/30 dev $T-ps
-ip -n $NS_C addr add $CLI/30 dev $T-pc
-for ns in $NS_S $NS_C; do ip -n $ns link set lo up; done
-ip -n $NS_S link set $T-ps up
-ip -n $NS_C link set $T-pc up
-mkdir -p "$tmp/www" "$tmp/logs"
+veth_pair $NS_S $T-ps $SRV $NS_C $T-pc $CLI
+mkdir -p "$tmp/www"
 echo hello >"$tmp/www/index.html"
-cat >"$tmp/nginx.conf" <<CONF
-user root;
-daemon off;
-master_process off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log;
-events { worker_connections 64; }
-http { access_log off; server { listen 80; root $tmp/www; } }
-CONF
+nginx_conf "$tmp"
 ip netns exec $NS_S nginx -c "$tmp/nginx.conf" -p "$tmp" &
 nginx_pid=$!
 
@@ -110,7 +81,7 @@ run() {
 			[ "$caps" != 0000000000000000 ]; then
 			echo "FAIL $cap: thread $tid: uid [$uids] CapEff [$caps]"
 			ok=0
-			fail=1
+			fails=$((fails + 1))
 		fi
 	done
 	[ $ok = 1 ] && echo "PASS $cap: other threads are nobody without capabilities"
@@ -126,17 +97,17 @@ run() {
 	pk=$(grep '"scrapewatch.stats"' "$tmp/out.ndjson" |
 		$PY -c 'import json,sys; print(json.loads(sys.stdin.readline())["scrapewatch"]["stats"]["packets"])' 2>/dev/null)
 	[ -n "$pk" ] && [ "$pk" -ge 10 ] && echo "PASS $cap: traffic after the drop counted ($pk packets)" ||
-		{ echo "FAIL $cap: packets after the drop: actual [$pk] expected [>= 10]"; fail=1; }
+		{ echo "FAIL $cap: packets after the drop: actual [$pk] expected [>= 10]"; fails=$((fails + 1)); }
 	for _ in $(seq 1 50); do
 		ip -n $NS_S -d link show dev $T-ps | grep -q prog/xdp || break
 		sleep 0.1
 	done
 	check "$cap: no XDP program left" "$(ip -n $NS_S -d link show dev $T-ps | grep -c prog/xdp)" 0
-	[ $fail -ne 0 ] && cat "$tmp/sw.err"
+	[ $fails -ne 0 ] && cat "$tmp/sw.err"
 	return 0
 }
 
 # CAP_NET_RAW is bit 13; CAP_NET_ADMIN 12, CAP_PERFMON 38, CAP_BPF 39.
 run pcap 0000000000002000
 run xdp 000000c000001000
-exit $fail
+finish

@@ -8,8 +8,8 @@
 # SIGTERM. Skips (77) without root/netns or a build without libsystemd.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
 SW=$PWD/build/scrapewatch
-PY=/usr/bin/python3
 NS=swdm-notify
 tmp=$(mktemp -d)
 sw_pid= lis_pid=
@@ -20,24 +20,10 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-skip() {
-	echo "skip: $*"
-	exit 77
-}
 [ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
 ldd "$SW" | grep -q libsystemd || skip "built without libsystemd"
 ip netns add $NS || skip "cannot create a network namespace"
 ip -n $NS link set lo up
-
-fail=0
-check() { # name actual expected
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: actual [$2] expected [$3]"
-		fail=1
-	fi
-}
 
 # The listener appends every datagram, one message per line.
 $PY -c '
@@ -83,5 +69,5 @@ wait $sw_pid
 check "exit 0" "$?" 0
 sw_pid=
 check "STOPPING=1 on SIGTERM" "$(grep -c 'STOPPING=1' "$tmp/msgs")" 1
-[ $fail -ne 0 ] && { cat "$tmp/msgs" "$tmp/err"; }
-exit $fail
+[ $fails -ne 0 ] && { cat "$tmp/msgs" "$tmp/err"; }
+finish

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Sourced by the test scripts: the assertions, the skip exit and the
+# network-namespace and nginx set-up that several tests share. A test sets
+# LABEL (optional, prefixed to every PASS/FAIL line) before its checks and
+# ends with `finish`, which exits 0 when no check failed and 1 otherwise.
+#
+#   check NAME ACTUAL EXPECTED     equal strings
+#   check_grep NAME REGEX FILE     the file matches (grep -E)
+#   skip REASON...                 print it and exit 77
+#   free_port                      a free TCP port on 127.0.0.1
+#   veth_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B
+#                                  create both namespaces, join them with a
+#                                  veth pair, addresses /30, links up (skips
+#                                  when namespaces cannot be created)
+#   nginx_conf DIR [EXTRA]         write DIR/nginx.conf: foreground, one
+#                                  worker, root DIR/www on port 80, logs in
+#                                  DIR/logs; EXTRA goes inside server {}
+#   finish                         exit with the verdict
+fails=0
+PY=${PY:-/usr/bin/python3}
+
+check() { # name actual expected
+	if [ "$2" == "$3" ]; then
+		echo "PASS ${LABEL:+$LABEL: }$1"
+	else
+		echo "FAIL ${LABEL:+$LABEL: }$1: actual [$2] expected [$3]"
+		fails=$((fails + 1))
+	fi
+}
+
+check_grep() { # name pattern file
+	if grep -qE -- "$2" "$3"; then
+		echo "PASS ${LABEL:+$LABEL: }$1"
+	else
+		echo "FAIL ${LABEL:+$LABEL: }$1: [$2] not in: $(head -c 400 "$3")"
+		fails=$((fails + 1))
+	fi
+}
+
+skip() {
+	echo "skip: $*"
+	exit 77
+}
+
+free_port() {
+	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+veth_pair() { # ns_a if_a addr_a ns_b if_b addr_b
+	ip netns add "$1" && ip netns add "$4" ||
+		skip "cannot create network namespaces"
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	ip -n "$1" addr add "$3/30" dev "$2"
+	ip -n "$4" addr add "$6/30" dev "$5"
+	ip -n "$1" link set lo up
+	ip -n "$4" link set lo up
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
+nginx_conf() { # dir [extra server directives]
+	mkdir -p "$1/www" "$1/logs"
+	cat >"$1/nginx.conf" <<CONF
+user root;
+daemon off;
+master_process off;
+worker_processes 1;
+pid $1/nginx.pid;
+error_log $1/logs/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	server { listen 80; root $1/www; ${2:-} }
+}
+CONF
+}
+
+finish() {
+	[ "$fails" -eq 0 ] || echo "$fails check(s) failed"
+	exit $((fails > 0))
+}
