@@ -25,20 +25,17 @@ NS_S=$T-srv NS_C=$T-cli
 SRV=198.18.56.1 CLI=198.18.56.2
 N1=15
 tmp=$(mktemp -d)
-sw_pid= nginx_pid=
+sw_pid=
 
 cleanup() {
 	[ -n "$sw_pid" ] && kill -KILL "$sw_pid" 2>/dev/null
-	[ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null
-	ip netns del $NS_S 2>/dev/null
-	ip netns del $NS_C 2>/dev/null
+	netns_del $NS_S $NS_C
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces and XDP"
-command -v nginx >/dev/null || skip "nginx not installed"
-command -v curl >/dev/null || skip "curl not installed"
+need_root "network namespaces and XDP"
+need nginx curl
 
 veth_pair $NS_S $T-s $SRV $NS_C $T-c $CLI
 
@@ -48,7 +45,6 @@ for i in $(seq 1 40); do
 done
 nginx_conf "$tmp"
 ip netns exec $NS_S nginx -c "$tmp/nginx.conf" -p "$tmp" &
-nginx_pid=$!
 
 # Every rule off but SW-R007 (script User-Agent, curl): at most POINTS.
 write_config() { # alert_score points

@@ -16,12 +16,12 @@ tmp=$(mktemp -d)
 sw_pid=
 cleanup() {
 	[ -n "$sw_pid" ] && kill -KILL "$sw_pid" 2>/dev/null
-	ip netns del $NS 2>/dev/null
+	netns_del $NS
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
-command -v curl >/dev/null || skip "curl not installed"
+need_root "a network namespace"
+need curl
 ip netns add $NS || skip "cannot create a network namespace"
 ip -n $NS link set lo up
 

@@ -16,20 +16,17 @@ T=swdm # netns/veth tag
 NS_S=$T-psrv NS_C=$T-pcli
 SRV=198.18.56.5 CLI=198.18.56.6
 tmp=$(mktemp -d)
-sw_pid= nginx_pid=
+sw_pid=
 
 cleanup() {
 	[ -n "$sw_pid" ] && kill -KILL "$sw_pid" 2>/dev/null
-	[ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null
-	ip netns del $NS_S 2>/dev/null
-	ip netns del $NS_C 2>/dev/null
+	netns_del $NS_S $NS_C
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces and XDP"
-command -v nginx >/dev/null || skip "nginx not installed"
-command -v curl >/dev/null || skip "curl not installed"
+need_root "network namespaces and XDP"
+need nginx curl
 NOBODY=$(id -u nobody 2>/dev/null) || skip "no user nobody"
 NOGROUP=$(id -g nobody)
 
@@ -38,7 +35,6 @@ mkdir -p "$tmp/www"
 echo hello >"$tmp/www/index.html"
 nginx_conf "$tmp"
 ip netns exec $NS_S nginx -c "$tmp/nginx.conf" -p "$tmp" &
-nginx_pid=$!
 
 ip netns exec $NS_S "$SW" live -i $T-ps --capture pcap --user no-such-user-swdm -o "file://$tmp/x" \
 	2>"$tmp/err" &

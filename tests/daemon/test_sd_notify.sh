@@ -16,11 +16,11 @@ sw_pid= lis_pid=
 cleanup() {
 	[ -n "$sw_pid" ] && kill -KILL "$sw_pid" 2>/dev/null
 	[ -n "$lis_pid" ] && kill -TERM "$lis_pid" 2>/dev/null
-	ip netns del $NS 2>/dev/null
+	netns_del $NS
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
+need_root "a network namespace"
 ldd "$SW" | grep -q libsystemd || skip "built without libsystemd"
 ip netns add $NS || skip "cannot create a network namespace"
 ip -n $NS link set lo up

@@ -8,6 +8,10 @@
 #   check NAME ACTUAL EXPECTED     equal strings
 #   check_grep NAME REGEX FILE     the file matches (grep -E)
 #   skip REASON...                 print it and exit 77
+#   need_root WHY                  skip unless root
+#   need TOOL...                   skip unless every TOOL is on PATH
+#   netns_del NS...                kill what runs in each namespace, then
+#                                  delete it (for the EXIT trap)
 #   free_port                      a free TCP port on 127.0.0.1
 #   veth_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B
 #                                  create both namespaces, join them with a
@@ -41,6 +45,27 @@ check_grep() { # name pattern file
 skip() {
 	echo "skip: $*"
 	exit 77
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root for $*"
+}
+
+need() {
+	local t
+	for t; do
+		command -v "$t" >/dev/null || skip "$t not installed"
+	done
+}
+
+netns_del() {
+	local ns p
+	for ns; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
 }
 
 free_port() {
