@@ -202,21 +202,28 @@ static void group_epoch_roll(struct det_group *g, uint64_t now)
 	g->ep_idx[0] = e;
 }
 
+/* Member k of client c was active at now: its group, or NULL. */
+static struct det_group *group_touch(struct sw_detect *d, struct det_client *c,
+				     int k, uint64_t now)
+{
+	struct det_member *m = member_of(d, c, k);
+	struct det_group *g;
+
+	if (!m)
+		return NULL;
+	g = &d->groups[c->groups[k]];
+	m->last_ns = now;
+	if (now > g->last_ns)
+		g->last_ns = now;
+	return g;
+}
+
 void det_group_turns(struct sw_detect *d, struct det_client *c, uint64_t now)
 {
 	int k;
 
-	for (k = 0; k < 2; k++) {
-		struct det_member *m = member_of(d, c, k);
-		struct det_group *g;
-
-		if (!m)
-			continue;
-		g = &d->groups[c->groups[k]];
-		m->last_ns = now;
-		if (now > g->last_ns)
-			g->last_ns = now;
-	}
+	for (k = 0; k < 2; k++)
+		group_touch(d, c, k, now);
 }
 
 void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
@@ -226,15 +233,10 @@ void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 	int k;
 
 	for (k = 0; k < 2; k++) {
-		struct det_member *m = member_of(d, c, k);
-		struct det_group *g;
+		struct det_group *g = group_touch(d, c, k, now);
 
-		if (!m)
+		if (!g)
 			continue;
-		g = &d->groups[c->groups[k]];
-		m->last_ns = now;
-		if (now > g->last_ns)
-			g->last_ns = now;
 		group_epoch_roll(g, g->last_ns);
 		g->paths[0][bit / 32] |= 1u << (bit % 32);
 	}
