@@ -214,61 +214,64 @@ struct run_opts {
 	uint32_t ack_sample; /* XDP: 1 pure ACK in N accounted */
 };
 
-/* --max-flows N: 1 to 2^30. 0, or -EINVAL said. */
+/*
+ * The number in ARG for option OPT, from LO to HI, and (POW2) a power of
+ * two. 0, or -EINVAL said with WANT, what the option expects.
+ */
+static int parse_num(const char *opt, const char *arg, unsigned long lo,
+		     unsigned long hi, int pow2, const char *want,
+		     unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || *arg == '-' || v < lo || v > hi ||
+	    (pow2 && (v & (v - 1)))) {
+		fprintf(stderr, "scrapewatch: %s %s: expected %s\n", opt, arg,
+			want);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* --max-flows N: 1 to 2^30. */
 static int parse_max_flows(const char *arg, uint32_t *n)
 {
 	unsigned long v;
-	char *end;
+	int rc = parse_num("--max-flows", arg, 1, 1ul << 30, 0,
+			   "a number from 1 to 1073741824", &v);
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || v == 0 || v > (1ul << 30)) {
-		fprintf(stderr,
-			"scrapewatch: --max-flows %s: expected a number from 1 "
-			"to 1073741824\n",
-			arg);
-		return -EINVAL;
-	}
-	*n = (uint32_t)v;
-	return 0;
+	if (!rc)
+		*n = (uint32_t)v;
+	return rc;
 }
 
-/* --flush-timeout S: 0 to 3600 seconds, kept in ms. 0, or -EINVAL said. */
+/* --flush-timeout S: 0 to 3600 seconds, kept in ms. */
 static int parse_flush_timeout(const char *arg, unsigned *ms)
 {
 	unsigned long v;
-	char *end;
+	int rc = parse_num("--flush-timeout", arg, 0, 3600, 0,
+			   "seconds, 0 to 3600", &v);
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || v > 3600) {
-		fprintf(stderr,
-			"scrapewatch: --flush-timeout %s: expected seconds, 0 to "
-			"3600\n",
-			arg);
-		return -EINVAL;
-	}
-	*ms = (unsigned)v * 1000;
-	return 0;
+	if (!rc)
+		*ms = (unsigned)v * 1000;
+	return rc;
 }
 
-/* --xdp-ack-sample N: a power of two from 1 to 65536. 0, or -EINVAL said. */
+/* --xdp-ack-sample N: a power of two from 1 to 65536. */
 static int parse_ack_sample(const char *arg, uint32_t *n)
 {
 	unsigned long v;
-	char *end;
+	int rc = parse_num("--xdp-ack-sample", arg, 1, 65536, 1,
+			   "a power of two from 1 (every pure ACK) to 65536",
+			   &v);
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || v == 0 || v > 65536 || (v & (v - 1))) {
-		fprintf(stderr,
-			"scrapewatch: --xdp-ack-sample %s: expected a power "
-			"of two from 1 (every pure ACK) to 65536\n",
-			arg);
-		return -EINVAL;
-	}
-	*n = (uint32_t)v;
-	return 0;
+	if (!rc)
+		*n = (uint32_t)v;
+	return rc;
 }
 
 static int not_in_build(const char *what, const char *next)
