@@ -18,7 +18,7 @@ libpcap-dev libcjson-dev libcmocka-dev libssl-dev libcyaml-dev libyaml-dev zlib1
 libcurl4-openssl-dev librdkafka-dev rsyslog rsyslog-gnutls openssl
 libdpdk-dev libxdp-dev
 tshark tcpdump p0f valgrind
-nginx-light curl wget iproute2 procps time
+nginx-light curl wget iproute2 nftables procps time
 python3 python3-jsonschema
 libmicrohttpd-dev prometheus libcap-dev libsystemd-dev man-db
 "

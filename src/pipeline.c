@@ -235,11 +235,17 @@ static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
 	const struct sw_flow_acct *a = &flow->acct;
 	struct sw_detect_snap s;
 
-	if (a->dir[SW_DIR_C2S].packets + a->dir[SW_DIR_S2C].packets == 1)
+	if (a->dir[SW_DIR_C2S].packets + a->dir[SW_DIR_S2C].packets != 1) {
+		sw_detect_advance(p->det, pkt->ts_ns);
+	} else if (dir == SW_DIR_C2S && pkt->proto == SW_IPPROTO_TCP &&
+		   (pkt->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN) {
+		/* Its source port counts the hosts behind an address. */
+		sw_detect_flow_syn(p->det, &flow->key, a->client_is_b,
+				   pkt->ts_ns);
+	} else {
 		sw_detect_flow_start(p->det, &flow->key, a->client_is_b,
 				     pkt->ts_ns);
-	else
-		sw_detect_advance(p->det, pkt->ts_ns);
+	}
 	if (dir != SW_DIR_C2S || pkt->payload_len == 0)
 		return;
 	snapshot(flow, pkt->ts_ns, &s);

@@ -92,6 +92,7 @@ struct raw_detect {
 	char *update_interval;
 	char *end_after;
 	char *admit_events;
+	char *per_host_volume;
 	struct raw_campaign campaign;
 	struct raw_exempt exempt;
 	struct raw_services services;
@@ -186,6 +187,7 @@ static const cyaml_schema_field_t detect_fields[] = {
 	STR("update_interval", struct raw_detect, update_interval),
 	STR("end_after", struct raw_detect, end_after),
 	STR("admit_events", struct raw_detect, admit_events),
+	STR("per_host_volume", struct raw_detect, per_host_volume),
 	CYAML_FIELD_MAPPING("campaign", OPT, struct raw_detect, campaign,
 			    campaign_fields),
 	/* Keyed by rule ID: read by the tree walk (walk_rules). */
@@ -272,6 +274,18 @@ static int conv_u8(struct loader *ld, const char *path, const char *raw,
 
 	*out = (uint8_t)v;
 	return rc;
+}
+
+static int conv_bool(struct loader *ld, const char *path, const char *raw,
+		     int *out)
+{
+	raw = value_of(ld, path, raw);
+	if (!raw)
+		return 0;
+	if (!*raw || sw_cfg_parse_bool(raw, out))
+		return sw_cfg_bad_value(ld, path, *raw ? raw : NULL,
+					"true or false");
+	return 0;
 }
 
 static void fmt_duration(uint64_t ns, char *buf, size_t len)
@@ -684,6 +698,9 @@ static int conv_detect(struct loader *ld, const struct raw_detect *raw)
 	if (!rc)
 		rc = conv_u32(ld, "detect.admit_events", raw->admit_events, 1,
 			      65536, &d->admit_events);
+	if (!rc)
+		rc = conv_bool(ld, "detect.per_host_volume",
+			       raw->per_host_volume, &d->per_host_volume);
 	if (!rc)
 		rc = conv_u8(ld, "detect.campaign.prefix4", cp->prefix4, 8, 32,
 			     &d->campaign_prefix4);

@@ -271,6 +271,9 @@ static void render_detect(FILE *f, const struct metrics_snap *s)
 	one(f, "scrapewatch_clients_refused_total", "counter",
 	    "Clients not admitted: table full of active clients.",
 	    (double)d->admissions_refused);
+	one(f, "scrapewatch_shared_addresses_total", "counter",
+	    "Client addresses seen with several hosts behind them (NAT).",
+	    (double)d->shared_addresses);
 	one(f, "scrapewatch_sketch_events_total", "counter",
 	    "Events counted by the heavy-hitter sketch.",
 	    (double)d->sketch_events);

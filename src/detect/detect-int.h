@@ -70,8 +70,20 @@ enum ua_os {
 	OS_ANDROID,
 };
 
+/* A sequence of SYN source ports from one address to one server, the
+ * mark of one host (detect-hosts.c). */
+struct det_portseq {
+	uint16_t port; /* the newest */
+	uint16_t syns;
+	uint32_t dest; /* hash of the server address and port */
+	uint64_t first_ns, last_ns;
+};
+
+#define HOST_SEQS 12 /* port sequences followed per client */
+
 struct det_client {
 	struct sw_det_addr addr;
+	uint8_t hosts; /* most hosts seen at once behind the address */
 	uint8_t used;
 	uint8_t exempt;
 	uint8_t ua_class; /* enum ua_class: the most telling seen */
@@ -100,6 +112,7 @@ struct det_client {
 	char syn_sig[96];
 	char os_class[16];
 	struct det_alert alert;
+	struct det_portseq seqs[HOST_SEQS];
 	/* Connections that delivered a large response lately. */
 	struct {
 		uint32_t flow;
@@ -282,6 +295,11 @@ void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 void det_group_eval(struct sw_detect *d, uint32_t gi, uint64_t now);
 void det_group_end(struct sw_detect *d, uint32_t gi, uint64_t now,
 		   const char *why);
+
+/* detect-hosts.c: a SYN from c's address with this source port went to the
+ * server hashed as dest at now; updates c->hosts. */
+void det_hosts_syn(struct det_client *c, uint16_t port, uint32_t dest,
+		   uint64_t now);
 
 /* detect.c */
 void det_open_add(struct sw_detect *d, uint32_t id, struct det_alert *a);

@@ -456,10 +456,18 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 {
 	struct feat f;
 	double score = 0, share;
+	uint32_t hosts = d->cfg.per_host_volume && c->hosts > 1 ? c->hosts : 1;
 
 	*n_reasons = 0;
 	*mask = 0;
 	features(c, now, &f);
+	/* Several hosts behind the address: the volume rules judge the
+	 * average host (docs/detection.md "Shared addresses"). */
+	f.turns60 /= hosts;
+	f.turns180 /= hosts;
+	f.conns60 /= hosts;
+	f.bulk60 /= hosts;
+	f.distinct /= hosts;
 
 	/* Request rate, sustained: most of the minute's 5 s bins busy, so
 	 * one heavy page load does not count. */
@@ -475,7 +483,8 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 	/* No think time: page-sized fetches in (nearly) every 5 s bin for
 	 * three minutes. Media players fetch big segments at the playback
 	 * rate, hence the size and count conditions. */
-	if (ON(R_NO_PAUSE) && f.turns180 >= 90 &&
+	/* Several hosts together leave no pause that one of them takes. */
+	if (ON(R_NO_PAUSE) && hosts == 1 && f.turns180 >= 90 &&
 	    (double)f.busy180 / 36.0 >= THR(R_NO_PAUSE) &&
 	    (f.n_sizes == 0 || f.size_median < 256 * 1024))
 		add_reason(d, R_NO_PAUSE, f.busy180 / 36.0, reasons, n_reasons,

@@ -452,6 +452,7 @@ static void client_emit(struct sw_detect *d, uint32_t ci, int action,
 	a.rule_id = "SW-S001";
 	a.rule_name = "bulk scraping by one client";
 	a.source = c->addr;
+	a.hosts = c->hosts;
 	a.n_related = 1;
 	a.related = &c->addr;
 	a.dest.family = c->dest_family;
@@ -874,6 +875,32 @@ void sw_detect_flow_start(struct sw_detect *d, const struct sw_flow_key *k,
 	f->conn_counted = 1;
 	count_conn(d, ci, k, client_is_b, ts);
 	maybe_eval(d, ci, ts);
+}
+
+void sw_detect_flow_syn(struct sw_detect *d, const struct sw_flow_key *k,
+			int client_is_b, uint64_t ts)
+{
+	struct sw_det_addr a, srv;
+	struct det_client *c;
+	uint16_t sport, dport;
+	uint32_t ci;
+	uint8_t before;
+
+	sw_detect_flow_start(d, k, client_is_b, ts);
+	key_client(k, client_is_b, &a);
+	ci = client_find(d, &a);
+	if (ci == NIL)
+		return;
+	c = &d->clients[ci];
+	sport = client_is_b ? k->port_b : k->port_a;
+	srv.family = k->family;
+	memcpy(srv.a, key_server(k, client_is_b, &dport), 16);
+	before = c->hosts;
+	det_hosts_syn(c, sport,
+		      (uint32_t)(sw_det_addr_hash(&srv) ^ dport * 0x9e3779b1u),
+		      ts);
+	if (before < 2 && c->hosts >= 2)
+		d->stats.shared_addresses++;
 }
 
 /* A response of this size ended on flow fi at ts. */

@@ -9,6 +9,8 @@
  * Inputs are events, so every capture mode can feed the same detector:
  *
  *  - sw_detect_flow_start(): the first packet of a flow.
+ *  - sw_detect_flow_syn(): the same when that packet is the client's SYN:
+ *    the source ports of SYNs count the hosts behind a shared address.
  *  - sw_detect_flow_progress(): a running snapshot of a flow's accounting
  *    (request turns, bytes each way, packet time). The detector keeps the
  *    previous snapshot of each flow of a tracked client and works out the
@@ -131,6 +133,8 @@ struct sw_alert {
 	uint32_t score; /* 0-100 */
 	const char *rule_id, *rule_name;
 	struct sw_det_addr source; /* client alerts */
+	uint8_t hosts; /* most hosts seen at once behind the address (0, 1:
+			* one, or none told apart) */
 	uint32_t n_related;
 	const struct sw_det_addr *related; /* client, or every member */
 	/* The service most used (client alerts). */
@@ -163,6 +167,7 @@ struct sw_detect_stats {
 	uint64_t clients_evicted;
 	uint64_t admissions_refused; /* table full of active clients */
 	uint64_t clients_exempt;
+	uint64_t shared_addresses; /* clients seen with several hosts */
 	uint64_t flows_tracked;
 	uint64_t flows_dropped; /* flow table of tracked clients full */
 	uint64_t events_unwatched; /* for services not protected */
@@ -211,6 +216,8 @@ int sw_detect_check_cfg(const struct sw_detect_cfg *cfg, char *err,
 
 void sw_detect_flow_start(struct sw_detect *d, const struct sw_flow_key *key,
 			  int client_is_b, uint64_t ts_ns);
+void sw_detect_flow_syn(struct sw_detect *d, const struct sw_flow_key *key,
+			int client_is_b, uint64_t ts_ns);
 void sw_detect_flow_progress(struct sw_detect *d, const struct sw_flow_key *key,
 			     int client_is_b, const struct sw_detect_snap *s);
 void sw_detect_flow_end(struct sw_detect *d, const struct sw_flow_key *key,

@@ -23,6 +23,7 @@ void sw_detect_default_cfg(struct sw_detect_cfg *cfg)
 	cfg->campaign_min_members = 3;
 	cfg->campaign_history_s = 3600;
 	cfg->admit_events = 2;
+	cfg->per_host_volume = 1;
 }
 
 void sw_detect_cfg_release(struct sw_detect_cfg *cfg)

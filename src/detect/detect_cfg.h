@@ -87,6 +87,8 @@ struct sw_detect_cfg {
 				      * quiet, so rotated addresses join */
 	uint32_t admit_events; /* events a client must certainly have sent
 				* (sketch count minus error) for full state */
+	int per_host_volume; /* volume rules judge the average host when
+			      * several share the client's address */
 };
 
 /* Defaults that work with no config file; frees nothing. */

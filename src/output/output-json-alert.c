@@ -159,6 +159,8 @@ cJSON *sw_json_alert(const struct sw_alert *a)
 	if (a->kind == SW_ALERT_CLIENT) {
 		add_counters(cJSON_AddObjectToObject(sw, "client"),
 			     &a->counters);
+		sw_json_add_count(cJSON_AddObjectToObject(sw, "hosts"), "seen",
+				  a->hosts ? a->hosts : 1);
 		if (a->syn_sig && a->syn_sig[0]) {
 			o = cJSON_AddObjectToObject(sw, "tcp");
 			sw_json_add_wire(o, "signature",

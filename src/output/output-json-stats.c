@@ -52,6 +52,7 @@ static void add_detect(cJSON *s, const struct sw_detect_stats *d)
 	sw_json_add_count(o, "clients_evicted", d->clients_evicted);
 	sw_json_add_count(o, "admissions_refused", d->admissions_refused);
 	sw_json_add_count(o, "clients_exempt", d->clients_exempt);
+	sw_json_add_count(o, "shared_addresses", d->shared_addresses);
 	sw_json_add_count(o, "clients_active_max", d->clients_max);
 	sw_json_add_count(o, "client_capacity", d->client_capacity);
 	sw_json_add_count(o, "flows_tracked", d->flows_tracked);

@@ -13,10 +13,11 @@
 #   netns_del NS...                kill what runs in each namespace, then
 #                                  delete it (for the EXIT trap)
 #   free_port                      a free TCP port on 127.0.0.1
-#   veth_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B
+#   veth_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B [PREFIXLEN]
 #                                  create both namespaces, join them with a
-#                                  veth pair, addresses /30, links up (skips
-#                                  when namespaces cannot be created)
+#                                  veth pair, addresses /30 (or PREFIXLEN),
+#                                  links up (skips when namespaces cannot be
+#                                  created)
 #   nginx_conf DIR [EXTRA]         write DIR/nginx.conf: foreground, one
 #                                  worker, root DIR/www on port 80, logs in
 #                                  DIR/logs; EXTRA goes inside server {}
@@ -59,6 +60,7 @@ need() {
 }
 
 netns_del() {
+	disown -a 2>/dev/null # no "Killed" job notices
 	local ns p
 	for ns; do
 		for p in $(ip netns pids "$ns" 2>/dev/null); do
@@ -72,12 +74,12 @@ free_port() {
 	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-veth_pair() { # ns_a if_a addr_a ns_b if_b addr_b
+veth_pair() { # ns_a if_a addr_a ns_b if_b addr_b [prefixlen]
 	ip netns add "$1" && ip netns add "$4" ||
 		skip "cannot create network namespaces"
 	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
-	ip -n "$1" addr add "$3/30" dev "$2"
-	ip -n "$4" addr add "$6/30" dev "$5"
+	ip -n "$1" addr add "$3/${7:-30}" dev "$2"
+	ip -n "$4" addr add "$6/${7:-30}" dev "$5"
 	ip -n "$1" link set lo up
 	ip -n "$4" link set lo up
 	ip -n "$1" link set "$2" up

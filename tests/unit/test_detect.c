@@ -424,6 +424,67 @@ static void test_campaign_joins_slow_members(void **state)
 	sw_detect_free(d);
 }
 
+/*
+ * Hosts behind one address, counted from SYN source ports. hosts is how
+ * many stacks send SYNs, interleaved, one every `gap` ns; each stack
+ * picks ports like Linux: a new random base every 10 s, then steps of 2
+ * to 16. Returns the detector's shared_addresses count.
+ */
+static uint64_t shared_after(int hosts, int random_ports, uint16_t base0)
+{
+	struct sw_detect_cfg cfg;
+	struct got g = { 0 };
+	struct sw_detect *d;
+	uint32_t rnd = 12345;
+	uint16_t port[4];
+	uint64_t t, shared;
+	int i, h;
+
+	sw_detect_default_cfg(&cfg);
+	d = small(&cfg, &g);
+	for (h = 0; h < hosts; h++)
+		port[h] = (uint16_t)(base0 + h * 7000);
+	for (i = 0; i < 240; i++) {
+		struct sw_flow_key k;
+		struct sw_detect_snap s = { 0 };
+
+		h = i % hosts;
+		t = T0 + (uint64_t)i * S / 2;
+		rnd = rnd * 1103515245u + 12345u;
+		if (random_ports)
+			port[h] = (uint16_t)(32768 + (rnd >> 8) % 28000);
+		else if (i > 0 &&
+			 (t - T0) / (10 * S) != (t - S / 2 - T0) / (10 * S))
+			port[h] = (uint16_t)(32768 + (rnd >> 8) % 28000);
+		else
+			port[h] = (uint16_t)(port[h] + 2 + (rnd >> 12) % 15);
+		if (port[h] >= 61000) /* Linux's range wraps */
+			port[h] = (uint16_t)(32768 + port[h] - 61000);
+		mkkey(&k, 40, 1, port[h]);
+		sw_detect_flow_syn(d, &k, 0, t);
+		s.ts_ns = t + S / 10;
+		sw_detect_flow_end(d, &k, 0, &s);
+	}
+	shared = sw_detect_stats(d)->shared_addresses;
+	sw_detect_free(d);
+	return shared;
+}
+
+static void test_hosts_behind_one_address(void **state)
+{
+	(void)state;
+	/* One stack, its offset moving every 10 s: one host. */
+	assert_int_equal(shared_after(1, 0, 40000), 0);
+	/* One stack wrapping around the end of its range. */
+	assert_int_equal(shared_after(1, 0, 60900), 0);
+	/* Every port at random (macOS, a NAT that randomises): one. */
+	assert_int_equal(shared_after(1, 1, 40000), 0);
+	assert_int_equal(shared_after(3, 1, 40000), 0);
+	/* Two and three stacks interleaved: a shared address. */
+	assert_int_equal(shared_after(2, 0, 40000), 1);
+	assert_int_equal(shared_after(3, 0, 33000), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_reconfigure_keeps_state),
 		cmocka_unit_test(test_unwatched_service),
 		cmocka_unit_test(test_campaign_joins_slow_members),
+		cmocka_unit_test(test_hosts_behind_one_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
