@@ -1,19 +1,32 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The generic sink layer. Each sink is one FIFO made of three parts, in
+ * The generic sink layer. Each sink is one FIFO made of four parts, in
  * delivery order: records in flight (sent, not yet confirmed), the spool
- * on disk, and the in-memory queue. The packet path appends to the queue;
- * when the queue is full it moves the queue to the spool and goes on, so
- * it never waits on a peer. One writer thread per sink takes batches from
- * the spool first and then the queue, hands them to the backend, and keeps
- * them in flight until confirmed. When the peer fails, the writer
- * disconnects, moves the queue to the spool while it is down, reconnects
- * with exponential backoff, and sends the records in flight again first:
- * delivery is at least once, and the duplicates are counted as resent.
+ * on disk, the hand-off (queues on their way to the spool), and the
+ * in-memory queue.
+ *
+ * The packet path only appends to the queue, under a lock that nobody
+ * holds across I/O. When the queue is full it hands the whole queue off
+ * (one pointer swap) and starts a new one; it never touches the disk and
+ * never waits on a peer. A spooler thread per sink writes handed-off
+ * queues to the spool. The hand-off holds at most SW_HANDOFF_QUEUES
+ * queues' worth: past that (the disk does not keep up) new records are
+ * dropped and counted as queue_full, so memory stays bounded.
+ *
+ * One writer thread per sink takes batches from the spool first, then,
+ * once the spooler has nothing left in hand, from the queue; it hands them
+ * to the backend and keeps them in flight until confirmed. When the peer
+ * fails, the writer disconnects, leaves the queue to fill (and be handed
+ * off) while it is down, reconnects with exponential backoff, and sends
+ * the records in flight again first: delivery is at least once, and the
+ * duplicates are counted as resent. A backend never blocks the writer for
+ * long (it answers "busy" instead), so the writer also honours the flush
+ * deadline at shutdown.
  *
  * The spool is a chain of segment files under a private directory. At its
  * cap the oldest segment is deleted and its records are counted as
- * dropped (spool_full). Lock order: the sink's lock, then the spool's.
+ * dropped (spool_full). Lock order: the sink's lock, then the spool's;
+ * the spool's lock is held across disk I/O, the sink's never is.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,6 +55,16 @@
 #define SW_BACKOFF_MAX_NS (30ull * 1000000000)
 #define SW_IDLE_WAIT_NS (5ull * 1000000)
 #define SW_BUSY_WAIT_NS (5ull * 1000000)
+/* Queues' worth of records the hand-off may hold (memory bound). */
+#define SW_HANDOFF_QUEUES 2
+
+/* What the writer waits for: only a writer waiting for records is woken
+ * by the producer. */
+enum writer_wait {
+	WAIT_NONE,
+	WAIT_RECORDS,
+	WAIT_OTHER, /* the peer, backoff, the spooler */
+};
 
 static const char *const drop_names[SW_DROP_MAX] = {
 	[SW_DROP_QUEUE_FULL] = "queue_full",
@@ -93,9 +116,17 @@ struct sw_sink_state {
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* work for the writer */
 	pthread_cond_t space; /* room in the queue (block mode) */
-	int writer_waiting, producer_waiting;
+	int writer_waiting; /* enum writer_wait */
+	int producer_waiting;
 	struct sw_rec *qhead, *qtail;
 	uint64_t qlen, qbytes, queue_max, queue_max_bytes;
+	/* Handed off, oldest first, waiting for the spooler; then what the
+	 * spooler is writing now (counted, not linked here). */
+	struct sw_rec *hhead, *htail;
+	uint64_t hlen, hbytes, slen, sbytes;
+	pthread_cond_t spool_cond; /* work for the spooler */
+	pthread_t spooler;
+	int spooler_started, spooler_stop, spool_abort;
 	int use_spool;
 	struct spool spool;
 	/* writer only, read by stats under lock */
@@ -495,8 +526,9 @@ static int spool_append(struct sw_sink_state *st, const struct sw_rec *r)
 	return 0;
 }
 
-/* Move a chain of records to the spool and free them. Caller holds
- * st->lock; takes sp->lock. */
+/* Move a chain of records to the spool and free them. Runs on the
+ * spooler without st->lock; takes sp->lock. At shutdown (spool_abort) the
+ * rest is counted as dropped at shutdown instead. */
 static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
 {
 	struct spool *sp = &st->spool;
@@ -506,6 +538,11 @@ static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
 	pthread_mutex_lock(&sp->lock);
 	for (; r; r = next) {
 		next = r->next;
+		if (__atomic_load_n(&st->spool_abort, __ATOMIC_RELAXED)) {
+			add_ctr(&st->c.dropped[SW_DROP_SHUTDOWN], 1);
+			free(r);
+			continue;
+		}
 		rc = spool_append(st, r);
 		if (rc) {
 			if (!sp->error_logged++)
@@ -616,6 +653,27 @@ static uint64_t spool_pending(struct spool *sp)
 	return n;
 }
 
+/* Delete everything spooled; returns how many records it held. */
+static uint64_t spool_discard(struct spool *sp)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&sp->lock);
+	n = sp->pending;
+	while (sp->head) {
+		struct spool_seg *g = sp->head;
+
+		sp->head = g->next;
+		seg_remove(sp, g);
+	}
+	sp->tail = NULL;
+	sp->wlen = 0;
+	sp->pending = 0;
+	sp->disk_bytes = 0;
+	pthread_mutex_unlock(&sp->lock);
+	return n;
+}
+
 static void spool_destroy(struct spool *sp)
 {
 	while (sp->head) {
@@ -646,11 +704,20 @@ static void free_chain(struct sw_rec *r)
 }
 
 /* Sleep up to ns; new records wake the writer early unless busy (it
- * waits on the peer, not on work). */
+ * waits on the peer or the spooler, not on work). */
 static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
 {
 	struct timespec ts;
 
+	if (st->stop) {
+		/* Closing: sleep no later than the deadline. */
+		uint64_t now = sw_now_ns();
+
+		if (now >= st->deadline_ns)
+			return;
+		if (ns > st->deadline_ns - now)
+			ns = st->deadline_ns - now;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += (time_t)(ns / 1000000000ull);
 	ts.tv_nsec += (long)(ns % 1000000000ull);
@@ -659,10 +726,10 @@ static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&st->lock);
-	if ((busy || !st->qhead) && !st->stop) {
-		st->writer_waiting = 1;
+	if (busy || !st->qhead) {
+		st->writer_waiting = busy ? WAIT_OTHER : WAIT_RECORDS;
 		pthread_cond_timedwait(&st->cond, &st->lock, &ts);
-		st->writer_waiting = 0;
+		st->writer_waiting = WAIT_NONE;
 	}
 	pthread_mutex_unlock(&st->lock);
 }
@@ -676,8 +743,11 @@ static void confirm(struct sw_sink_state *st, uint64_t now)
 
 	while ((r = st->ihead) && r != st->unsent) {
 		if (!r->dropped && !r->failed) {
+			/* A stalled link is not a live one: nothing
+			 * it holds counts as delivered meanwhile. */
 			if (s->tune.confirm == SW_CONFIRM_HOLD &&
-			    r->sent_ns + s->tune.hold_ns > now)
+			    (s->tune.stalled ||
+			     r->sent_ns + s->tune.hold_ns > now))
 				break;
 			if (s->tune.confirm == SW_CONFIRM_ASYNC && !r->done)
 				break;
@@ -705,11 +775,12 @@ static void go_down(struct sw_sink_state *st, int err, uint64_t now)
 		s->ops->disconnect_op(s);
 		st->up = 0;
 	}
+	s->tune.stalled = 0;
 	if (!st->down_since_ns) {
 		st->down_since_ns = now;
 		fprintf(stderr,
-			"scrapewatch: sink %s: %s; spooling, retrying with "
-			"backoff\n",
+			"scrapewatch: sink %s: %s; queueing and spooling, "
+			"retrying with backoff\n",
 			s->name, st->errbuf[0] ? st->errbuf : strerror(-err));
 	}
 	add_ctr(&st->c.errors, 1);
@@ -740,18 +811,18 @@ static void drop_all(struct sw_sink_state *st, enum sw_sink_drop why)
 	n += st->qlen;
 	st->qhead = st->qtail = NULL;
 	st->qlen = st->qbytes = 0;
+	r = st->hhead;
+	n += st->hlen;
+	st->hhead = st->htail = NULL;
+	st->hlen = st->hbytes = 0;
 	if (st->producer_waiting)
 		pthread_cond_broadcast(&st->space);
 	pthread_mutex_unlock(&st->lock);
 	free_chain(q);
-	for (;;) {
-		r = spool_read(st, 65536, ~(size_t)0);
-		if (!r)
-			break;
-		for (q = r; q; q = q->next)
-			n++;
-		free_chain(r);
-	}
+	free_chain(r);
+	/* What the spooler is writing now is counted once it is spooled:
+	 * the fatal path calls this again, close stops the spooler first. */
+	n += spool_discard(&st->spool);
 	for (r = st->ihead; r; r = r->next)
 		if (!r->dropped)
 			n++;
@@ -761,22 +832,41 @@ static void drop_all(struct sw_sink_state *st, enum sw_sink_drop why)
 	add_ctr(&st->c.dropped[why], n);
 }
 
-/* Next batch: the spool first (it is older), then the queue. */
-static struct sw_rec *take_batch(struct sw_sink_state *st, size_t *n)
+/*
+ * Next batch: the spool first (it is older), then the queue, but only once
+ * the spooler has nothing in hand: handed-off records are older than the
+ * queue. *behind says the writer has to wait for the spooler.
+ */
+static struct sw_rec *take_batch(struct sw_sink_state *st, size_t *n,
+				 int *behind)
 {
 	struct sw_sink *s = st->sink;
 	struct sw_rec *head, *r, *last = NULL;
 	size_t bytes = 0;
+	int unreadable = 0;
 
 	*n = 0;
-	if (st->use_spool && spool_pending(&st->spool)) {
+	*behind = 0;
+again:
+	if (st->use_spool && !unreadable && spool_pending(&st->spool)) {
 		head = spool_read(st, s->tune.batch_max, s->tune.batch_bytes);
 		for (r = head; r; r = r->next)
 			(*n)++;
 		if (head)
 			return head;
+		unreadable = 1; /* a read error: go on with the queue */
 	}
 	pthread_mutex_lock(&st->lock);
+	if (st->hhead || st->slen) {
+		*behind = 1;
+		pthread_mutex_unlock(&st->lock);
+		return NULL;
+	}
+	/* The spooler may have finished a queue since the look above. */
+	if (st->use_spool && !unreadable && spool_pending(&st->spool)) {
+		pthread_mutex_unlock(&st->lock);
+		goto again;
+	}
 	head = st->qhead;
 	for (r = head;
 	     r && *n < s->tune.batch_max && bytes < s->tune.batch_bytes;
@@ -797,25 +887,6 @@ static struct sw_rec *take_batch(struct sw_sink_state *st, size_t *n)
 		pthread_cond_broadcast(&st->space);
 	pthread_mutex_unlock(&st->lock);
 	return head;
-}
-
-/* While the peer is down the queue goes to the spool, to keep memory free
- * and the order intact. */
-static void spill_queue(struct sw_sink_state *st)
-{
-	struct sw_rec *q;
-
-	if (!st->use_spool)
-		return;
-	pthread_mutex_lock(&st->lock);
-	q = st->qhead;
-	st->qhead = st->qtail = NULL;
-	st->qlen = st->qbytes = 0;
-	if (q)
-		spool_chain(st, q);
-	if (st->producer_waiting)
-		pthread_cond_broadcast(&st->space);
-	pthread_mutex_unlock(&st->lock);
 }
 
 /* Send from st->unsent on. 0, 1 if the backend took fewer than offered,
@@ -879,6 +950,38 @@ static int nothing_pending(struct sw_sink_state *st)
 	return done == get_ctr(&st->c.enqueued);
 }
 
+/*
+ * Hand the whole queue to the spooler, behind what it already holds: one
+ * pointer swap. 0 (and nothing moved) when the hand-off is at its cap:
+ * the spool does not keep up. Caller holds st->lock.
+ */
+static int handoff_locked(struct sw_sink_state *st)
+{
+	if (!st->use_spool || !st->qhead ||
+	    st->hlen + st->slen + st->qlen >
+		    SW_HANDOFF_QUEUES * st->queue_max ||
+	    st->hbytes + st->sbytes + st->qbytes >
+		    SW_HANDOFF_QUEUES * st->queue_max_bytes)
+		return 0;
+	if (st->htail)
+		st->htail->next = st->qhead;
+	else
+		st->hhead = st->qhead;
+	st->htail = st->qtail;
+	st->hlen += st->qlen;
+	st->hbytes += st->qbytes;
+	st->qhead = st->qtail = NULL;
+	st->qlen = st->qbytes = 0;
+	pthread_cond_signal(&st->spool_cond);
+	return 1;
+}
+
+/* At shutdown, a writer that would wait gives up at the deadline. */
+static int past_deadline(struct sw_sink_state *st)
+{
+	return st->stop && sw_now_ns() >= st->deadline_ns;
+}
+
 static void *writer_main(void *arg)
 {
 	struct sw_sink_state *st = arg;
@@ -915,12 +1018,18 @@ static void *writer_main(void *arg)
 				}
 			}
 			if (!st->up) {
-				spill_queue(st);
+				/* The queue goes to the spool (by the
+				 * spooler) while the peer is down. */
+				pthread_mutex_lock(&st->lock);
+				handoff_locked(st);
+				if (st->producer_waiting)
+					pthread_cond_broadcast(&st->space);
+				pthread_mutex_unlock(&st->lock);
 				wait_ns(st,
 					st->next_try_ns > now ?
 						st->next_try_ns - now :
 						0,
-					!st->use_spool);
+					1);
 				continue;
 			}
 		}
@@ -931,19 +1040,29 @@ static void *writer_main(void *arg)
 		confirm(st, now);
 		if (st->unsent) {
 			rc = send_unsent(st, now);
-			if (rc < 0)
+			if (rc < 0) {
 				go_down(st, rc, now);
-			else if (rc > 0) /* the backend's own queue is full */
+			} else if (rc > 0) {
+				/* The backend's own queue is full, or the
+				 * peer is not reading: a stalled peer
+				 * holds shutdown no longer than the
+				 * deadline. */
+				if (past_deadline(st))
+					break;
 				wait_ns(st, SW_BUSY_WAIT_NS, 1);
+			}
 			continue;
 		}
 		if (st->ibytes >= s->tune.inflight_max_bytes) {
+			if (past_deadline(st))
+				break;
 			wait_ns(st, SW_BUSY_WAIT_NS, 1);
 			continue;
 		}
 		{
 			size_t n;
-			struct sw_rec *b = take_batch(st, &n), *r;
+			int behind;
+			struct sw_rec *b = take_batch(st, &n, &behind), *r;
 
 			if (b) {
 				if (st->itail)
@@ -958,12 +1077,64 @@ static void *writer_main(void *arg)
 				st->unsent = b;
 				continue;
 			}
+			if (behind) {
+				/* The spooler signals when it is done. */
+				if (past_deadline(st))
+					break;
+				wait_ns(st, SW_BUSY_WAIT_NS, 1);
+				continue;
+			}
 		}
 		if (st->stop && !st->ihead)
 			break;
+		if (past_deadline(st))
+			break; /* in flight, unconfirmed: counted at close */
 		wait_ns(st, st->ihead ? SW_BUSY_WAIT_NS : SW_IDLE_WAIT_NS, 0);
 	}
 	return NULL;
+}
+
+/* Writes handed-off queues to the spool, oldest first. */
+static void *spooler_main(void *arg)
+{
+	struct sw_sink_state *st = arg;
+	struct sw_rec *chain;
+
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		while (!st->hhead && !st->spooler_stop)
+			pthread_cond_wait(&st->spool_cond, &st->lock);
+		if (!st->hhead)
+			break;
+		chain = st->hhead;
+		st->slen = st->hlen;
+		st->sbytes = st->hbytes;
+		st->hhead = st->htail = NULL;
+		st->hlen = st->hbytes = 0;
+		pthread_mutex_unlock(&st->lock);
+		spool_chain(st, chain);
+		pthread_mutex_lock(&st->lock);
+		st->slen = st->sbytes = 0;
+		if (st->writer_waiting)
+			pthread_cond_signal(&st->cond);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/* Stop the spooler: what it has not written yet is dropped at shutdown
+ * (counted by spool_chain or by drop_all). */
+static void spooler_join(struct sw_sink_state *st)
+{
+	if (!st->spooler_started)
+		return;
+	__atomic_store_n(&st->spool_abort, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&st->lock);
+	st->spooler_stop = 1;
+	pthread_cond_signal(&st->spool_cond);
+	pthread_mutex_unlock(&st->lock);
+	pthread_join(st->spooler, NULL);
+	st->spooler_started = 0;
 }
 
 /* ---- the set ---- */
@@ -994,12 +1165,15 @@ static void sink_free(struct sw_sink *s)
 	if (s->ops && s->priv)
 		s->ops->cleanup_op(s);
 	if (st) {
+		spooler_join(st);
 		free_chain(st->qhead);
+		free_chain(st->hhead);
 		free_chain(st->ihead);
 		spool_destroy(&st->spool);
 		pthread_mutex_destroy(&st->lock);
 		pthread_cond_destroy(&st->cond);
 		pthread_cond_destroy(&st->space);
+		pthread_cond_destroy(&st->spool_cond);
 		uri_free(&st->uri);
 		free(st);
 	}
@@ -1108,6 +1282,7 @@ int sw_sinks_add(struct sw_sinks *set, const char *uri, char *errbuf)
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->cond, NULL);
 	pthread_cond_init(&st->space, NULL);
+	pthread_cond_init(&st->spool_cond, NULL);
 	pthread_mutex_init(&st->spool.lock, NULL);
 	tmp = getenv("TMPDIR");
 	st->spool.parent = strdup(tmp && *tmp ? tmp : "/var/tmp");
@@ -1198,6 +1373,18 @@ int sw_sinks_start(struct sw_sinks *set)
 	for (i = 0; i < set->n; i++) {
 		struct sw_sink_state *st = set->sinks[i]->st;
 
+		if (st->use_spool) {
+			rc = pthread_create(&st->spooler, NULL, spooler_main,
+					    st);
+			if (rc) {
+				fprintf(stderr,
+					"scrapewatch: sink %s: spooler thread: "
+					"%s\n",
+					set->sinks[i]->name, strerror(rc));
+				return -rc;
+			}
+			st->spooler_started = 1;
+		}
 		rc = pthread_create(&st->thread, NULL, writer_main, st);
 		if (rc) {
 			fprintf(stderr,
@@ -1258,21 +1445,19 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 	if (st->fatal) {
 		add_ctr(&st->c.dropped[SW_DROP_CLOSED], 1);
 		free(r);
+		r = NULL;
 	} else if (st->qhead && (st->qlen >= st->queue_max ||
 				 st->qbytes + r->len > st->queue_max_bytes)) {
-		if (st->use_spool) {
-			/* The queue, then this record: order is kept. */
-			struct sw_rec *q = st->qhead;
-
-			st->qtail->next = r;
-			st->qhead = st->qtail = NULL;
-			st->qlen = st->qbytes = 0;
-			spool_chain(st, q);
-		} else {
+		/* This record starts a new queue behind the old one:
+		 * order is kept, nothing is written here. */
+		if (!handoff_locked(st)) {
+			/* No spool, or the spool does not keep up. */
 			add_ctr(&st->c.dropped[SW_DROP_QUEUE_FULL], 1);
 			free(r);
+			r = NULL;
 		}
-	} else {
+	}
+	if (r) {
 		if (st->qtail)
 			st->qtail->next = r;
 		else
@@ -1284,7 +1469,8 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 	}
 	/* Wake the writer for a batch, not for each record: an idle writer
 	 * looks again every SW_IDLE_WAIT_NS anyway. */
-	if (st->writer_waiting && st->qlen >= s->tune.batch_max / 2)
+	if (st->writer_waiting == WAIT_RECORDS &&
+	    st->qlen >= s->tune.batch_max / 2)
 		pthread_cond_signal(&st->cond);
 	pthread_mutex_unlock(&st->lock);
 	return 0;
@@ -1320,7 +1506,7 @@ void sw_sinks_drain(struct sw_sinks *set, unsigned timeout_ms)
 		while (!st->fatal && !nothing_pending(st) &&
 		       sw_now_ns() < deadline) {
 			pthread_mutex_lock(&st->lock);
-			if (st->writer_waiting)
+			if (st->writer_waiting == WAIT_RECORDS)
 				pthread_cond_signal(&st->cond);
 			pthread_mutex_unlock(&st->lock);
 			usleep(2000);
@@ -1338,8 +1524,8 @@ uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms)
 		struct sw_sink_state *st = set->sinks[i]->st;
 
 		pthread_mutex_lock(&st->lock);
-		st->stop = 1;
 		st->deadline_ns = deadline;
+		st->stop = 1;
 		pthread_cond_signal(&st->cond);
 		pthread_mutex_unlock(&st->lock);
 	}
@@ -1353,6 +1539,7 @@ uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms)
 			pthread_join(st->thread, NULL);
 			st->started = 0;
 		}
+		spooler_join(st);
 		before = 0;
 		for (r = 0; r < SW_DROP_MAX; r++)
 			before += get_ctr(&st->c.dropped[r]);
@@ -1405,7 +1592,7 @@ void sw_sinks_add_stats(struct sw_sinks *set, cJSON *obj)
 			return;
 		cJSON_AddItemToArray(arr, o);
 		pthread_mutex_lock(&st->lock);
-		qlen = st->qlen;
+		qlen = st->qlen + st->hlen + st->slen;
 		pthread_mutex_unlock(&st->lock);
 		pthread_mutex_lock(&st->spool.lock);
 		spool_bytes = st->spool.disk_bytes;
