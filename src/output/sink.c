@@ -703,13 +703,19 @@ static void free_chain(struct sw_rec *r)
 	}
 }
 
+/* Has close asked the writer to finish? Then deadline_ns is set. */
+static int stopping(const struct sw_sink_state *st)
+{
+	return __atomic_load_n(&st->stop, __ATOMIC_ACQUIRE);
+}
+
 /* Sleep up to ns; new records wake the writer early unless busy (it
  * waits on the peer or the spooler, not on work). */
 static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
 {
 	struct timespec ts;
 
-	if (st->stop) {
+	if (stopping(st)) {
 		/* Closing: sleep no later than the deadline. */
 		uint64_t now = sw_now_ns();
 
@@ -762,8 +768,20 @@ static void confirm(struct sw_sink_state *st, uint64_t now)
 	}
 	if (!st->ihead)
 		st->itail = NULL;
-	if (delivered)
-		add_ctr(&st->c.delivered, delivered);
+	if (!delivered)
+		return;
+	add_ctr(&st->c.delivered, delivered);
+	/* Back once the peer confirmed records, not at connect (HTTP
+	 * connects lazily) nor when a new connection's buffer took bytes (a
+	 * peer that never reads would reset the backoff every time). */
+	st->backoff_ns = 0;
+	if (st->down_since_ns) {
+		add_ctr(&st->c.reconnects, 1);
+		fprintf(stderr,
+			"scrapewatch: sink %s: delivering again after %.1f s\n",
+			s->name, (now - st->down_since_ns) / 1e9);
+		st->down_since_ns = 0;
+	}
 }
 
 static void go_down(struct sw_sink_state *st, int err, uint64_t now)
@@ -922,19 +940,6 @@ static int send_unsent(struct sw_sink_state *st, uint64_t now)
 		r->sent_ns = now;
 	}
 	st->unsent = r;
-	if (sent > 0) {
-		st->backoff_ns = 0;
-		if (st->down_since_ns) {
-			/* Back: counted and told once the peer took data, not
-			 * at connect (HTTP connects lazily). */
-			add_ctr(&st->c.reconnects, 1);
-			fprintf(stderr,
-				"scrapewatch: sink %s: delivering again after "
-				"%.1f s\n",
-				s->name, (now - st->down_since_ns) / 1e9);
-			st->down_since_ns = 0;
-		}
-	}
 	return (size_t)sent < n;
 }
 
@@ -979,7 +984,7 @@ static int handoff_locked(struct sw_sink_state *st)
 /* At shutdown, a writer that would wait gives up at the deadline. */
 static int past_deadline(struct sw_sink_state *st)
 {
-	return st->stop && sw_now_ns() >= st->deadline_ns;
+	return stopping(st) && sw_now_ns() >= st->deadline_ns;
 }
 
 static void *writer_main(void *arg)
@@ -998,13 +1003,13 @@ static void *writer_main(void *arg)
 		}
 		if (st->fatal) {
 			drop_all(st, SW_DROP_CLOSED);
-			if (st->stop)
+			if (stopping(st))
 				break;
 			wait_ns(st, SW_IDLE_WAIT_NS, 1);
 			continue;
 		}
 		if (!st->up) {
-			if (st->stop &&
+			if (stopping(st) &&
 			    (now >= st->deadline_ns || nothing_pending(st)))
 				break;
 			if (now >= st->next_try_ns) {
@@ -1085,7 +1090,7 @@ static void *writer_main(void *arg)
 				continue;
 			}
 		}
-		if (st->stop && !st->ihead)
+		if (stopping(st) && !st->ihead)
 			break;
 		if (past_deadline(st))
 			break; /* in flight, unconfirmed: counted at close */
@@ -1524,8 +1529,8 @@ uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms)
 		struct sw_sink_state *st = set->sinks[i]->st;
 
 		pthread_mutex_lock(&st->lock);
-		st->deadline_ns = deadline;
-		st->stop = 1;
+		__atomic_store_n(&st->deadline_ns, deadline, __ATOMIC_RELAXED);
+		__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
 		pthread_cond_signal(&st->cond);
 		pthread_mutex_unlock(&st->lock);
 	}
