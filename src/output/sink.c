@@ -54,6 +54,9 @@
 #define SW_BACKOFF_MIN_NS (100ull * 1000000)
 #define SW_BACKOFF_MAX_NS (30ull * 1000000000)
 #define SW_IDLE_WAIT_NS (5ull * 1000000)
+/* An idle writer sleeps longer and longer, up to this; the first record
+ * then wakes it. A sleeping writer costs nothing on the packet path. */
+#define SW_IDLE_MAX_NS (250ull * 1000000)
 #define SW_BUSY_WAIT_NS (5ull * 1000000)
 /* Queues' worth of records the hand-off may hold (memory bound). */
 #define SW_HANDOFF_QUEUES 2
@@ -62,7 +65,8 @@
  * by the producer. */
 enum writer_wait {
 	WAIT_NONE,
-	WAIT_RECORDS,
+	WAIT_RECORDS, /* woken by a half batch */
+	WAIT_IDLE, /* long sleep: woken by the first record */
 	WAIT_OTHER, /* the peer, backoff, the spooler */
 };
 
@@ -135,6 +139,7 @@ struct sw_sink_state {
 	int up, fatal, fatal_err;
 	uint64_t backoff_ns, backoff_min_ns, backoff_max_ns, next_try_ns;
 	uint64_t down_since_ns;
+	uint64_t idle_ns; /* the writer's next idle sleep */
 	int stop;
 	uint64_t deadline_ns;
 	int reopen_seen;
@@ -709,9 +714,9 @@ static int stopping(const struct sw_sink_state *st)
 	return __atomic_load_n(&st->stop, __ATOMIC_ACQUIRE);
 }
 
-/* Sleep up to ns; new records wake the writer early unless busy (it
- * waits on the peer or the spooler, not on work). */
-static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
+/* Sleep up to ns; new records wake the writer early unless it waits for
+ * something else (WAIT_OTHER: the peer, backoff, the spooler). */
+static void wait_ns(struct sw_sink_state *st, uint64_t ns, enum writer_wait why)
 {
 	struct timespec ts;
 
@@ -732,8 +737,8 @@ static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&st->lock);
-	if (busy || !st->qhead) {
-		st->writer_waiting = busy ? WAIT_OTHER : WAIT_RECORDS;
+	if (why == WAIT_OTHER || !st->qhead) {
+		st->writer_waiting = why;
 		pthread_cond_timedwait(&st->cond, &st->lock, &ts);
 		st->writer_waiting = WAIT_NONE;
 	}
@@ -1005,7 +1010,7 @@ static void *writer_main(void *arg)
 			drop_all(st, SW_DROP_CLOSED);
 			if (stopping(st))
 				break;
-			wait_ns(st, SW_IDLE_WAIT_NS, 1);
+			wait_ns(st, SW_IDLE_WAIT_NS, WAIT_OTHER);
 			continue;
 		}
 		if (!st->up) {
@@ -1034,7 +1039,7 @@ static void *writer_main(void *arg)
 					st->next_try_ns > now ?
 						st->next_try_ns - now :
 						0,
-					1);
+					WAIT_OTHER);
 				continue;
 			}
 		}
@@ -1054,14 +1059,14 @@ static void *writer_main(void *arg)
 				 * deadline. */
 				if (past_deadline(st))
 					break;
-				wait_ns(st, SW_BUSY_WAIT_NS, 1);
+				wait_ns(st, SW_BUSY_WAIT_NS, WAIT_OTHER);
 			}
 			continue;
 		}
 		if (st->ibytes >= s->tune.inflight_max_bytes) {
 			if (past_deadline(st))
 				break;
-			wait_ns(st, SW_BUSY_WAIT_NS, 1);
+			wait_ns(st, SW_BUSY_WAIT_NS, WAIT_OTHER);
 			continue;
 		}
 		{
@@ -1080,13 +1085,14 @@ static void *writer_main(void *arg)
 				st->itail = r;
 				st->ilen += n;
 				st->unsent = b;
+				st->idle_ns = SW_IDLE_WAIT_NS;
 				continue;
 			}
 			if (behind) {
 				/* The spooler signals when it is done. */
 				if (past_deadline(st))
 					break;
-				wait_ns(st, SW_BUSY_WAIT_NS, 1);
+				wait_ns(st, SW_BUSY_WAIT_NS, WAIT_OTHER);
 				continue;
 			}
 		}
@@ -1094,7 +1100,29 @@ static void *writer_main(void *arg)
 			break;
 		if (past_deadline(st))
 			break; /* in flight, unconfirmed: counted at close */
-		wait_ns(st, st->ihead ? SW_BUSY_WAIT_NS : SW_IDLE_WAIT_NS, 0);
+		if (st->ihead) {
+			/* Until the oldest is held long enough, or a half
+			 * batch comes. */
+			uint64_t ns = SW_BUSY_WAIT_NS;
+
+			if (s->tune.confirm == SW_CONFIRM_HOLD &&
+			    !s->tune.stalled && st->ihead->sent_ns) {
+				uint64_t due =
+					st->ihead->sent_ns + s->tune.hold_ns;
+
+				ns = due > now ? due - now : 0;
+				if (ns > SW_IDLE_MAX_NS)
+					ns = SW_IDLE_MAX_NS;
+			}
+			wait_ns(st, ns, WAIT_RECORDS);
+		} else {
+			wait_ns(st, st->idle_ns,
+				st->idle_ns > SW_IDLE_WAIT_NS ? WAIT_IDLE :
+								WAIT_RECORDS);
+			st->idle_ns = st->idle_ns * 2 < SW_IDLE_MAX_NS ?
+					      st->idle_ns * 2 :
+					      SW_IDLE_MAX_NS;
+		}
 	}
 	return NULL;
 }
@@ -1296,6 +1324,7 @@ int sw_sinks_add(struct sw_sinks *set, const char *uri, char *errbuf)
 	st->queue_max_bytes = SW_QUEUE_BYTES_DEFAULT;
 	st->backoff_min_ns = SW_BACKOFF_MIN_NS;
 	st->backoff_max_ns = SW_BACKOFF_MAX_NS;
+	st->idle_ns = SW_IDLE_WAIT_NS;
 	st->use_spool = 1;
 	s->tune.confirm = SW_CONFIRM_SENT;
 	s->tune.batch_max = 512;
@@ -1472,11 +1501,14 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 		st->qbytes += r->len;
 		max_ctr(&st->c.queue_depth_max, st->qlen);
 	}
-	/* Wake the writer for a batch, not for each record: an idle writer
-	 * looks again every SW_IDLE_WAIT_NS anyway. */
-	if (st->writer_waiting == WAIT_RECORDS &&
-	    st->qlen >= s->tune.batch_max / 2)
+	/* Wake a busy writer for a batch, not for each record (it looks
+	 * again every SW_IDLE_WAIT_NS anyway); a sleeping one at once. */
+	if (st->writer_waiting == WAIT_IDLE ||
+	    (st->writer_waiting == WAIT_RECORDS &&
+	     st->qlen >= s->tune.batch_max / 2)) {
+		st->writer_waiting = WAIT_NONE;
 		pthread_cond_signal(&st->cond);
+	}
 	pthread_mutex_unlock(&st->lock);
 	return 0;
 }
@@ -1511,7 +1543,8 @@ void sw_sinks_drain(struct sw_sinks *set, unsigned timeout_ms)
 		while (!st->fatal && !nothing_pending(st) &&
 		       sw_now_ns() < deadline) {
 			pthread_mutex_lock(&st->lock);
-			if (st->writer_waiting == WAIT_RECORDS)
+			if (st->writer_waiting == WAIT_RECORDS ||
+			    st->writer_waiting == WAIT_IDLE)
 				pthread_cond_signal(&st->cond);
 			pthread_mutex_unlock(&st->lock);
 			usleep(2000);
