@@ -23,7 +23,8 @@ struct sw_rec {
 	uint8_t done; /* confirmed by an asynchronous report (Kafka) */
 	uint8_t failed; /* the asynchronous report said it failed for good */
 	uint8_t dropped; /* the backend dropped it (reason counted) */
-	uint8_t pad[5];
+	uint8_t arena; /* in the sink's record arena, not from malloc */
+	uint8_t pad[4];
 	/* spooled from here */
 	uint32_t len; /* line bytes, no newline */
 	uint8_t keylen;

@@ -23,6 +23,12 @@
  * long (it answers "busy" instead), so the writer also honours the flush
  * deadline at shutdown.
  *
+ * Records live in a per-sink arena of 2 MB chunks (transparent huge pages
+ * where the kernel gives them), freed chunk by chunk as their records go:
+ * a stalled sink's queue does not fragment the process heap, and does not
+ * cost a page fault per 4 KB, which on a virtual machine is what made a
+ * blocked sink slow the packet path down.
+ *
  * The spool is a chain of segment files under a private directory. At its
  * cap the oldest segment is deleted and its records are counted as
  * dropped (spool_full). Lock order: the sink's lock, then the spool's;
@@ -36,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,6 +113,30 @@ struct spool {
 	int error_logged;
 };
 
+/* 2 MB aligned chunks; records are carved one after another, and a
+ * chunk goes back (kept as a spare, or unmapped) when its last record is
+ * freed. Records are freed about in the order they were made. */
+#define SW_ARENA_CHUNK (2ul << 20)
+#define SW_ARENA_REC_MAX (SW_ARENA_CHUNK / 16) /* larger: malloc */
+#define SW_ARENA_SPARES 2
+
+struct arena;
+
+struct arena_chunk {
+	struct arena *a;
+	struct arena_chunk *next; /* spare list */
+	uint64_t live; /* records in it, +1 while allocated from (atomic) */
+	size_t used;
+};
+
+#define SW_ARENA_HDR ((sizeof(struct arena_chunk) + 63) & ~(size_t)63)
+
+struct arena {
+	pthread_mutex_t lock;
+	struct arena_chunk *cur, *spare;
+	int nspare;
+};
+
 struct sw_sink_counters {
 	uint64_t enqueued, delivered, resent, spooled, errors, reconnects;
 	uint64_t queue_depth_max, spool_bytes_max;
@@ -133,6 +164,7 @@ struct sw_sink_state {
 	int spooler_started, spooler_stop, spool_abort;
 	int use_spool;
 	struct spool spool;
+	struct arena arena;
 	/* writer only, read by stats under lock */
 	struct sw_rec *ihead, *itail, *unsent;
 	uint64_t ilen, ibytes;
@@ -400,6 +432,109 @@ static char *masked_name(const char *uri)
 	return s;
 }
 
+/* ---- record memory ---- */
+
+static struct arena_chunk *chunk_new(struct arena *a)
+{
+	char *p = mmap(NULL, 2 * SW_ARENA_CHUNK, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *al;
+	struct arena_chunk *c;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	al = (char *)(((uintptr_t)p + SW_ARENA_CHUNK - 1) &
+		      ~(uintptr_t)(SW_ARENA_CHUNK - 1));
+	if (al > p)
+		munmap(p, (size_t)(al - p));
+	munmap(al + SW_ARENA_CHUNK, (size_t)(p + SW_ARENA_CHUNK - al));
+	madvise(al, SW_ARENA_CHUNK, MADV_HUGEPAGE); /* a hint */
+	c = (struct arena_chunk *)al;
+	c->a = a;
+	return c;
+}
+
+/* Drop one reference; the last one returns the chunk. Any thread. */
+static void chunk_unref(struct arena_chunk *c)
+{
+	struct arena *a = c->a;
+
+	if (__atomic_sub_fetch(&c->live, 1, __ATOMIC_ACQ_REL))
+		return;
+	pthread_mutex_lock(&a->lock);
+	if (a->nspare < SW_ARENA_SPARES) {
+		c->next = a->spare;
+		a->spare = c;
+		a->nspare++;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&a->lock);
+	if (c)
+		munmap(c, SW_ARENA_CHUNK);
+}
+
+/* size bytes from the arena, or NULL: the caller uses malloc. */
+static void *arena_alloc(struct arena *a, size_t size)
+{
+	struct arena_chunk *c, *old = NULL;
+	char *p;
+
+	size = (size + 15) & ~(size_t)15;
+	if (size > SW_ARENA_REC_MAX)
+		return NULL;
+	pthread_mutex_lock(&a->lock);
+	c = a->cur;
+	if (!c || c->used + size > SW_ARENA_CHUNK) {
+		struct arena_chunk *n = a->spare;
+
+		if (n) {
+			a->spare = n->next;
+			a->nspare--;
+		} else if (!(n = chunk_new(a))) {
+			pthread_mutex_unlock(&a->lock);
+			return NULL;
+		}
+		n->live = 1;
+		n->used = SW_ARENA_HDR;
+		old = c;
+		a->cur = c = n;
+	}
+	p = (char *)c + c->used;
+	c->used += size;
+	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&a->lock);
+	if (old)
+		chunk_unref(old); /* retired: the allocator's reference */
+	return p;
+}
+
+static void rec_free(struct sw_rec *r)
+{
+	if (r->arena)
+		chunk_unref((struct arena_chunk *)((uintptr_t)r &
+						   ~(uintptr_t)(SW_ARENA_CHUNK -
+								1)));
+	else
+		free(r);
+}
+
+/* Once every record is freed. */
+static void arena_destroy(struct arena *a)
+{
+	if (a->cur) {
+		chunk_unref(a->cur);
+		a->cur = NULL;
+	}
+	while (a->spare) {
+		struct arena_chunk *c = a->spare;
+
+		a->spare = c->next;
+		munmap(c, SW_ARENA_CHUNK);
+	}
+	a->nspare = 0;
+	pthread_mutex_destroy(&a->lock);
+}
+
 /* ---- spool ---- */
 
 static int spool_mkdir(struct spool *sp, const char *name)
@@ -545,7 +680,7 @@ static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
 		next = r->next;
 		if (__atomic_load_n(&st->spool_abort, __ATOMIC_RELAXED)) {
 			add_ctr(&st->c.dropped[SW_DROP_SHUTDOWN], 1);
-			free(r);
+			rec_free(r);
 			continue;
 		}
 		rc = spool_append(st, r);
@@ -561,7 +696,7 @@ static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
 		} else {
 			add_ctr(&st->c.spooled, 1);
 		}
-		free(r);
+		rec_free(r);
 	}
 	pthread_mutex_unlock(&sp->lock);
 }
@@ -704,7 +839,7 @@ static void free_chain(struct sw_rec *r)
 
 	for (; r; r = next) {
 		next = r->next;
-		free(r);
+		rec_free(r);
 	}
 }
 
@@ -769,7 +904,7 @@ static void confirm(struct sw_sink_state *st, uint64_t now)
 		st->ihead = r->next;
 		st->ilen--;
 		st->ibytes -= r->len;
-		free(r);
+		rec_free(r);
 	}
 	if (!st->ihead)
 		st->itail = NULL;
@@ -1203,6 +1338,7 @@ static void sink_free(struct sw_sink *s)
 		free_chain(st->hhead);
 		free_chain(st->ihead);
 		spool_destroy(&st->spool);
+		arena_destroy(&st->arena);
 		pthread_mutex_destroy(&st->lock);
 		pthread_cond_destroy(&st->cond);
 		pthread_cond_destroy(&st->space);
@@ -1317,6 +1453,7 @@ int sw_sinks_add(struct sw_sinks *set, const char *uri, char *errbuf)
 	pthread_cond_init(&st->space, NULL);
 	pthread_cond_init(&st->spool_cond, NULL);
 	pthread_mutex_init(&st->spool.lock, NULL);
+	pthread_mutex_init(&st->arena.lock, NULL);
 	tmp = getenv("TMPDIR");
 	st->spool.parent = strdup(tmp && *tmp ? tmp : "/var/tmp");
 	st->spool.max_bytes = SW_SPOOL_MAX_DEFAULT;
@@ -1432,20 +1569,26 @@ int sw_sinks_start(struct sw_sinks *set)
 	return 0;
 }
 
-static struct sw_rec *rec_new(const char *line, size_t len,
-			      const struct sw_rec_meta *m)
+static struct sw_rec *rec_new(struct sw_sink_state *st, const char *line,
+			      size_t len, const struct sw_rec_meta *m)
 {
 	size_t keylen = m && m->key ? strlen(m->key) : 0;
 	struct sw_rec *r;
+	int in_arena = 1;
 
 	if (keylen > SW_REC_KEY_MAX)
 		keylen = SW_REC_KEY_MAX;
 	if (len > UINT32_MAX)
 		len = UINT32_MAX;
-	r = malloc(sizeof(*r) + len + keylen);
+	r = arena_alloc(&st->arena, sizeof(*r) + len + keylen);
+	if (!r) {
+		in_arena = 0;
+		r = malloc(sizeof(*r) + len + keylen);
+	}
 	if (!r)
 		return NULL;
 	memset(r, 0, sizeof(*r));
+	r->arena = (uint8_t)in_arena;
 	r->len = (uint32_t)len;
 	r->keylen = (uint8_t)keylen;
 	r->severity = m && m->severity >= 0 && m->severity <= 7 ?
@@ -1478,7 +1621,7 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 	}
 	if (st->fatal) {
 		add_ctr(&st->c.dropped[SW_DROP_CLOSED], 1);
-		free(r);
+		rec_free(r);
 		r = NULL;
 	} else if (st->qhead && (st->qlen >= st->queue_max ||
 				 st->qbytes + r->len > st->queue_max_bytes)) {
@@ -1487,7 +1630,7 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 		if (!handoff_locked(st)) {
 			/* No spool, or the spool does not keep up. */
 			add_ctr(&st->c.dropped[SW_DROP_QUEUE_FULL], 1);
-			free(r);
+			rec_free(r);
 			r = NULL;
 		}
 	}
@@ -1519,7 +1662,7 @@ int sw_sinks_emit(struct sw_sinks *set, const char *line, size_t len,
 	int i, rc = 0;
 
 	for (i = 0; i < set->n; i++) {
-		struct sw_rec *r = rec_new(line, len, m);
+		struct sw_rec *r = rec_new(set->sinks[i]->st, line, len, m);
 
 		if (!r) {
 			rc = -ENOMEM;
