@@ -23,7 +23,8 @@ struct sw_rec {
 	uint8_t done; /* confirmed by an asynchronous report (Kafka) */
 	uint8_t failed; /* the asynchronous report said it failed for good */
 	uint8_t dropped; /* the backend dropped it (reason counted) */
-	uint8_t pad[5];
+	uint8_t arena; /* in the sink's record arena, not from malloc */
+	uint8_t pad[4];
 	/* spooled from here */
 	uint32_t len; /* line bytes, no newline */
 	uint8_t keylen;
@@ -71,8 +72,11 @@ struct sw_sink_ops {
 	int (*connect_op)(struct sw_sink *s, char *errbuf);
 	/*
 	 * Send n records starting at r (linked by next). Returns how many
-	 * were handed over (fewer than n: the backend's own queue is full,
-	 * try again soon), or -errno with errbuf set: the generic layer then
+	 * were handed over (fewer than n: the backend's own queue is full or
+	 * the peer is not reading, try again soon; the next call starts at
+	 * the first record not handed over), or -errno with errbuf set.
+	 * send_op must not block for long: the writer honours the flush
+	 * deadline between calls. On -errno the generic layer
 	 * disconnects and sends them again after reconnecting. -EPERM means
 	 * the peer refused them for good: they are dropped as "rejected".
 	 */
@@ -104,6 +108,7 @@ struct sw_sink_tune {
 	size_t inflight_max_bytes; /* sent but not confirmed */
 	uint64_t retry_after_ns; /* set by send_op: peer asked to wait */
 	int fatal; /* set by send_op: never retry (stdout closed) */
+	int stalled; /* set by send_op: the peer takes no bytes (HOLD waits) */
 	int block; /* a full queue makes the producer wait (stdout) */
 };
 

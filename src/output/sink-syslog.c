@@ -12,7 +12,14 @@
  * Syslog has no acknowledgements. Over TCP and TLS a record counts as
  * delivered once it has been on a live connection for hold_ms; when the
  * connection dies, everything sent within hold_ms goes again on the next
- * one (at least once; the duplicates are counted as resent). A UDP record
+ * one (at least once; the duplicates are counted as resent).
+ *
+ * TCP and TLS sockets are non-blocking once connected: a batch is framed
+ * once and written as far as the peer takes it. A record counts as sent
+ * only when its whole frame is in the kernel; the rest of the batch waits
+ * in the buffer for the next call, after one short poll() for room. A
+ * peer that takes no byte for timeout_ms is stalled: the link is dropped
+ * and the records go again on the next connection. A UDP record
  * larger than max= bytes is dropped and counted as "oversize": a cut JSON
  * document would be worse than none.
  */
@@ -39,6 +46,8 @@
 #define SW_SYSLOG_UDP_MAX_DEFAULT 8192
 #define SW_SYSLOG_HDR_MAX 512
 #define SW_SYSLOG_TIMEOUT_MS 5000
+/* The longest one send_op waits for a peer that does not read. */
+#define SW_SYSLOG_POLL_SLICE_MS 20
 
 enum syslog_transport { T_UDP, T_TCP, T_TLS };
 
@@ -56,9 +65,12 @@ struct syslog_sink {
 	SSL *ssl;
 	char *verify_name;
 	int verify;
-	/* one batch, framed */
+	/* one batch, framed; buf[0..off) is written */
 	char *buf;
-	size_t len, cap;
+	size_t len, off, cap;
+	size_t *ends; /* where each record's frame ends in buf */
+	size_t nrec, ndone, ends_cap; /* framed, fully written */
+	uint64_t stall_ns; /* since when the peer takes nothing, or 0 */
 };
 
 /* RFC 5424 6.2.4: HOSTNAME is 1..255 PRINTUSASCII. */
@@ -268,6 +280,11 @@ static void syslog_disconnect(struct sw_sink *s)
 	if (y->fd >= 0)
 		close(y->fd);
 	y->fd = -1;
+	/* A new connection starts on a frame boundary. */
+	y->len = y->off = 0;
+	y->nrec = y->ndone = 0;
+	y->stall_ns = 0;
+	s->tune.stalled = 0;
 }
 
 static int tls_handshake(struct sw_sink *s, char *errbuf)
@@ -324,8 +341,18 @@ static int syslog_connect(struct sw_sink *s, char *errbuf)
 		return fd;
 	}
 	y->fd = fd;
-	if (y->t == T_TLS)
-		return tls_handshake(s, errbuf);
+	if (y->t == T_TLS && (rc = tls_handshake(s, errbuf)) != 0)
+		return rc;
+	if (y->t != T_UDP) {
+		/* Blocking only for connect and handshake: sends must
+		 * not hold the writer (see syslog_stream_send). */
+		fcntl(y->fd, F_SETFL, fcntl(y->fd, F_GETFL) | O_NONBLOCK);
+		if (y->ssl)
+			SSL_set_mode(
+				y->ssl,
+				SSL_MODE_ENABLE_PARTIAL_WRITE |
+					SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	}
 	return 0;
 }
 
@@ -414,45 +441,77 @@ static long syslog_udp_send(struct sw_sink *s, struct sw_rec *r, size_t n,
 	return (long)n;
 }
 
-static int write_all(struct syslog_sink *y, char *errbuf)
+/*
+ * Write what the peer takes of buf[off..len), waiting at most one
+ * SW_SYSLOG_POLL_SLICE_MS for room. 0 (maybe with bytes left), or -errno
+ * with errbuf set: the link failed, or took nothing for timeout_ms.
+ */
+static int write_some(struct syslog_sink *y, char *errbuf)
 {
-	size_t off = 0;
+	int waited = 0;
 
-	while (off < y->len) {
+	while (y->off < y->len) {
+		struct pollfd pfd = { .fd = y->fd, .events = POLLOUT };
+		uint64_t now, stall_max = y->timeout_ms * 1000000ull;
 		long w;
 		int err;
 
 		if (y->ssl) {
-			w = SSL_write(y->ssl, y->buf + off,
-				      (int)(y->len - off));
+			w = SSL_write(y->ssl, y->buf + y->off,
+				      (int)(y->len - y->off));
 			if (w > 0) {
-				off += (size_t)w;
+				y->off += (size_t)w;
+				y->stall_ns = 0;
 				continue;
 			}
 			err = SSL_get_error(y->ssl, (int)w);
 			ERR_clear_error();
+			if (err == SSL_ERROR_WANT_READ)
+				pfd.events = POLLIN;
+			else if (err != SSL_ERROR_WANT_WRITE) {
+				snprintf(errbuf, SW_SINK_ERRBUF,
+					 "TLS write to %s:%s: connection lost",
+					 y->host, y->port);
+				return -ECONNRESET;
+			}
+		} else {
+			w = send(y->fd, y->buf + y->off, y->len - y->off,
+				 MSG_NOSIGNAL);
+			if (w >= 0) {
+				y->off += (size_t)w;
+				y->stall_ns = 0;
+				continue;
+			}
+			err = errno;
+			if (err == EINTR)
+				continue;
+			if (err != EAGAIN && err != EWOULDBLOCK) {
+				snprintf(errbuf, SW_SINK_ERRBUF,
+					 "sending to %s:%s: %s", y->host,
+					 y->port, strerror(err));
+				return -err;
+			}
+		}
+		/* The peer's window and our socket buffer are full. */
+		now = sw_now_ns();
+		if (!y->stall_ns)
+			y->stall_ns = now;
+		if (now - y->stall_ns >= stall_max) {
 			snprintf(errbuf, SW_SINK_ERRBUF,
-				 "TLS write to %s:%s: %s", y->host, y->port,
-				 err == SSL_ERROR_WANT_WRITE ?
-					 "timed out (peer not reading)" :
-					 "connection lost");
-			return err == SSL_ERROR_WANT_WRITE ? -ETIMEDOUT :
-							     -ECONNRESET;
+				 "sending to %s:%s: peer not reading for %u ms",
+				 y->host, y->port, y->timeout_ms);
+			return -ETIMEDOUT;
 		}
-		w = send(y->fd, y->buf + off, y->len - off, MSG_NOSIGNAL);
-		if (w >= 0) {
-			off += (size_t)w;
-			continue;
+		if (waited)
+			return 0;
+		waited = 1;
+		if (poll(&pfd, 1, SW_SYSLOG_POLL_SLICE_MS) < 0 &&
+		    errno != EINTR) {
+			err = errno;
+			snprintf(errbuf, SW_SINK_ERRBUF, "polling %s:%s: %s",
+				 y->host, y->port, strerror(err));
+			return -err;
 		}
-		err = errno;
-		if (err == EINTR)
-			continue;
-		if (err == EAGAIN || err == EWOULDBLOCK)
-			err = ETIMEDOUT;
-		snprintf(errbuf, SW_SINK_ERRBUF, "sending to %s:%s: %s%s",
-			 y->host, y->port, strerror(err),
-			 err == ETIMEDOUT ? " (peer not reading)" : "");
-		return -err;
 	}
 	return 0;
 }
@@ -461,18 +520,41 @@ static long syslog_stream_send(struct sw_sink *s, struct sw_rec *r, size_t n,
 			       char *errbuf)
 {
 	struct syslog_sink *y = s->priv;
-	size_t i;
+	size_t i, before;
 	int rc;
 
-	y->len = 0;
-	for (i = 0; i < n; i++, r = r->next) {
-		long m = frame(y, r);
+	if (y->off == y->len) {
+		/* Nothing left of the last batch: frame this one. */
+		if (n > y->ends_cap) {
+			size_t *ne = realloc(y->ends, n * sizeof(*ne));
 
-		if (m < 0)
-			return m;
+			if (!ne)
+				return -ENOMEM;
+			y->ends = ne;
+			y->ends_cap = n;
+		}
+		y->len = y->off = 0;
+		y->nrec = y->ndone = 0;
+		for (i = 0; i < n; i++, r = r->next) {
+			long m = frame(y, r);
+
+			if (m < 0) {
+				y->len = y->nrec = 0;
+				return m;
+			}
+			y->ends[y->nrec++] = y->len;
+		}
 	}
-	rc = write_all(y, errbuf);
-	return rc ? rc : (long)n;
+	/* Else the records still in buf are the first ones of r: the
+	 * generic layer offers again from the first one not handed over. */
+	before = y->ndone;
+	rc = write_some(y, errbuf);
+	while (y->ndone < y->nrec && y->ends[y->ndone] <= y->off)
+		y->ndone++;
+	s->tune.stalled = !rc && y->off < y->len;
+	if (rc)
+		return rc;
+	return (long)(y->ndone - before);
 }
 
 /* Syslog peers never speak: anything readable on the link means it is
@@ -528,6 +610,7 @@ static void syslog_cleanup(struct sw_sink *s)
 	free(y->host);
 	free(y->port);
 	free(y->buf);
+	free(y->ends);
 	free(y);
 	s->priv = NULL;
 }

@@ -1,19 +1,38 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The generic sink layer. Each sink is one FIFO made of three parts, in
+ * The generic sink layer. Each sink is one FIFO made of four parts, in
  * delivery order: records in flight (sent, not yet confirmed), the spool
- * on disk, and the in-memory queue. The packet path appends to the queue;
- * when the queue is full it moves the queue to the spool and goes on, so
- * it never waits on a peer. One writer thread per sink takes batches from
- * the spool first and then the queue, hands them to the backend, and keeps
- * them in flight until confirmed. When the peer fails, the writer
- * disconnects, moves the queue to the spool while it is down, reconnects
- * with exponential backoff, and sends the records in flight again first:
- * delivery is at least once, and the duplicates are counted as resent.
+ * on disk, the hand-off (queues on their way to the spool), and the
+ * in-memory queue.
+ *
+ * The packet path only appends to the queue, under a lock that nobody
+ * holds across I/O. When the queue is full it hands the whole queue off
+ * (one pointer swap) and starts a new one; it never touches the disk and
+ * never waits on a peer. A spooler thread per sink writes handed-off
+ * queues to the spool. The hand-off holds at most SW_HANDOFF_QUEUES
+ * queues' worth: past that (the disk does not keep up) new records are
+ * dropped and counted as queue_full, so memory stays bounded.
+ *
+ * One writer thread per sink takes batches from the spool first, then,
+ * once the spooler has nothing left in hand, from the queue; it hands them
+ * to the backend and keeps them in flight until confirmed. When the peer
+ * fails, the writer disconnects, leaves the queue to fill (and be handed
+ * off) while it is down, reconnects with exponential backoff, and sends
+ * the records in flight again first: delivery is at least once, and the
+ * duplicates are counted as resent. A backend never blocks the writer for
+ * long (it answers "busy" instead), so the writer also honours the flush
+ * deadline at shutdown.
+ *
+ * Records live in a per-sink arena of 2 MB chunks (transparent huge pages
+ * where the kernel gives them), freed chunk by chunk as their records go:
+ * a stalled sink's queue does not fragment the process heap, and does not
+ * cost a page fault per 4 KB, which on a virtual machine is what made a
+ * blocked sink slow the packet path down.
  *
  * The spool is a chain of segment files under a private directory. At its
  * cap the oldest segment is deleted and its records are counted as
- * dropped (spool_full). Lock order: the sink's lock, then the spool's.
+ * dropped (spool_full). Lock order: the sink's lock, then the spool's;
+ * the spool's lock is held across disk I/O, the sink's never is.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,7 +61,21 @@
 #define SW_BACKOFF_MIN_NS (100ull * 1000000)
 #define SW_BACKOFF_MAX_NS (30ull * 1000000000)
 #define SW_IDLE_WAIT_NS (5ull * 1000000)
+/* An idle writer sleeps longer and longer, up to this; the first record
+ * then wakes it. A sleeping writer costs nothing on the packet path. */
+#define SW_IDLE_MAX_NS (250ull * 1000000)
 #define SW_BUSY_WAIT_NS (5ull * 1000000)
+/* Queues' worth of records the hand-off may hold (memory bound). */
+#define SW_HANDOFF_QUEUES 2
+
+/* What the writer waits for: only a writer waiting for records is woken
+ * by the producer. */
+enum writer_wait {
+	WAIT_NONE,
+	WAIT_RECORDS, /* woken by a half batch */
+	WAIT_IDLE, /* long sleep: woken by the first record */
+	WAIT_OTHER, /* the peer, backoff, the spooler */
+};
 
 static const char *const drop_names[SW_DROP_MAX] = {
 	[SW_DROP_QUEUE_FULL] = "queue_full",
@@ -79,6 +113,30 @@ struct spool {
 	int error_logged;
 };
 
+/* 2 MB aligned chunks; records are carved one after another, and a
+ * chunk goes back (kept as a spare, or unmapped) when its last record is
+ * freed. Records are freed about in the order they were made. */
+#define SW_ARENA_CHUNK (2ul << 20)
+#define SW_ARENA_REC_MAX (SW_ARENA_CHUNK / 16) /* larger: malloc */
+#define SW_ARENA_SPARES 2
+
+struct arena;
+
+struct arena_chunk {
+	struct arena *a;
+	struct arena_chunk *next; /* spare list */
+	uint64_t live; /* records in it, +1 while allocated from (atomic) */
+	size_t used;
+};
+
+#define SW_ARENA_HDR ((sizeof(struct arena_chunk) + 63) & ~(size_t)63)
+
+struct arena {
+	pthread_mutex_t lock;
+	struct arena_chunk *cur, *spare;
+	int nspare;
+};
+
 struct sw_sink_counters {
 	uint64_t enqueued, delivered, resent, spooled, errors, reconnects;
 	uint64_t queue_depth_max, spool_bytes_max;
@@ -93,17 +151,27 @@ struct sw_sink_state {
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* work for the writer */
 	pthread_cond_t space; /* room in the queue (block mode) */
-	int writer_waiting, producer_waiting;
+	int writer_waiting; /* enum writer_wait */
+	int producer_waiting;
 	struct sw_rec *qhead, *qtail;
 	uint64_t qlen, qbytes, queue_max, queue_max_bytes;
+	/* Handed off, oldest first, waiting for the spooler; then what the
+	 * spooler is writing now (counted, not linked here). */
+	struct sw_rec *hhead, *htail;
+	uint64_t hlen, hbytes, slen, sbytes;
+	pthread_cond_t spool_cond; /* work for the spooler */
+	pthread_t spooler;
+	int spooler_started, spooler_stop, spool_abort;
 	int use_spool;
 	struct spool spool;
+	struct arena arena;
 	/* writer only, read by stats under lock */
 	struct sw_rec *ihead, *itail, *unsent;
 	uint64_t ilen, ibytes;
 	int up, fatal, fatal_err;
 	uint64_t backoff_ns, backoff_min_ns, backoff_max_ns, next_try_ns;
 	uint64_t down_since_ns;
+	uint64_t idle_ns; /* the writer's next idle sleep */
 	int stop;
 	uint64_t deadline_ns;
 	int reopen_seen;
@@ -364,6 +432,109 @@ static char *masked_name(const char *uri)
 	return s;
 }
 
+/* ---- record memory ---- */
+
+static struct arena_chunk *chunk_new(struct arena *a)
+{
+	char *p = mmap(NULL, 2 * SW_ARENA_CHUNK, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *al;
+	struct arena_chunk *c;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	al = (char *)(((uintptr_t)p + SW_ARENA_CHUNK - 1) &
+		      ~(uintptr_t)(SW_ARENA_CHUNK - 1));
+	if (al > p)
+		munmap(p, (size_t)(al - p));
+	munmap(al + SW_ARENA_CHUNK, (size_t)(p + SW_ARENA_CHUNK - al));
+	madvise(al, SW_ARENA_CHUNK, MADV_HUGEPAGE); /* a hint */
+	c = (struct arena_chunk *)al;
+	c->a = a;
+	return c;
+}
+
+/* Drop one reference; the last one returns the chunk. Any thread. */
+static void chunk_unref(struct arena_chunk *c)
+{
+	struct arena *a = c->a;
+
+	if (__atomic_sub_fetch(&c->live, 1, __ATOMIC_ACQ_REL))
+		return;
+	pthread_mutex_lock(&a->lock);
+	if (a->nspare < SW_ARENA_SPARES) {
+		c->next = a->spare;
+		a->spare = c;
+		a->nspare++;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&a->lock);
+	if (c)
+		munmap(c, SW_ARENA_CHUNK);
+}
+
+/* size bytes from the arena, or NULL: the caller uses malloc. */
+static void *arena_alloc(struct arena *a, size_t size)
+{
+	struct arena_chunk *c, *old = NULL;
+	char *p;
+
+	size = (size + 15) & ~(size_t)15;
+	if (size > SW_ARENA_REC_MAX)
+		return NULL;
+	pthread_mutex_lock(&a->lock);
+	c = a->cur;
+	if (!c || c->used + size > SW_ARENA_CHUNK) {
+		struct arena_chunk *n = a->spare;
+
+		if (n) {
+			a->spare = n->next;
+			a->nspare--;
+		} else if (!(n = chunk_new(a))) {
+			pthread_mutex_unlock(&a->lock);
+			return NULL;
+		}
+		n->live = 1;
+		n->used = SW_ARENA_HDR;
+		old = c;
+		a->cur = c = n;
+	}
+	p = (char *)c + c->used;
+	c->used += size;
+	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&a->lock);
+	if (old)
+		chunk_unref(old); /* retired: the allocator's reference */
+	return p;
+}
+
+static void rec_free(struct sw_rec *r)
+{
+	if (r->arena)
+		chunk_unref((struct arena_chunk *)((uintptr_t)r &
+						   ~(uintptr_t)(SW_ARENA_CHUNK -
+								1)));
+	else
+		free(r);
+}
+
+/* Once every record is freed. */
+static void arena_destroy(struct arena *a)
+{
+	if (a->cur) {
+		chunk_unref(a->cur);
+		a->cur = NULL;
+	}
+	while (a->spare) {
+		struct arena_chunk *c = a->spare;
+
+		a->spare = c->next;
+		munmap(c, SW_ARENA_CHUNK);
+	}
+	a->nspare = 0;
+	pthread_mutex_destroy(&a->lock);
+}
+
 /* ---- spool ---- */
 
 static int spool_mkdir(struct spool *sp, const char *name)
@@ -495,8 +666,9 @@ static int spool_append(struct sw_sink_state *st, const struct sw_rec *r)
 	return 0;
 }
 
-/* Move a chain of records to the spool and free them. Caller holds
- * st->lock; takes sp->lock. */
+/* Move a chain of records to the spool and free them. Runs on the
+ * spooler without st->lock; takes sp->lock. At shutdown (spool_abort) the
+ * rest is counted as dropped at shutdown instead. */
 static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
 {
 	struct spool *sp = &st->spool;
@@ -506,6 +678,11 @@ static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
 	pthread_mutex_lock(&sp->lock);
 	for (; r; r = next) {
 		next = r->next;
+		if (__atomic_load_n(&st->spool_abort, __ATOMIC_RELAXED)) {
+			add_ctr(&st->c.dropped[SW_DROP_SHUTDOWN], 1);
+			rec_free(r);
+			continue;
+		}
 		rc = spool_append(st, r);
 		if (rc) {
 			if (!sp->error_logged++)
@@ -519,7 +696,7 @@ static void spool_chain(struct sw_sink_state *st, struct sw_rec *r)
 		} else {
 			add_ctr(&st->c.spooled, 1);
 		}
-		free(r);
+		rec_free(r);
 	}
 	pthread_mutex_unlock(&sp->lock);
 }
@@ -616,6 +793,27 @@ static uint64_t spool_pending(struct spool *sp)
 	return n;
 }
 
+/* Delete everything spooled; returns how many records it held. */
+static uint64_t spool_discard(struct spool *sp)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&sp->lock);
+	n = sp->pending;
+	while (sp->head) {
+		struct spool_seg *g = sp->head;
+
+		sp->head = g->next;
+		seg_remove(sp, g);
+	}
+	sp->tail = NULL;
+	sp->wlen = 0;
+	sp->pending = 0;
+	sp->disk_bytes = 0;
+	pthread_mutex_unlock(&sp->lock);
+	return n;
+}
+
 static void spool_destroy(struct spool *sp)
 {
 	while (sp->head) {
@@ -641,16 +839,31 @@ static void free_chain(struct sw_rec *r)
 
 	for (; r; r = next) {
 		next = r->next;
-		free(r);
+		rec_free(r);
 	}
 }
 
-/* Sleep up to ns; new records wake the writer early unless busy (it
- * waits on the peer, not on work). */
-static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
+/* Has close asked the writer to finish? Then deadline_ns is set. */
+static int stopping(const struct sw_sink_state *st)
+{
+	return __atomic_load_n(&st->stop, __ATOMIC_ACQUIRE);
+}
+
+/* Sleep up to ns; new records wake the writer early unless it waits for
+ * something else (WAIT_OTHER: the peer, backoff, the spooler). */
+static void wait_ns(struct sw_sink_state *st, uint64_t ns, enum writer_wait why)
 {
 	struct timespec ts;
 
+	if (stopping(st)) {
+		/* Closing: sleep no later than the deadline. */
+		uint64_t now = sw_now_ns();
+
+		if (now >= st->deadline_ns)
+			return;
+		if (ns > st->deadline_ns - now)
+			ns = st->deadline_ns - now;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += (time_t)(ns / 1000000000ull);
 	ts.tv_nsec += (long)(ns % 1000000000ull);
@@ -659,10 +872,10 @@ static void wait_ns(struct sw_sink_state *st, uint64_t ns, int busy)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&st->lock);
-	if ((busy || !st->qhead) && !st->stop) {
-		st->writer_waiting = 1;
+	if (why == WAIT_OTHER || !st->qhead) {
+		st->writer_waiting = why;
 		pthread_cond_timedwait(&st->cond, &st->lock, &ts);
-		st->writer_waiting = 0;
+		st->writer_waiting = WAIT_NONE;
 	}
 	pthread_mutex_unlock(&st->lock);
 }
@@ -676,8 +889,11 @@ static void confirm(struct sw_sink_state *st, uint64_t now)
 
 	while ((r = st->ihead) && r != st->unsent) {
 		if (!r->dropped && !r->failed) {
+			/* A stalled link is not a live one: nothing
+			 * it holds counts as delivered meanwhile. */
 			if (s->tune.confirm == SW_CONFIRM_HOLD &&
-			    r->sent_ns + s->tune.hold_ns > now)
+			    (s->tune.stalled ||
+			     r->sent_ns + s->tune.hold_ns > now))
 				break;
 			if (s->tune.confirm == SW_CONFIRM_ASYNC && !r->done)
 				break;
@@ -688,12 +904,24 @@ static void confirm(struct sw_sink_state *st, uint64_t now)
 		st->ihead = r->next;
 		st->ilen--;
 		st->ibytes -= r->len;
-		free(r);
+		rec_free(r);
 	}
 	if (!st->ihead)
 		st->itail = NULL;
-	if (delivered)
-		add_ctr(&st->c.delivered, delivered);
+	if (!delivered)
+		return;
+	add_ctr(&st->c.delivered, delivered);
+	/* Back once the peer confirmed records, not at connect (HTTP
+	 * connects lazily) nor when a new connection's buffer took bytes (a
+	 * peer that never reads would reset the backoff every time). */
+	st->backoff_ns = 0;
+	if (st->down_since_ns) {
+		add_ctr(&st->c.reconnects, 1);
+		fprintf(stderr,
+			"scrapewatch: sink %s: delivering again after %.1f s\n",
+			s->name, (now - st->down_since_ns) / 1e9);
+		st->down_since_ns = 0;
+	}
 }
 
 static void go_down(struct sw_sink_state *st, int err, uint64_t now)
@@ -705,11 +933,12 @@ static void go_down(struct sw_sink_state *st, int err, uint64_t now)
 		s->ops->disconnect_op(s);
 		st->up = 0;
 	}
+	s->tune.stalled = 0;
 	if (!st->down_since_ns) {
 		st->down_since_ns = now;
 		fprintf(stderr,
-			"scrapewatch: sink %s: %s; spooling, retrying with "
-			"backoff\n",
+			"scrapewatch: sink %s: %s; queueing and spooling, "
+			"retrying with backoff\n",
 			s->name, st->errbuf[0] ? st->errbuf : strerror(-err));
 	}
 	add_ctr(&st->c.errors, 1);
@@ -740,18 +969,18 @@ static void drop_all(struct sw_sink_state *st, enum sw_sink_drop why)
 	n += st->qlen;
 	st->qhead = st->qtail = NULL;
 	st->qlen = st->qbytes = 0;
+	r = st->hhead;
+	n += st->hlen;
+	st->hhead = st->htail = NULL;
+	st->hlen = st->hbytes = 0;
 	if (st->producer_waiting)
 		pthread_cond_broadcast(&st->space);
 	pthread_mutex_unlock(&st->lock);
 	free_chain(q);
-	for (;;) {
-		r = spool_read(st, 65536, ~(size_t)0);
-		if (!r)
-			break;
-		for (q = r; q; q = q->next)
-			n++;
-		free_chain(r);
-	}
+	free_chain(r);
+	/* What the spooler is writing now is counted once it is spooled:
+	 * the fatal path calls this again, close stops the spooler first. */
+	n += spool_discard(&st->spool);
 	for (r = st->ihead; r; r = r->next)
 		if (!r->dropped)
 			n++;
@@ -761,22 +990,41 @@ static void drop_all(struct sw_sink_state *st, enum sw_sink_drop why)
 	add_ctr(&st->c.dropped[why], n);
 }
 
-/* Next batch: the spool first (it is older), then the queue. */
-static struct sw_rec *take_batch(struct sw_sink_state *st, size_t *n)
+/*
+ * Next batch: the spool first (it is older), then the queue, but only once
+ * the spooler has nothing in hand: handed-off records are older than the
+ * queue. *behind says the writer has to wait for the spooler.
+ */
+static struct sw_rec *take_batch(struct sw_sink_state *st, size_t *n,
+				 int *behind)
 {
 	struct sw_sink *s = st->sink;
 	struct sw_rec *head, *r, *last = NULL;
 	size_t bytes = 0;
+	int unreadable = 0;
 
 	*n = 0;
-	if (st->use_spool && spool_pending(&st->spool)) {
+	*behind = 0;
+again:
+	if (st->use_spool && !unreadable && spool_pending(&st->spool)) {
 		head = spool_read(st, s->tune.batch_max, s->tune.batch_bytes);
 		for (r = head; r; r = r->next)
 			(*n)++;
 		if (head)
 			return head;
+		unreadable = 1; /* a read error: go on with the queue */
 	}
 	pthread_mutex_lock(&st->lock);
+	if (st->hhead || st->slen) {
+		*behind = 1;
+		pthread_mutex_unlock(&st->lock);
+		return NULL;
+	}
+	/* The spooler may have finished a queue since the look above. */
+	if (st->use_spool && !unreadable && spool_pending(&st->spool)) {
+		pthread_mutex_unlock(&st->lock);
+		goto again;
+	}
 	head = st->qhead;
 	for (r = head;
 	     r && *n < s->tune.batch_max && bytes < s->tune.batch_bytes;
@@ -797,25 +1045,6 @@ static struct sw_rec *take_batch(struct sw_sink_state *st, size_t *n)
 		pthread_cond_broadcast(&st->space);
 	pthread_mutex_unlock(&st->lock);
 	return head;
-}
-
-/* While the peer is down the queue goes to the spool, to keep memory free
- * and the order intact. */
-static void spill_queue(struct sw_sink_state *st)
-{
-	struct sw_rec *q;
-
-	if (!st->use_spool)
-		return;
-	pthread_mutex_lock(&st->lock);
-	q = st->qhead;
-	st->qhead = st->qtail = NULL;
-	st->qlen = st->qbytes = 0;
-	if (q)
-		spool_chain(st, q);
-	if (st->producer_waiting)
-		pthread_cond_broadcast(&st->space);
-	pthread_mutex_unlock(&st->lock);
 }
 
 /* Send from st->unsent on. 0, 1 if the backend took fewer than offered,
@@ -851,19 +1080,6 @@ static int send_unsent(struct sw_sink_state *st, uint64_t now)
 		r->sent_ns = now;
 	}
 	st->unsent = r;
-	if (sent > 0) {
-		st->backoff_ns = 0;
-		if (st->down_since_ns) {
-			/* Back: counted and told once the peer took data, not
-			 * at connect (HTTP connects lazily). */
-			add_ctr(&st->c.reconnects, 1);
-			fprintf(stderr,
-				"scrapewatch: sink %s: delivering again after "
-				"%.1f s\n",
-				s->name, (now - st->down_since_ns) / 1e9);
-			st->down_since_ns = 0;
-		}
-	}
 	return (size_t)sent < n;
 }
 
@@ -877,6 +1093,38 @@ static int nothing_pending(struct sw_sink_state *st)
 	for (r = 0; r < SW_DROP_MAX; r++)
 		done += get_ctr(&st->c.dropped[r]);
 	return done == get_ctr(&st->c.enqueued);
+}
+
+/*
+ * Hand the whole queue to the spooler, behind what it already holds: one
+ * pointer swap. 0 (and nothing moved) when the hand-off is at its cap:
+ * the spool does not keep up. Caller holds st->lock.
+ */
+static int handoff_locked(struct sw_sink_state *st)
+{
+	if (!st->use_spool || !st->qhead ||
+	    st->hlen + st->slen + st->qlen >
+		    SW_HANDOFF_QUEUES * st->queue_max ||
+	    st->hbytes + st->sbytes + st->qbytes >
+		    SW_HANDOFF_QUEUES * st->queue_max_bytes)
+		return 0;
+	if (st->htail)
+		st->htail->next = st->qhead;
+	else
+		st->hhead = st->qhead;
+	st->htail = st->qtail;
+	st->hlen += st->qlen;
+	st->hbytes += st->qbytes;
+	st->qhead = st->qtail = NULL;
+	st->qlen = st->qbytes = 0;
+	pthread_cond_signal(&st->spool_cond);
+	return 1;
+}
+
+/* At shutdown, a writer that would wait gives up at the deadline. */
+static int past_deadline(struct sw_sink_state *st)
+{
+	return stopping(st) && sw_now_ns() >= st->deadline_ns;
 }
 
 static void *writer_main(void *arg)
@@ -895,13 +1143,13 @@ static void *writer_main(void *arg)
 		}
 		if (st->fatal) {
 			drop_all(st, SW_DROP_CLOSED);
-			if (st->stop)
+			if (stopping(st))
 				break;
-			wait_ns(st, SW_IDLE_WAIT_NS, 1);
+			wait_ns(st, SW_IDLE_WAIT_NS, WAIT_OTHER);
 			continue;
 		}
 		if (!st->up) {
-			if (st->stop &&
+			if (stopping(st) &&
 			    (now >= st->deadline_ns || nothing_pending(st)))
 				break;
 			if (now >= st->next_try_ns) {
@@ -915,12 +1163,18 @@ static void *writer_main(void *arg)
 				}
 			}
 			if (!st->up) {
-				spill_queue(st);
+				/* The queue goes to the spool (by the
+				 * spooler) while the peer is down. */
+				pthread_mutex_lock(&st->lock);
+				handoff_locked(st);
+				if (st->producer_waiting)
+					pthread_cond_broadcast(&st->space);
+				pthread_mutex_unlock(&st->lock);
 				wait_ns(st,
 					st->next_try_ns > now ?
 						st->next_try_ns - now :
 						0,
-					!st->use_spool);
+					WAIT_OTHER);
 				continue;
 			}
 		}
@@ -931,19 +1185,29 @@ static void *writer_main(void *arg)
 		confirm(st, now);
 		if (st->unsent) {
 			rc = send_unsent(st, now);
-			if (rc < 0)
+			if (rc < 0) {
 				go_down(st, rc, now);
-			else if (rc > 0) /* the backend's own queue is full */
-				wait_ns(st, SW_BUSY_WAIT_NS, 1);
+			} else if (rc > 0) {
+				/* The backend's own queue is full, or the
+				 * peer is not reading: a stalled peer
+				 * holds shutdown no longer than the
+				 * deadline. */
+				if (past_deadline(st))
+					break;
+				wait_ns(st, SW_BUSY_WAIT_NS, WAIT_OTHER);
+			}
 			continue;
 		}
 		if (st->ibytes >= s->tune.inflight_max_bytes) {
-			wait_ns(st, SW_BUSY_WAIT_NS, 1);
+			if (past_deadline(st))
+				break;
+			wait_ns(st, SW_BUSY_WAIT_NS, WAIT_OTHER);
 			continue;
 		}
 		{
 			size_t n;
-			struct sw_rec *b = take_batch(st, &n), *r;
+			int behind;
+			struct sw_rec *b = take_batch(st, &n, &behind), *r;
 
 			if (b) {
 				if (st->itail)
@@ -956,14 +1220,89 @@ static void *writer_main(void *arg)
 				st->itail = r;
 				st->ilen += n;
 				st->unsent = b;
+				st->idle_ns = SW_IDLE_WAIT_NS;
+				continue;
+			}
+			if (behind) {
+				/* The spooler signals when it is done. */
+				if (past_deadline(st))
+					break;
+				wait_ns(st, SW_BUSY_WAIT_NS, WAIT_OTHER);
 				continue;
 			}
 		}
-		if (st->stop && !st->ihead)
+		if (stopping(st) && !st->ihead)
 			break;
-		wait_ns(st, st->ihead ? SW_BUSY_WAIT_NS : SW_IDLE_WAIT_NS, 0);
+		if (past_deadline(st))
+			break; /* in flight, unconfirmed: counted at close */
+		if (st->ihead) {
+			/* Until the oldest is held long enough, or a half
+			 * batch comes. */
+			uint64_t ns = SW_BUSY_WAIT_NS;
+
+			if (s->tune.confirm == SW_CONFIRM_HOLD &&
+			    !s->tune.stalled && st->ihead->sent_ns) {
+				uint64_t due =
+					st->ihead->sent_ns + s->tune.hold_ns;
+
+				ns = due > now ? due - now : 0;
+				if (ns > SW_IDLE_MAX_NS)
+					ns = SW_IDLE_MAX_NS;
+			}
+			wait_ns(st, ns, WAIT_RECORDS);
+		} else {
+			wait_ns(st, st->idle_ns,
+				st->idle_ns > SW_IDLE_WAIT_NS ? WAIT_IDLE :
+								WAIT_RECORDS);
+			st->idle_ns = st->idle_ns * 2 < SW_IDLE_MAX_NS ?
+					      st->idle_ns * 2 :
+					      SW_IDLE_MAX_NS;
+		}
 	}
 	return NULL;
+}
+
+/* Writes handed-off queues to the spool, oldest first. */
+static void *spooler_main(void *arg)
+{
+	struct sw_sink_state *st = arg;
+	struct sw_rec *chain;
+
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		while (!st->hhead && !st->spooler_stop)
+			pthread_cond_wait(&st->spool_cond, &st->lock);
+		if (!st->hhead)
+			break;
+		chain = st->hhead;
+		st->slen = st->hlen;
+		st->sbytes = st->hbytes;
+		st->hhead = st->htail = NULL;
+		st->hlen = st->hbytes = 0;
+		pthread_mutex_unlock(&st->lock);
+		spool_chain(st, chain);
+		pthread_mutex_lock(&st->lock);
+		st->slen = st->sbytes = 0;
+		if (st->writer_waiting)
+			pthread_cond_signal(&st->cond);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/* Stop the spooler: what it has not written yet is dropped at shutdown
+ * (counted by spool_chain or by drop_all). */
+static void spooler_join(struct sw_sink_state *st)
+{
+	if (!st->spooler_started)
+		return;
+	__atomic_store_n(&st->spool_abort, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&st->lock);
+	st->spooler_stop = 1;
+	pthread_cond_signal(&st->spool_cond);
+	pthread_mutex_unlock(&st->lock);
+	pthread_join(st->spooler, NULL);
+	st->spooler_started = 0;
 }
 
 /* ---- the set ---- */
@@ -994,12 +1333,16 @@ static void sink_free(struct sw_sink *s)
 	if (s->ops && s->priv)
 		s->ops->cleanup_op(s);
 	if (st) {
+		spooler_join(st);
 		free_chain(st->qhead);
+		free_chain(st->hhead);
 		free_chain(st->ihead);
 		spool_destroy(&st->spool);
+		arena_destroy(&st->arena);
 		pthread_mutex_destroy(&st->lock);
 		pthread_cond_destroy(&st->cond);
 		pthread_cond_destroy(&st->space);
+		pthread_cond_destroy(&st->spool_cond);
 		uri_free(&st->uri);
 		free(st);
 	}
@@ -1108,7 +1451,9 @@ int sw_sinks_add(struct sw_sinks *set, const char *uri, char *errbuf)
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->cond, NULL);
 	pthread_cond_init(&st->space, NULL);
+	pthread_cond_init(&st->spool_cond, NULL);
 	pthread_mutex_init(&st->spool.lock, NULL);
+	pthread_mutex_init(&st->arena.lock, NULL);
 	tmp = getenv("TMPDIR");
 	st->spool.parent = strdup(tmp && *tmp ? tmp : "/var/tmp");
 	st->spool.max_bytes = SW_SPOOL_MAX_DEFAULT;
@@ -1116,6 +1461,7 @@ int sw_sinks_add(struct sw_sinks *set, const char *uri, char *errbuf)
 	st->queue_max_bytes = SW_QUEUE_BYTES_DEFAULT;
 	st->backoff_min_ns = SW_BACKOFF_MIN_NS;
 	st->backoff_max_ns = SW_BACKOFF_MAX_NS;
+	st->idle_ns = SW_IDLE_WAIT_NS;
 	st->use_spool = 1;
 	s->tune.confirm = SW_CONFIRM_SENT;
 	s->tune.batch_max = 512;
@@ -1198,6 +1544,18 @@ int sw_sinks_start(struct sw_sinks *set)
 	for (i = 0; i < set->n; i++) {
 		struct sw_sink_state *st = set->sinks[i]->st;
 
+		if (st->use_spool) {
+			rc = pthread_create(&st->spooler, NULL, spooler_main,
+					    st);
+			if (rc) {
+				fprintf(stderr,
+					"scrapewatch: sink %s: spooler thread: "
+					"%s\n",
+					set->sinks[i]->name, strerror(rc));
+				return -rc;
+			}
+			st->spooler_started = 1;
+		}
 		rc = pthread_create(&st->thread, NULL, writer_main, st);
 		if (rc) {
 			fprintf(stderr,
@@ -1211,20 +1569,26 @@ int sw_sinks_start(struct sw_sinks *set)
 	return 0;
 }
 
-static struct sw_rec *rec_new(const char *line, size_t len,
-			      const struct sw_rec_meta *m)
+static struct sw_rec *rec_new(struct sw_sink_state *st, const char *line,
+			      size_t len, const struct sw_rec_meta *m)
 {
 	size_t keylen = m && m->key ? strlen(m->key) : 0;
 	struct sw_rec *r;
+	int in_arena = 1;
 
 	if (keylen > SW_REC_KEY_MAX)
 		keylen = SW_REC_KEY_MAX;
 	if (len > UINT32_MAX)
 		len = UINT32_MAX;
-	r = malloc(sizeof(*r) + len + keylen);
+	r = arena_alloc(&st->arena, sizeof(*r) + len + keylen);
+	if (!r) {
+		in_arena = 0;
+		r = malloc(sizeof(*r) + len + keylen);
+	}
 	if (!r)
 		return NULL;
 	memset(r, 0, sizeof(*r));
+	r->arena = (uint8_t)in_arena;
 	r->len = (uint32_t)len;
 	r->keylen = (uint8_t)keylen;
 	r->severity = m && m->severity >= 0 && m->severity <= 7 ?
@@ -1257,22 +1621,20 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 	}
 	if (st->fatal) {
 		add_ctr(&st->c.dropped[SW_DROP_CLOSED], 1);
-		free(r);
+		rec_free(r);
+		r = NULL;
 	} else if (st->qhead && (st->qlen >= st->queue_max ||
 				 st->qbytes + r->len > st->queue_max_bytes)) {
-		if (st->use_spool) {
-			/* The queue, then this record: order is kept. */
-			struct sw_rec *q = st->qhead;
-
-			st->qtail->next = r;
-			st->qhead = st->qtail = NULL;
-			st->qlen = st->qbytes = 0;
-			spool_chain(st, q);
-		} else {
+		/* This record starts a new queue behind the old one:
+		 * order is kept, nothing is written here. */
+		if (!handoff_locked(st)) {
+			/* No spool, or the spool does not keep up. */
 			add_ctr(&st->c.dropped[SW_DROP_QUEUE_FULL], 1);
-			free(r);
+			rec_free(r);
+			r = NULL;
 		}
-	} else {
+	}
+	if (r) {
 		if (st->qtail)
 			st->qtail->next = r;
 		else
@@ -1282,10 +1644,14 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 		st->qbytes += r->len;
 		max_ctr(&st->c.queue_depth_max, st->qlen);
 	}
-	/* Wake the writer for a batch, not for each record: an idle writer
-	 * looks again every SW_IDLE_WAIT_NS anyway. */
-	if (st->writer_waiting && st->qlen >= s->tune.batch_max / 2)
+	/* Wake a busy writer for a batch, not for each record (it looks
+	 * again every SW_IDLE_WAIT_NS anyway); a sleeping one at once. */
+	if (st->writer_waiting == WAIT_IDLE ||
+	    (st->writer_waiting == WAIT_RECORDS &&
+	     st->qlen >= s->tune.batch_max / 2)) {
+		st->writer_waiting = WAIT_NONE;
 		pthread_cond_signal(&st->cond);
+	}
 	pthread_mutex_unlock(&st->lock);
 	return 0;
 }
@@ -1296,7 +1662,7 @@ int sw_sinks_emit(struct sw_sinks *set, const char *line, size_t len,
 	int i, rc = 0;
 
 	for (i = 0; i < set->n; i++) {
-		struct sw_rec *r = rec_new(line, len, m);
+		struct sw_rec *r = rec_new(set->sinks[i]->st, line, len, m);
 
 		if (!r) {
 			rc = -ENOMEM;
@@ -1320,7 +1686,8 @@ void sw_sinks_drain(struct sw_sinks *set, unsigned timeout_ms)
 		while (!st->fatal && !nothing_pending(st) &&
 		       sw_now_ns() < deadline) {
 			pthread_mutex_lock(&st->lock);
-			if (st->writer_waiting)
+			if (st->writer_waiting == WAIT_RECORDS ||
+			    st->writer_waiting == WAIT_IDLE)
 				pthread_cond_signal(&st->cond);
 			pthread_mutex_unlock(&st->lock);
 			usleep(2000);
@@ -1338,8 +1705,8 @@ uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms)
 		struct sw_sink_state *st = set->sinks[i]->st;
 
 		pthread_mutex_lock(&st->lock);
-		st->stop = 1;
-		st->deadline_ns = deadline;
+		__atomic_store_n(&st->deadline_ns, deadline, __ATOMIC_RELAXED);
+		__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
 		pthread_cond_signal(&st->cond);
 		pthread_mutex_unlock(&st->lock);
 	}
@@ -1353,6 +1720,7 @@ uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms)
 			pthread_join(st->thread, NULL);
 			st->started = 0;
 		}
+		spooler_join(st);
 		before = 0;
 		for (r = 0; r < SW_DROP_MAX; r++)
 			before += get_ctr(&st->c.dropped[r]);
@@ -1405,7 +1773,7 @@ void sw_sinks_add_stats(struct sw_sinks *set, cJSON *obj)
 			return;
 		cJSON_AddItemToArray(arr, o);
 		pthread_mutex_lock(&st->lock);
-		qlen = st->qlen;
+		qlen = st->qlen + st->hlen + st->slen;
 		pthread_mutex_unlock(&st->lock);
 		pthread_mutex_lock(&st->spool.lock);
 		spool_bytes = st->spool.disk_bytes;
