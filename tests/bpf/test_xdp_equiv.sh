@@ -8,11 +8,12 @@
 # addresses, ports, bytes and packets each way, turns, start and end time,
 # close reason, and fingerprints. Twice: every pure ACK accounted
 # (--xdp-ack-sample 1: exact, field by field), and the default sampling
-# (1 in 16; tests/bpf/test_xdp_close_sampled.sh covers others): the records say packets_sampled and may differ only
-# in packet counts (a lower bound), except flows that never closed (idle,
-# end of input), whose trailing skipped ACKs may also move their end and,
-# in one-direction captures, their ACK-derived bytes (flows_equal.py,
-# docs/xdp.md). Skips (77) where BPF can't be loaded.
+# (1 in 16; test_xdp_close_sampled.sh covers the close with others): the
+# records say packets_sampled and may differ only in packet counts (a
+# lower bound), except flows that never closed (idle, end of input), whose
+# trailing skipped ACKs may also move their end and, in one-direction
+# captures, their ACK-derived bytes (flows_equal.py, docs/xdp.md). Skips
+# (77) where BPF can't be loaded.
 set -u
 cd "$(dirname "$0")/../.."
 SW=build/scrapewatch
