@@ -276,7 +276,8 @@ static uint64_t realtime_offset_ns(void)
  * How long the kernel keeps the pure ACKs of a flow past a FIN from being
  * sampled out, in its epochs of 2^30 ns: past the longest a closing or
  * closed flow can stay quiet and still be in the map (its timeout, plus a
- * sweep period before the sweeper ends it), plus one for rounding.
+ * sweep period before the sweeper ends it), plus two: one for rounding
+ * down, one for the epoch the mark was set in.
  */
 static uint32_t fin_hold_epochs(const struct sw_xdp_opts *o)
 {
