@@ -128,7 +128,7 @@ $(BUILD)/tests-asan/%: tests/unit/%.c $(ASAN_OBJ) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
+$(BUILD)/tests/test_xdp_%: tests/bpf/test_xdp_%.c $(BPF_SKEL) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz
 
@@ -165,7 +165,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(SINK_TOOLS) $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
+test-build: all $(SINK_TOOLS) $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build

@@ -31,6 +31,10 @@ const volatile __u32 sw_ack_flush_every = 16; /* stash: 1-in-N flow update */
 /* Pure ACKs: only those whose per-CPU count has these bits clear are
  * accounted (a power of two minus one; 0: all of them). */
 const volatile __u32 sw_ack_sample_mask = 0;
+/* How long, in units of 2^30 ns (about 1.07 s), a flow past a FIN keeps
+ * its pure ACKs from being sampled out after its latest accounted packet:
+ * userspace sets it past its closing and closed timeouts plus a sweep. */
+const volatile __u32 sw_fin_hold_epochs = 12;
 const volatile __u32 sw_udp_heads_max = 8; /* datagrams sent per UDP flow */
 const volatile __u8 sw_heads_on = 1; /* 0: accounting only */
 /* Size of sw_ring, as userspace set it at load: one helper call less
@@ -48,6 +52,31 @@ __u64 sw_clock_offset_ns;
 volatile __u32 sw_replay_on; /* 1: use sw_replay_ns, not the clock */
 volatile __u32 sw_replay_wire_len;
 volatile __u64 sw_replay_ns;
+
+/*
+ * Flows past a FIN, for ACK sampling. A pure ACK that could complete a
+ * close must be accounted: sampled out, the close logic would take the
+ * client's FIN for the answer to the server's and subtract a byte
+ * (sw_acct_fin_in_acked). The sampled-out path has no flow key, so it
+ * looks here, by a hash symmetric in the two endpoints of the raw
+ * addresses and ports (sw_fin_slot): a slot holds the epoch (packet time
+ * >> 30) until which pure ACKs of the flows hashing to it are accounted,
+ * 0 none. A collision only costs another flow its sampling for a while.
+ * An array map, not a global array: a helper's key needs no bounds that
+ * the verifier would track back through the hash into the flow key.
+ */
+#define SW_FIN_SLOT_BITS 14
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << SW_FIN_SLOT_BITS);
+	__type(key, __u32);
+	__type(value, __u32);
+} sw_fin_marks SEC(".maps");
+
+/* The latest packet epoch the non-ACK path saw (it only moves forward):
+ * it lags the clock only towards keeping ACKs, and spares the sampled-out
+ * path a clock read. */
+volatile __u32 sw_epoch;
 
 /* Per-CPU counters, one slot; summed by userspace. */
 struct {
@@ -137,6 +166,41 @@ static __always_inline void sw_acct_cfg_get(struct sw_acct_cfg *acfg)
 	acfg->udp_turn_gap_ns = cfg && cfg->udp_turn_gap_ns ?
 					cfg->udp_turn_gap_ns :
 					SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
+}
+
+/* The sw_fin_marks slot of a flow, from either direction's addresses
+ * (words 0 and 3, network order) and ports. */
+static __always_inline __u32 sw_fin_slot(__u32 a0, __u32 a3, __u32 b0, __u32 b3,
+					 __u16 pa, __u16 pb)
+{
+	__u32 h = a0 ^ a3 ^ b0 ^ b3 ^ ((__u32)pa ^ pb) << 16 ^ pa ^ pb;
+
+	return (h * 0x9e3779b1u) >> (32 - SW_FIN_SLOT_BITS);
+}
+
+/*
+ * After a flow's update: move sw_epoch on, and keep the flow's pure ACKs
+ * out of sampling for sw_fin_hold_epochs if it has a FIN in either
+ * direction. A function of its own: inlined, its branches multiply the
+ * verifier's paths through the heads code after it past the 1M limit.
+ */
+static __noinline int sw_fin_hold(const struct sw_flow_key *key,
+				  const struct sw_flow_acct *a, __u64 now)
+{
+	__u32 w[10], slot, e = (__u32)(now >> 30), *m;
+
+	if (!sw_ack_sample_mask)
+		return 0;
+	if (!sw_epoch || (__s32)(e - sw_epoch) > 0)
+		sw_epoch = e;
+	if (!((a->dir[0].flags | a->dir[1].flags) & SW_DIRF_FIN))
+		return 0;
+	__builtin_memcpy(w, key, sizeof(w));
+	slot = sw_fin_slot(w[0], w[3], w[4], w[7], key->port_a, key->port_b);
+	m = bpf_map_lookup_elem(&sw_fin_marks, &slot);
+	if (m)
+		*m = e + sw_fin_hold_epochs;
+	return 0;
 }
 
 static __always_inline int sw_key_eq(const struct sw_flow_key *a,
@@ -234,6 +298,7 @@ static __noinline int sw_stash_flush(struct sw_xdp_ack_stash *s,
 		    f->acct.state >= SW_STATE_CLOSING)
 			sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,
 				    f->acct.close_reason, st);
+		sw_fin_hold(&key, &f->acct, f->acct.last_ns);
 	}
 	s->count = 0;
 	s->side[0].count = 0;
@@ -461,8 +526,16 @@ int sw_xdp_main(struct xdp_md *ctx)
 		struct sw_xdp_ack_side *sd;
 
 		if (++st->pure_acks & sw_ack_sample_mask) {
-			st->acks_sampled_out++;
-			return XDP_PASS;
+			__u32 *m;
+
+			idx = sw_fin_slot(x.saddr[0], x.saddr[3], x.daddr[0],
+					  x.daddr[3], x.sport, x.dport);
+			m = bpf_map_lookup_elem(&sw_fin_marks, &idx);
+			if (!m || !*m || (__s32)(*m - sw_epoch) < 0) {
+				st->acks_sampled_out++;
+				return XDP_PASS;
+			}
+			st->acks_after_fin++;
 		}
 		src_is_b = sw_key_fill(&key, x.family, x.saddr, x.daddr,
 				       x.sport, x.dport, x.proto);
@@ -555,6 +628,7 @@ int sw_xdp_main(struct xdp_md *ctx)
 	if (state0 < SW_STATE_CLOSING && f->acct.state >= SW_STATE_CLOSING)
 		sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,
 			    f->acct.close_reason, st);
+	sw_fin_hold(&key, &f->acct, now);
 	if (!sw_heads_on)
 		return XDP_PASS;
 	if (x.proto == SW_IPPROTO_TCP)

@@ -143,7 +143,7 @@ static void usage(FILE *out)
 		"      --umem-frames N   AF_XDP: 4 KiB UMEM frames per queue, a power of two\n"
 		"                        (default 4096)\n"
 		"      --xdp-ack-sample N  with --through-xdp: account 1 pure ACK in N\n"
-		"                        (a power of two), as live can; default 1\n"
+		"                        (a power of two), as live; default 16, 1: all\n"
 		"      --labels FILE     eval: the labels CSV\n"
 		"      --json            eval: the report as one JSON object\n"
 		"      --metrics ADDR:PORT  serve Prometheus metrics at\n"
@@ -162,8 +162,8 @@ static void usage(FILE *out)
 		"      --xdp-mode native|generic  attach mode; default native, falling\n"
 		"                        back to generic with a warning\n"
 		"      --xdp-ack-sample N  account 1 pure ACK in N (a power of two;\n"
-		"                        default 1: all); cheaper, but packet counts\n"
-		"                        and a close's last ACK are then sampled\n"
+		"                        default 16; 1: all); packet counts are then\n"
+		"                        a lower bound, bytes and closes exact\n"
 		"                        (docs/xdp.md)\n"
 		"      --flows           also write a flow record per flow\n"
 		"      --user USER       after setup, run as USER keeping only the\n"
@@ -314,9 +314,10 @@ static struct sw_xdp *xdp_open_replay(struct sw_pipeline *pl,
 	struct sw_xdp_opts xo;
 
 	sw_xdp_default_opts(&xo);
-	/* A replay is exact unless asked: it checks the kernel's
-	 * accounting against the userspace path's. */
-	xo.ack_sample_n = ack_sample ? ack_sample : 1;
+	/* Pure ACKs sampled as live unless asked (1: every one, exact
+	 * packet counts). */
+	if (ack_sample)
+		xo.ack_sample_n = ack_sample;
 	xo.table = *cfg;
 	xo.max_flows = cfg->max_flows;
 	xo.replay = 1;

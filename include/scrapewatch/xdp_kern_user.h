@@ -30,6 +30,7 @@ struct sw_xdp_stats {
 	__u64 accounted; /* TCP or UDP packets accounted */
 	__u64 pure_acks; /* of which pure ACKs */
 	__u64 acks_sampled_out; /* pure ACKs left out by sampling */
+	__u64 acks_after_fin; /* kept from sampling: their flow had a FIN */
 	__u64 ack_flushes; /* stash entries written to the flow map */
 	__u64 flows_created; /* flow map inserts */
 	__u64 flow_map_full; /* inserts that failed: packet not accounted */
@@ -42,7 +43,7 @@ struct sw_xdp_stats {
 	__u64 turns_over_mark; /* request turns seen past the ring mark */
 	__u64 reasons[SW_DR_MAX]; /* packets not accounted, by reason */
 };
-_Static_assert(sizeof(struct sw_xdp_stats) == 15 * 8 + SW_DR_MAX * 8,
+_Static_assert(sizeof(struct sw_xdp_stats) == 16 * 8 + SW_DR_MAX * 8,
 	       "sw_xdp_stats size");
 
 /* sw_xdp_flow.head_mode: what the kernel still sends of the client stream. */

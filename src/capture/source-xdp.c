@@ -76,7 +76,7 @@ void sw_xdp_default_opts(struct sw_xdp_opts *o)
 	o->ring_bytes = 8u << 20;
 	o->head_snap = 1600;
 	o->ack_flush_every = 16;
-	o->ack_sample_n = 1; /* exact; see docs/xdp.md, sampling */
+	o->ack_sample_n = SW_XDP_ACK_SAMPLE_DEFAULT;
 	o->heads = 1;
 	o->sweep_ns = 1000000000ULL;
 }
@@ -272,6 +272,24 @@ static uint64_t realtime_offset_ns(void)
 	       (uint64_t)rt.tv_nsec - (uint64_t)mono.tv_nsec;
 }
 
+/*
+ * How long the kernel keeps the pure ACKs of a flow past a FIN from being
+ * sampled out, in its epochs of 2^30 ns: past the longest a closing or
+ * closed flow can stay quiet and still be in the map (its timeout, plus a
+ * sweep period before the sweeper ends it), plus two: one for rounding
+ * down, one for the epoch the mark was set in.
+ */
+static uint32_t fin_hold_epochs(const struct sw_xdp_opts *o)
+{
+	uint64_t ns = o->table.tcp_closing_timeout_ns;
+
+	if (o->table.tcp_closed_timeout_ns > ns)
+		ns = o->table.tcp_closed_timeout_ns;
+	ns += o->sweep_ns;
+	ns = (ns >> 30) + 2;
+	return ns > (1u << 30) ? 1u << 30 : (uint32_t)ns;
+}
+
 static int silent_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
@@ -328,6 +346,7 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 		x->skel->rodata->sw_ack_sample_mask = n - 1;
 		x->o.ack_sample_n = n;
 	}
+	x->skel->rodata->sw_fin_hold_epochs = fin_hold_epochs(o);
 	bpf_map__set_max_entries(x->skel->maps.sw_flows, o->max_flows);
 	bpf_map__set_max_entries(x->skel->maps.sw_ring, o->ring_bytes);
 	x->skel->rodata->sw_ring_bytes = o->ring_bytes;

@@ -24,6 +24,9 @@ enum sw_xdp_mode {
 
 #define SW_XDP_MAX_IFACES 16
 
+/* Pure ACKs accounted by default: 1 in N (docs/xdp.md, the lag bound). */
+#define SW_XDP_ACK_SAMPLE_DEFAULT 16
+
 struct sw_xdp_opts {
 	uint32_t max_flows; /* flow map entries */
 	uint32_t ring_bytes; /* ring buffer size, power of two */

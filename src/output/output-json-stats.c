@@ -80,6 +80,7 @@ static void add_xdp(cJSON *s, const struct sw_stats *st)
 	sw_json_add_count(o, "accounted", x->accounted);
 	sw_json_add_count(o, "pure_acks", x->pure_acks);
 	sw_json_add_count(o, "acks_sampled_out", x->acks_sampled_out);
+	sw_json_add_count(o, "acks_after_fin", x->acks_after_fin);
 	sw_json_add_count(o, "ack_flushes", x->ack_flushes);
 	sw_json_add_count(o, "flows_created", x->flows_created);
 	sw_json_add_count(o, "flows_evicted", st->xdp_evicted);

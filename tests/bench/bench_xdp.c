@@ -4,8 +4,11 @@
  * BPF_PROG_TEST_RUN with a large repeat count, for a pure ACK, a data
  * segment, a SYN and a ClientHello, against a bare XDP_PASS program in the
  * same run, with 1 and with 100k flows in the flow map. Pure ACKs are
- * sampled 1 in 8 as live by default (BENCH_XDP_ACK_SAMPLE=N to change). The program runs on
- * its live clock (bpf_ktime), not the replay clock. Also heads per second
+ * sampled 1 in 16 as live by default (BENCH_XDP_ACK_SAMPLE=N to change).
+ * The program runs on its live clock (bpf_ktime), not the replay clock
+ * (BENCH_XDP_REPLAY_CLOCK=1: the replay clock, no clock read).
+ * BENCH_XDP_HEADS=0 loads it without heads (accounting only), to tell
+ * the cost of a head record from that of the accounting. Also heads per second
  * through the ring buffer, with a consumer thread draining it. Prints
  * medians; nothing here passes or fails on speed.
  *
@@ -227,7 +230,7 @@ int main(int argc, char **argv)
 	       "ns/packet, pure ACKs 1 in %s accounted\n",
 	       repeat, RUNS,
 	       getenv("BENCH_XDP_ACK_SAMPLE") ? getenv("BENCH_XDP_ACK_SAMPLE") :
-						"8");
+						"16");
 	printf("  %-14s %8s %8s %8s %12s\n", "packet", "flows", "bare",
 	       "program", "above bare");
 	for (c = 0; c < 2; c++) {
@@ -235,12 +238,16 @@ int main(int argc, char **argv)
 
 		skel = scrapewatch_bpf__open();
 		if (skel) {
-			/* Pure ACKs sampled as live does by default (1 in 8;
+			/* Pure ACKs sampled as live does by default (1 in
+			 * 16, SW_XDP_ACK_SAMPLE_DEFAULT;
 			 * BENCH_XDP_ACK_SAMPLE=1: every one accounted). */
 			const char *e = getenv("BENCH_XDP_ACK_SAMPLE");
-			unsigned n = e ? (unsigned)atoi(e) : 8;
+			const char *h = getenv("BENCH_XDP_HEADS");
+			unsigned n = e ? (unsigned)atoi(e) : 16;
 
 			skel->rodata->sw_ack_sample_mask = n > 1 ? n - 1 : 0;
+			if (h && atoi(h) == 0)
+				skel->rodata->sw_heads_on = 0;
 			if (scrapewatch_bpf__load(skel)) {
 				scrapewatch_bpf__destroy(skel);
 				skel = NULL;

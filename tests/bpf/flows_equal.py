@@ -6,12 +6,15 @@ Usage: flows_equal.py USERSPACE.ndjson XDP.ndjson
 
 Flows are matched by (transport, source ip/port, destination ip/port,
 start time); every field must be equal. An XDP record marked
-scrapewatch.flow.packets_sampled (pure ACKs sampled, docs/xdp.md) has
-these bounds instead: packet counts at most the userspace counts; its end
-(and duration) no later than the userspace end, as its last packet may
-have been a skipped ACK; and, when only one direction was captured (bytes
-of the other side derived from ACKs), bytes at most the userspace bytes. Prints each difference, actual
-(XDP) against expected (userspace), and exits 1 if there is any.
+scrapewatch.flow.packets_sampled (pure ACKs sampled, docs/xdp.md) may
+differ only in its packet counts, which are then at most the userspace
+counts. A flow that did not close (close_reason not fin or rst: idle,
+end of input, evicted) may also have ended on skipped ACKs, so its end (and
+duration) may be earlier than the userspace end and, when only one
+direction was captured (bytes of the other side derived from ACKs), its
+bytes lower. A flow closed by FIN or RST has its bytes and end exact.
+Prints each difference, actual (XDP) against expected (userspace), and
+exits 1 if there is any.
 """
 import json
 import sys
@@ -58,14 +61,15 @@ def unsample(u, x):
     x = json.loads(json.dumps(x))
     del x["scrapewatch"]["flow"]["packets_sampled"]
     fields = list(SAMPLED)
-    if fl.get("directions") != "both":
+    closed = fl.get("close_reason") in ("fin", "rst")
+    if fl.get("directions") != "both" and not closed:
         fields += [("source", "bytes"), ("destination", "bytes"),
                    ("network", "bytes")]
     for a, b in fields:
         if x.get(a, {}).get(b, 0) <= u.get(a, {}).get(b, 0):
             x.setdefault(a, {})[b] = u.get(a, {}).get(b, 0)
     ev, uev = x["event"], u["event"]
-    if ev["start"] <= ev["end"] <= uev["end"]:
+    if not closed and ev["start"] <= ev["end"] <= uev["end"]:
         ev["end"] = uev["end"]
         ev["duration"] = uev["duration"]
         x["@timestamp"] = u["@timestamp"]

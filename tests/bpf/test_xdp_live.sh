@@ -5,7 +5,8 @@
 # server namespace, a curl/wget scraper loop from one client namespace and
 # one large single download from another, the collector attached (through
 # bpf_links) to the ingress of both server-side veths. Checks:
-#  - the download bytes the kernel derived from the client's ACKs equal
+#  - the download bytes the kernel derived from the client's ACKs (pure ACKs
+#    sampled, the default: the record says packets_sampled) equal
 #    curl's size_download + size_header, to the byte;
 #  - every scraper request is a flow record with its request turn;
 #  - the detector, fed from the kernel's maps and heads, raises an alert
@@ -183,6 +184,9 @@ if dl:
           "fin")
     check("download: only client-to-server packets seen",
           r["scrapewatch"]["flow"]["directions"], "client")
+    # Pure ACKs sampled (the default), the bytes above exact all the same.
+    check("download: packet counts sampled",
+          r["scrapewatch"]["flow"].get("packets_sampled"), True)
 scr = [r for r in recs if r["source"]["ip"] == cli_a
        and r["destination"]["port"] == 80]
 check("scraper: a flow per request", len(scr), int(requests))
