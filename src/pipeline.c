@@ -55,11 +55,15 @@ void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
  * of a flow when it first sees it (a head, or a map sweep) and of its
  * running totals at each sweep. Same hooks as sw_pipeline_frame().
  */
-void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f)
+void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f,
+			   int client_syn)
 {
 	if (p->on_flow_start)
 		p->on_flow_start(p->flow_start_ctx, f);
-	if (p->det)
+	if (p->det && client_syn)
+		sw_detect_flow_syn(p->det, &f->key, f->acct.client_is_b,
+				   f->acct.first_ns);
+	else if (p->det)
 		sw_detect_flow_start(p->det, &f->key, f->acct.client_is_b,
 				     f->acct.first_ns);
 }

@@ -76,11 +76,14 @@ int sw_pipeline_enable_detect(struct sw_pipeline *p,
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f);
 /*
  * For sources that account elsewhere (the XDP program): a flow first seen
- * (f->acct.first_ns is its start), and a running snapshot of its totals at
- * packet time ts_ns; tls_hint: its client stream opens with a TLS record
- * or QUIC Initial. Both feed the detector (and the flow-start hook).
+ * (f->acct.first_ns is its start; client_syn: seen by the client's SYN, so
+ * its source port counts the hosts behind the address), and a running
+ * snapshot of its totals at packet time ts_ns; tls_hint: its client stream
+ * opens with a TLS record or QUIC Initial. Both feed the detector (and the
+ * flow-start hook).
  */
-void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f);
+void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f,
+			   int client_syn);
 void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
 			       uint64_t ts_ns, int tls_hint);
 /* End of all input: flush open flows, end open alerts. */

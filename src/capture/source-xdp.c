@@ -143,12 +143,12 @@ static int tracking(const struct sw_xdp *x)
 
 /* Tell the pipeline of a flow's start once; f->acct.first_ns is it. */
 static void flow_seen(struct sw_xdp *x, struct shadow *e,
-		      const struct sw_flow *f)
+		      const struct sw_flow *f, int client_syn)
 {
 	if (e->seen)
 		return;
 	e->seen = 1;
-	sw_pipeline_flow_seen(x->pl, f);
+	sw_pipeline_flow_seen(x->pl, f, client_syn);
 }
 
 /* A flow ends: the shared output path, with its heads. */
@@ -165,7 +165,7 @@ static void emit(struct sw_xdp *x, const struct sw_flow_key *key,
 		f.acct.user_flags |= SW_UF_PKTS_SAMPLED;
 	/* Shorter than a sweep and without heads: it starts here. */
 	if (tracking(x) && (!e || !e->seen))
-		sw_pipeline_flow_seen(x->pl, &f);
+		sw_pipeline_flow_seen(x->pl, &f, 0);
 	sw_pipeline_flow_end(x->pl, &f);
 	if (e) {
 		*pp = e->next;
@@ -206,7 +206,11 @@ static void on_head(struct sw_xdp *x, const struct sw_xdp_head_rec *r,
 		e = shadow_new(x, &r->key);
 	if (e) {
 		f.acct.user_flags = e->user_flags;
-		flow_seen(x, e, &f);
+		flow_seen(x, e, &f,
+			  r->kind == SW_XHK_SYN && r->dir == SW_DIR_C2S &&
+				  pkt.proto == SW_IPPROTO_TCP &&
+				  (pkt.tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) ==
+					  SW_TCP_SYN);
 		if (r->dir == SW_DIR_C2S && r->turns <= 1 &&
 		    e->sent_turns == 0 && pkt.payload_caplen > 0 &&
 		    (r->kind == SW_XHK_STREAM || r->kind == SW_XHK_UDP)) {
@@ -649,7 +653,7 @@ static int flow_moved(struct sw_xdp *x, const struct xflow *xf)
 	e->gen = x->gen;
 	if (!tracking(x))
 		return 0;
-	flow_seen(x, e, &f);
+	flow_seen(x, e, &f, 0);
 	return xf->acct.turns != e->sent_turns ||
 	       sw_acct_bytes(&xf->acct, SW_DIR_C2S) != e->sent_up ||
 	       sw_acct_bytes(&xf->acct, SW_DIR_S2C) != e->sent_down;

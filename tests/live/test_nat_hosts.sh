@@ -15,7 +15,9 @@
 #    say how many hosts were seen (3 and 2);
 #  - true (the default): the office's average host is below the rule and
 #    does not alert; the mixed address still does (72 connections over 2
-#    hosts is above 30 a minute).
+#    hosts is above 30 a minute);
+#  - through the XDP program (--through-xdp), whose SYN heads carry the
+#    ports: the same alerts and host counts as the first replay.
 # Skips (77) without root, nft, tcpdump, nginx or curl.
 set -u
 cd "$(dirname "$0")/../.."
@@ -147,6 +149,14 @@ for l in open(sys.argv[1]):
     r=json.loads(l)
     if r.get('event',{}).get('dataset')=='scrapewatch.stats': print(r['scrapewatch']['stats']['detect'][sys.argv[2]])" "$1" "$2"
 }
+
+# The same through the XDP program: the SYN heads carry the ports.
+"$SW" replay -q --through-xdp --config "$tmp/sw-false.yaml" \
+	-o "file://$tmp/alerts-xdp.json" "$tmp/nat.pcap" 2>"$tmp/err-xdp"
+check "replay --through-xdp: exit 0" "$?" 0
+check "--through-xdp: the same alerts and host counts" \
+	"$(ends "$tmp/alerts-xdp.json" | awk '{ print $1, $2 }' | sort | tr '\n' ' ')" \
+	"$OFFICE 3 $MIXED 2 "
 
 off=$(ends "$tmp/alerts-false.json")
 echo "per_host_volume false: $off"
