@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "output/output.h"
 #include "pipeline.h"
@@ -37,6 +39,22 @@ static int shard_main(void *arg)
 	if (rc < 0)
 		sh->pl.stats.read_errors++;
 	return 0;
+}
+
+/* Wall and CPU (every thread of the process) seconds, for the pipeline
+ * time that --dpdk-ring-file reports. */
+static void times_now(double *wall, double *cpu)
+{
+	struct timespec ts;
+	struct rusage ru;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	*wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	*cpu = 0;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) /
+			       1e6;
 }
 
 static void stats_sum(struct sw_stats *d, const struct sw_stats *s)
@@ -206,7 +224,8 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	char errbuf[SW_ERRBUF_SIZE] = "", derr[256];
 	unsigned i, n = 0;
 	int rc, status = 0, started = 0;
-	uint64_t end_ns = 0;
+	uint64_t end_ns = 0, npkts = 0;
+	double wall0, cpu0, wall1, cpu1;
 	cJSON *rec, *st;
 
 	rc = cap.ops->open_op(&cap, o->spec, errbuf);
@@ -261,6 +280,7 @@ int sw_shards_run(const struct sw_shards_opts *o)
 			"scrapewatch: capturing from %s with %u worker(s); "
 			"SIGINT or SIGTERM stops\n",
 			cap.what, n);
+	times_now(&wall0, &cpu0);
 	rc = cap.ops->run_workers_op(&cap, shard_main, args, errbuf);
 	if (rc) {
 		fprintf(stderr, "scrapewatch: %s\n", errbuf);
@@ -275,6 +295,17 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		if (sh[i].pl.det && end_ns)
 			sw_detect_advance(sh[i].pl.det, end_ns);
 		sw_pipeline_finish(&sh[i].pl);
+		npkts += sh[i].pl.stats.packets;
+	}
+	/* Pre-filled rings: the pipeline's time, the frames being in memory
+	 * before it starts, as a NIC's would be. */
+	if (o->cfg.ring_file) {
+		times_now(&wall1, &cpu1);
+		fprintf(stderr,
+			"scrapewatch: pipeline: %llu packets, %u worker(s), "
+			"%.6f s wall, %.6f s CPU\n",
+			(unsigned long long)npkts, n, wall1 - wall0,
+			cpu1 - cpu0);
 	}
 	for (i = 0; i < n; i++) {
 		if (sh[i].rc < 0) {
