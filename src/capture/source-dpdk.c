@@ -389,7 +389,7 @@ static int setup_port(struct dpdk_priv *p, char *errbuf)
 		p->nrxq = (uint16_t)p->nworkers;
 		p->sharding = p->nworkers > 1 ? SHARD_RSS : SHARD_NONE;
 	} else if (p->nworkers > 1 && info.max_rx_queues >= p->nworkers &&
-	    (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
+		   (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
 		p->nrxq = (uint16_t)p->nworkers;
 		p->sharding = SHARD_RSS;
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
@@ -614,10 +614,9 @@ static int ring_prefill(struct dpdk_priv *p, const char *file, char *errbuf)
 	room = (room + 63) & ~63u;
 	/* Every segment, and what the lcore caches may keep. */
 	pool_n = (unsigned)nsegs + 2048;
-	p->pool = rte_pktmbuf_pool_create("sw_ring_mbufs", pool_n,
-					  DPDK_POOL_CACHE, 0,
-					  (uint16_t)(room + RTE_PKTMBUF_HEADROOM),
-					  socket);
+	p->pool = rte_pktmbuf_pool_create(
+		"sw_ring_mbufs", pool_n, DPDK_POOL_CACHE, 0,
+		(uint16_t)(room + RTE_PKTMBUF_HEADROOM), socket);
 	if (!p->pool) {
 		snprintf(errbuf, SW_ERRBUF_SIZE,
 			 "DPDK mbuf pool of %u for %.200s: %s (about %llu MB: "
@@ -674,8 +673,8 @@ static int ring_prefill(struct dpdk_priv *p, const char *file, char *errbuf)
 		}
 		k++;
 	}
-	port = rte_eth_from_rings("net_ring_sw", p->prefill, nq, p->prefill,
-				  nq, (unsigned)socket);
+	port = rte_eth_from_rings("net_ring_sw", p->prefill, nq, p->prefill, nq,
+				  (unsigned)socket);
 	if (port < 0) {
 		snprintf(errbuf, SW_ERRBUF_SIZE, "DPDK net_ring port: %s",
 			 rte_strerror(rte_errno));
