@@ -61,6 +61,7 @@ const struct sw_capture_ops sw_capture_dpdk_ops = {
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +73,7 @@ const struct sw_capture_ops sw_capture_dpdk_ops = {
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_mbuf_pool_ops.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -131,6 +133,8 @@ struct dpdk_priv {
 	int prefilled; /* --dpdk-ring-file: rings filled before the start */
 	int ring_linktype;
 	struct rte_ring *prefill[SW_CAPTURE_QUEUES_MAX];
+	void *ring_mem; /* the pre-filled pool's memory (mmap) */
+	size_t ring_mem_len;
 	char rx_file[4096];
 	int ts_offset; /* the PMD's timestamp dynfield, or -1 */
 	uint64_t ts_flag;
@@ -539,6 +543,65 @@ fail:
 	return NULL;
 }
 
+/* The pool of a pre-filled run: n mbufs of room bytes of data, in memory
+ * of our own asking for transparent huge pages (as DPDK's hugepages
+ * would be: one page fault and one TLB entry per 2 MiB, not per 4 KiB),
+ * so that EAL needs no -m for the frames. */
+static struct rte_mempool *ring_pool(struct dpdk_priv *p, unsigned n,
+				     unsigned room, int socket)
+{
+	const size_t hp = 2u << 20;
+	struct rte_pktmbuf_pool_private priv;
+	struct rte_mempool *mp;
+	uintptr_t start;
+	size_t len;
+	void *mem;
+	int rc;
+
+	mp = rte_mempool_create_empty("sw_ring_mbufs", n,
+				      (unsigned)sizeof(struct rte_mbuf) + room +
+					      RTE_PKTMBUF_HEADROOM,
+				      DPDK_POOL_CACHE, sizeof(priv), socket,
+				      RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (!mp)
+		return NULL;
+	rc = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (rc) {
+		rte_errno = -rc;
+		goto fail;
+	}
+	memset(&priv, 0, sizeof(priv));
+	priv.mbuf_data_room_size = (uint16_t)(room + RTE_PKTMBUF_HEADROOM);
+	rte_pktmbuf_pool_init(mp, &priv);
+	/* No device reads this memory by DMA: objects may straddle pages
+	 * (RTE_MEMPOOL_F_NO_IOVA_CONTIG) and lie packed. */
+	len = (size_t)n * (mp->header_size + mp->elt_size + mp->trailer_size);
+	len += len / 256 + hp;
+	len = (len + hp - 1) & ~(hp - 1);
+	mem = mmap(NULL, len + hp, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED) {
+		rte_errno = errno;
+		goto fail;
+	}
+	p->ring_mem = mem;
+	p->ring_mem_len = len + hp;
+	start = ((uintptr_t)mem + hp - 1) & ~(uintptr_t)(hp - 1);
+	madvise((void *)start, len, MADV_HUGEPAGE);
+	rc = rte_mempool_populate_virt(mp, (char *)start, len, hp, NULL, NULL);
+	if (rc < 0 || mp->populated_size < n) {
+		rte_errno = rc < 0 ? -rc : ENOMEM;
+		goto fail;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+fail:
+	rc = rte_errno;
+	rte_mempool_free(mp);
+	rte_errno = rc;
+	return NULL;
+}
+
 static double mono_s(void)
 {
 	struct timespec ts;
@@ -614,19 +677,15 @@ static int ring_prefill(struct dpdk_priv *p, const char *file, char *errbuf)
 	room = (room + 63) & ~63u;
 	/* Every segment, and what the lcore caches may keep. */
 	pool_n = (unsigned)nsegs + 2048;
-	p->pool = rte_pktmbuf_pool_create(
-		"sw_ring_mbufs", pool_n, DPDK_POOL_CACHE, 0,
-		(uint16_t)(room + RTE_PKTMBUF_HEADROOM), socket);
+	p->pool = ring_pool(p, pool_n, room, socket);
 	if (!p->pool) {
 		snprintf(errbuf, SW_ERRBUF_SIZE,
-			 "DPDK mbuf pool of %u for %.200s: %s (about %llu MB: "
-			 "without hugepages, give -m with at least that in "
-			 "--dpdk-args)",
+			 "DPDK mbuf pool of %u for %.200s: %s (its ring, and "
+			 "the queues' rings, take about %llu MB of EAL's "
+			 "memory: without hugepages, give -m with at least "
+			 "that in --dpdk-args)",
 			 pool_n, file, rte_strerror(rte_errno),
-			 (unsigned long long)pool_n *
-					 (room + RTE_PKTMBUF_HEADROOM + 256) /
-					 1000000 +
-				 64);
+			 (unsigned long long)pool_n * 16 / 1000000 + 16);
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -1186,6 +1245,8 @@ static void dpdk_cleanup(struct sw_capture *c)
 	}
 	if (p->pool)
 		rte_mempool_free(p->pool);
+	if (p->ring_mem)
+		munmap(p->ring_mem, p->ring_mem_len);
 	if (p->eal_ready) {
 		char dir[PATH_MAX];
 
