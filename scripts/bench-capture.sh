@@ -5,7 +5,7 @@
 # path, on the same capture in the same run. Two ways in, no hugepages:
 #
 #  1. net_ring, pre-filled (--dpdk-ring-file): a capture of
-#     BENCH_RING_PACKETS packets (default 1000000; about 2.4 kB of memory
+#     BENCH_RING_PACKETS packets (default 1000000; about 2 kB of memory
 #     each) is loaded into mbufs before the clock starts, on one ring per
 #     worker, each frame on the queue a NIC's RSS would pick (symmetric
 #     Toeplitz over the addresses). scrapewatch reports the pipeline's own
@@ -52,9 +52,9 @@ if [ ! -s "$rcap" ]; then
 	mv "$rcap.tmp" "$rcap"
 fi
 cat "$rcap" >/dev/null
-# Memory for EAL: the mbufs (data room sized to the longest frame) and
-# the rings, with room to spare.
-mem=$((rpk * 2400 / 1000000 + 256))
+# EAL's memory holds the rings (the mbufs are in transparent huge pages
+# of scrapewatch's own, about 2 kB a frame here).
+mem=$((rpk * 24 / 1000000 + 128))
 for name in rstart rlibpcap ring1 ring2; do : >"$dir/$name.all"; done
 for _ in $(seq "$runs"); do
 	/usr/bin/time -f "%e %U %S" -o "$dir/one" $SW flows -q "$empty" >/dev/null 2>&1

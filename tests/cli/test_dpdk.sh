@@ -301,8 +301,6 @@ bad "files with --capture dpdk" "reads no files" "$REAL" \
 	--dpdk-args "$EAL --vdev net_pcap0,rx_pcap=$REAL"
 bad "missing ring file" "nope.pcap: No such file" \
 	--dpdk-ring-file "$tmp/nope.pcap" --dpdk-args "$EAL"
-bad "ring file larger than EAL's memory" "give -m with at least" \
-	--dpdk-ring-file "$tmp/many.pcap" --dpdk-args "$EAL -m 8"
 $SW flows --dpdk-ring-file "$REAL" "$REAL" >"$tmp/bad.out" 2>"$tmp/bad.err"
 check "ring file without --capture dpdk: exit 2" $? 2
 check_grep "ring file without --capture dpdk: message" \
