@@ -326,11 +326,14 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		shard_finish(&sh[i]);
 		npkts += sh[i].pl.stats.packets;
 	}
-	/* Pre-filled rings: the pipeline's time, the frames being in memory
-	 * before it starts, as a NIC's would be. */
+	/* Pre-filled rings: the pipeline's time, from the workers' start to
+	 * the last record written, the frames being in memory before it
+	 * starts, as a NIC's would be. */
 	if (o->cfg.ring_file) {
 		char each[SW_CAPTURE_QUEUES_MAX * 16] = "";
 
+		/* Every record written, as in the libpcap path's run. */
+		sw_sinks_drain(o->out, o->flush_timeout_ms);
 		times_now(&wall1, &cpu1);
 		for (i = 0; i < n; i++)
 			snprintf(each + strlen(each),
