@@ -38,7 +38,7 @@ endif
 DPDK ?= $(shell pkg-config --exists libdpdk 2>/dev/null && echo 1 || echo 0)
 ifeq ($(DPDK),1)
 DPDK_CFLAGS := -DSW_HAVE_DPDK $(shell pkg-config --cflags libdpdk)
-LDLIBS += $(shell pkg-config --libs libdpdk)
+LDLIBS += $(shell pkg-config --libs libdpdk) -lrte_net_ring
 endif
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

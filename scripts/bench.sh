@@ -105,5 +105,6 @@ scripts/bench-sinks.sh
 # Alone: BENCH_ONLY=xdp scripts/bench.sh (needs root or CAP_BPF).
 build/sw_bench_xdp "${BENCH_XDP_REPEAT:-1000000}" || echo "  bench xdp: skipped (cannot load BPF here)"
 
-# Kernel-bypass capture (DPDK net_pcap, 1 and 2 workers) against libpcap.
+# Kernel-bypass capture (DPDK from pre-filled net_ring queues and from
+# net_pcap, 1 and 2 workers) against libpcap.
 scripts/bench-capture.sh "$cap" "$npkts" "$RUNS"

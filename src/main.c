@@ -137,6 +137,11 @@ static void usage(FILE *out)
 		"                        else a hash of the client address in software\n"
 		"      --mbufs N         DPDK mbuf pool (default 4095 + 2048 per extra\n"
 		"                        worker)\n"
+		"      --dpdk-ring-file FILE  flows, replay: for benchmarks, load FILE into\n"
+		"                        mbufs on one ring per worker (spread by the\n"
+		"                        symmetric RSS hash, as a NIC would) before the\n"
+		"                        workers start; read them through a net_ring port\n"
+		"                        and report the pipeline's time on stderr\n"
 		"  -i, --interface IF    AF_XDP: the interface (its frames go to scrapewatch,\n"
 		"                        not to the kernel: for mirror ports)\n"
 		"      --queue N         AF_XDP: first RX queue (default 0)\n"
@@ -583,6 +588,9 @@ static int sw_capture_option(struct run_opts *o, int c, const char *arg,
 	case 'D':
 		cc->dpdk_args = arg;
 		return 1;
+	case 'R':
+		cc->ring_file = arg;
+		return 1;
 	case 'i':
 		cc->interface = arg;
 		return 1;
@@ -651,6 +659,11 @@ static int run_capture(const struct run_opts *o, int nfiles)
 			o->capture_cfg.interface);
 		return EXIT_USAGE;
 	}
+	if (o->capture != &sw_capture_dpdk_ops && o->capture_cfg.ring_file) {
+		fprintf(stderr,
+			"scrapewatch: --dpdk-ring-file goes with --capture dpdk\n");
+		return EXIT_USAGE;
+	}
 	if (o->capture == &sw_capture_afxdp_ops && !o->capture_cfg.interface) {
 		fprintf(stderr,
 			"scrapewatch: --capture afxdp needs --interface IF\n");
@@ -684,6 +697,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "capture", required_argument, NULL, 'C' },
 		{ "dpdk-args", required_argument, NULL, 'D' },
+		{ "dpdk-ring-file", required_argument, NULL, 'R' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "workers", required_argument, NULL, 'W' },
 		{ "queue", required_argument, NULL, 'Q' },
@@ -779,6 +793,11 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			"scrapewatch %s: --labels and --json belong to "
 			"'scrapewatch eval'\n",
 			argv[0]);
+		return EXIT_USAGE;
+	}
+	if (!o.capture && o.capture_cfg.ring_file) {
+		fprintf(stderr,
+			"scrapewatch: --dpdk-ring-file goes with --capture dpdk\n");
 		return EXIT_USAGE;
 	}
 	if (o.capture && o.through_xdp) {

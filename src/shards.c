@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "output/output.h"
 #include "pipeline.h"
@@ -20,6 +22,9 @@ struct shard {
 	struct sw_pipeline pl;
 	int pl_ready;
 	int rc; /* of the last read: 0 end, <0 error */
+	double cpu_s; /* this worker thread's CPU time */
+	uint64_t end_ns; /* the end of input, of all shards */
+	int finished;
 	char errbuf[SW_ERRBUF_SIZE];
 };
 
@@ -27,15 +32,52 @@ static int shard_main(void *arg)
 {
 	struct shard *sh = arg;
 	const struct sw_capture_ops *ops = sh->cap->ops;
+	struct timespec t0, t1;
 	struct sw_frame fr;
 	int rc;
 
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	while ((rc = ops->read_queue_op(sh->cap, sh->queue, &fr, sh->errbuf)) ==
 	       1)
 		sw_pipeline_frame(&sh->pl, &fr);
 	sh->rc = rc;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	sh->cpu_s = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (rc < 0)
 		sh->pl.stats.read_errors++;
+	return 0;
+}
+
+/* Wall and CPU (every thread of the process) seconds, for the pipeline
+ * time that --dpdk-ring-file reports. */
+static void times_now(double *wall, double *cpu)
+{
+	struct timespec ts;
+	struct rusage ru;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	*wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	*cpu = 0;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) /
+			       1e6;
+}
+
+/* The end of input for one shard, on its worker's thread: the detector
+ * moved to the latest packet time of all shards, every open flow out.
+ * Shards finish side by side, as they ran. */
+static int shard_finish(void *arg)
+{
+	struct shard *sh = arg;
+
+	if (sh->finished)
+		return 0;
+	if (sh->pl.det && sh->end_ns)
+		sw_detect_advance(sh->pl.det, sh->end_ns);
+	sw_pipeline_finish(&sh->pl);
+	sh->finished = 1;
 	return 0;
 }
 
@@ -206,7 +248,8 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	char errbuf[SW_ERRBUF_SIZE] = "", derr[256];
 	unsigned i, n = 0;
 	int rc, status = 0, started = 0;
-	uint64_t end_ns = 0;
+	uint64_t end_ns = 0, npkts = 0;
+	double wall0, cpu0, wall1, cpu1;
 	cJSON *rec, *st;
 
 	rc = cap.ops->open_op(&cap, o->spec, errbuf);
@@ -261,6 +304,7 @@ int sw_shards_run(const struct sw_shards_opts *o)
 			"scrapewatch: capturing from %s with %u worker(s); "
 			"SIGINT or SIGTERM stops\n",
 			cap.what, n);
+	times_now(&wall0, &cpu0);
 	rc = cap.ops->run_workers_op(&cap, shard_main, args, errbuf);
 	if (rc) {
 		fprintf(stderr, "scrapewatch: %s\n", errbuf);
@@ -271,10 +315,35 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	for (i = 0; i < n; i++)
 		if (sh[i].pl.stats.last_ns > end_ns)
 			end_ns = sh[i].pl.stats.last_ns;
+	for (i = 0; i < n; i++)
+		sh[i].end_ns = end_ns;
+	if (n > 1 && rc == 0 &&
+	    cap.ops->run_workers_op(&cap, shard_finish, args, errbuf) != 0) {
+		fprintf(stderr, "scrapewatch: %s; finishing on one thread\n",
+			errbuf);
+	}
 	for (i = 0; i < n; i++) {
-		if (sh[i].pl.det && end_ns)
-			sw_detect_advance(sh[i].pl.det, end_ns);
-		sw_pipeline_finish(&sh[i].pl);
+		shard_finish(&sh[i]);
+		npkts += sh[i].pl.stats.packets;
+	}
+	/* Pre-filled rings: the pipeline's time, from the workers' start to
+	 * the last record written, the frames being in memory before it
+	 * starts, as a NIC's would be. */
+	if (o->cfg.ring_file) {
+		char each[SW_CAPTURE_QUEUES_MAX * 16] = "";
+
+		/* Every record written, as in the libpcap path's run. */
+		sw_sinks_drain(o->out, o->flush_timeout_ms);
+		times_now(&wall1, &cpu1);
+		for (i = 0; i < n; i++)
+			snprintf(each + strlen(each),
+				 sizeof(each) - strlen(each), " %.6f",
+				 sh[i].cpu_s);
+		fprintf(stderr,
+			"scrapewatch: pipeline: %llu packets, %u worker(s), "
+			"%.6f s wall, %.6f s CPU; workers' CPU:%s\n",
+			(unsigned long long)npkts, n, wall1 - wall0,
+			cpu1 - cpu0, each);
 	}
 	for (i = 0; i < n; i++) {
 		if (sh[i].rc < 0) {

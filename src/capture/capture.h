@@ -41,6 +41,10 @@ struct sw_capture_cfg {
 	unsigned first_queue; /* AF_XDP: the first queue bound */
 	unsigned pool_mbufs; /* DPDK: mbufs in the pool */
 	unsigned umem_frames; /* AF_XDP: 4 KiB frames in the UMEM */
+	/* DPDK, for benchmarks: a capture file loaded into mbufs on one ring
+	 * per worker (spread by the symmetric RSS hash) before the workers
+	 * start, read through a net_ring port made of those rings. */
+	const char *ring_file;
 	const volatile int *stop; /* set (by a signal) to stop reading */
 };
 

@@ -12,6 +12,12 @@
  *    worker picked by a hash of the client address (the endpoint with the
  *    higher port), through one single-producer ring per worker.
  *
+ * For benchmarks (--dpdk-ring-file), a capture file is loaded into mbufs
+ * before the workers start, one ring per worker, each frame on the ring a
+ * NIC's RSS would pick (symmetric Toeplitz over the IP addresses, the
+ * default redirection table); the rings become a net_ring port, read as
+ * any other ("rss": no software sharding on the packet path).
+ *
  * Packet time comes from the PMD's timestamp offload where its unit is
  * known (net_pcap: microseconds since the epoch, straight from the file),
  * else from the wall clock once per burst. A net_pcap rx_pcap device
@@ -55,16 +61,19 @@ const struct sw_capture_ops sw_capture_dpdk_ops = {
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_mbuf_pool_ops.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -83,14 +92,21 @@ const struct sw_capture_ops sw_capture_dpdk_ops = {
  * sleeps. */
 #define DPDK_IDLE_SPINS 256
 #define DPDK_IDLE_SLEEP_MAX_US 1000
+/* The redirection table of most NICs: 128 entries, queue i % n in the
+ * i-th by default. */
+#define DPDK_RETA_SIZE 128
+/* Pre-filled rings: mbufs of at most this much data room (larger frames
+ * are chained). */
+#define DPDK_RING_ROOM_MAX 16384u
 
 enum dpdk_sharding { SHARD_NONE, SHARD_RSS, SHARD_SOFTWARE };
 
-/* One worker's view: where its mbufs come from and the burst in hand. */
+/* One worker's view: where its mbufs come from and the burst in hand.
+ * The frames of a burst are freed together, when the next one is
+ * fetched: the last frame handed out stays valid until the next read. */
 struct dpdk_queue {
 	struct rte_mbuf *burst[DPDK_BURST];
 	unsigned n, pos;
-	struct rte_mbuf *held; /* handed out last; freed on the next read */
 	unsigned idle; /* empty polls in a row */
 	struct rte_ring *ring; /* software sharding: this worker's inbox */
 	/* Software sharding, worker 0: frames it keeps for itself. */
@@ -114,6 +130,11 @@ struct dpdk_priv {
 	uint16_t nrxq;
 	int linktype;
 	int from_file; /* net_pcap rx_pcap: ends with the file */
+	int prefilled; /* --dpdk-ring-file: rings filled before the start */
+	int ring_linktype;
+	struct rte_ring *prefill[SW_CAPTURE_QUEUES_MAX];
+	void *ring_mem; /* the pre-filled pool's memory (mmap) */
+	size_t ring_mem_len;
 	char rx_file[4096];
 	int ts_offset; /* the PMD's timestamp dynfield, or -1 */
 	uint64_t ts_flag;
@@ -309,22 +330,49 @@ static void probe_file_linktype(struct dpdk_priv *p)
 	pcap_close(pc);
 }
 
+/* Symmetric Toeplitz key: 0x6d5a repeated hashes (a, b) and (b, a)
+ * alike (Woo and Park, "Scalable TCP Session Monitoring with Symmetric
+ * Receive-side Scaling", 2012). */
+#define SYM_KEY_LEN 40
+static uint8_t *sym_key(void)
+{
+	static uint8_t key[SYM_KEY_LEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(key); i += 2) {
+		key[i] = 0x6d;
+		key[i + 1] = 0x5a;
+	}
+	return key;
+}
+
+/* The Toeplitz hash of a NIC's RSS: for every set bit of the input, most
+ * significant first, the 32 key bits starting at that bit position. */
+static uint32_t toeplitz(const uint8_t *key, const uint8_t *in, unsigned len)
+{
+	uint32_t win = (uint32_t)key[0] << 24 | (uint32_t)key[1] << 16 |
+		       (uint32_t)key[2] << 8 | key[3];
+	uint32_t h = 0;
+	unsigned i, b;
+
+	for (i = 0; i < len; i++) {
+		for (b = 0; b < 8; b++) {
+			if (in[i] & (0x80u >> b))
+				h ^= win;
+			win = win << 1 | ((key[i + 4] >> (7 - b)) & 1u);
+		}
+	}
+	return h;
+}
+
 static int setup_port(struct dpdk_priv *p, char *errbuf)
 {
-	/* Symmetric Toeplitz key: 0x6d5a repeated hashes (a, b) and (b, a)
-	 * alike (Woo and Park, "Scalable TCP Session Monitoring with
-	 * Symmetric Receive-side Scaling", 2012). */
-	static uint8_t sym_key[40];
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
 	uint16_t nb_rxd = DPDK_RX_DESC, nb_txd = 0;
 	int rc, socket;
 	size_t i;
 
-	for (i = 0; i < sizeof(sym_key); i += 2) {
-		sym_key[i] = 0x6d;
-		sym_key[i + 1] = 0x5a;
-	}
 	rc = rte_eth_dev_info_get(p->port, &info);
 	if (rc) {
 		snprintf(errbuf, SW_ERRBUF_SIZE, "DPDK port %u: %s", p->port,
@@ -339,16 +387,21 @@ static int setup_port(struct dpdk_priv *p, char *errbuf)
 	memset(&conf, 0, sizeof(conf));
 	p->nrxq = 1;
 	p->sharding = p->nworkers > 1 ? SHARD_SOFTWARE : SHARD_NONE;
-	if (p->nworkers > 1 && info.max_rx_queues >= p->nworkers &&
-	    (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
+	if (p->prefilled) {
+		/* The rings hold what RSS would have put on each queue. */
+		p->linktype = p->ring_linktype;
+		p->nrxq = (uint16_t)p->nworkers;
+		p->sharding = p->nworkers > 1 ? SHARD_RSS : SHARD_NONE;
+	} else if (p->nworkers > 1 && info.max_rx_queues >= p->nworkers &&
+		   (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
 		p->nrxq = (uint16_t)p->nworkers;
 		p->sharding = SHARD_RSS;
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_key = sym_key;
+		conf.rx_adv_conf.rss_conf.rss_key = sym_key();
 		conf.rx_adv_conf.rss_conf.rss_key_len =
-			info.hash_key_size ? info.hash_key_size : 40;
-		if (conf.rx_adv_conf.rss_conf.rss_key_len > sizeof(sym_key))
-			conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(sym_key);
+			info.hash_key_size ? info.hash_key_size : SYM_KEY_LEN;
+		if (conf.rx_adv_conf.rss_conf.rss_key_len > SYM_KEY_LEN)
+			conf.rx_adv_conf.rss_conf.rss_key_len = SYM_KEY_LEN;
 		/* Addresses only: ports would split a client's flows. */
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
@@ -429,7 +482,7 @@ static void link_report(const struct dpdk_priv *p)
 {
 	struct rte_eth_link link;
 
-	if (p->from_file)
+	if (p->from_file || p->prefilled)
 		return;
 	memset(&link, 0, sizeof(link));
 	if (rte_eth_link_get_nowait(p->port, &link) == 0 &&
@@ -438,6 +491,271 @@ static void link_report(const struct dpdk_priv *p)
 			"scrapewatch: DPDK port %u (%s): link down; waiting "
 			"for it\n",
 			p->port, p->port_name);
+}
+
+/* The queue a NIC's RSS would give a frame: the symmetric Toeplitz hash
+ * of its IP addresses (RTE_ETH_RSS_IP, as setup_port asks of a NIC)
+ * through the default redirection table. Frames without an IP header
+ * the decoder accepts go to queue 0, as a NIC's hash of 0 does. */
+static unsigned rss_queue(int linktype, const uint8_t *data, uint32_t caplen,
+			  uint32_t wirelen, unsigned nq)
+{
+	struct sw_packet pkt;
+	uint8_t in[32];
+	unsigned alen;
+
+	if (nq < 2 ||
+	    sw_decode(linktype, data, caplen, wirelen, &pkt) != SW_DR_OK)
+		return 0;
+	alen = pkt.family == SW_FAMILY_IPV6 ? 16 : 4;
+	memcpy(in, pkt.saddr, alen);
+	memcpy(in + alen, pkt.daddr, alen);
+	return (toeplitz(sym_key(), in, 2 * alen) % DPDK_RETA_SIZE) % nq;
+}
+
+/* One frame in one mbuf, or a chain where it is longer than room. */
+static struct rte_mbuf *frame_mbuf(struct rte_mempool *pool, const uint8_t *d,
+				   uint32_t len, uint32_t room)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint32_t off = 0, n;
+
+	do {
+		m = rte_pktmbuf_alloc(pool);
+		if (!m)
+			goto fail;
+		n = len - off < room ? len - off : room;
+		memcpy(rte_pktmbuf_mtod(m, void *), d + off, n);
+		m->data_len = (uint16_t)n;
+		m->pkt_len = n;
+		if (!head) {
+			head = m;
+		} else if (rte_pktmbuf_chain(head, m) != 0) {
+			rte_pktmbuf_free(m);
+			goto fail;
+		}
+		off += n;
+	} while (off < len);
+	return head;
+fail:
+	if (head)
+		rte_pktmbuf_free(head);
+	return NULL;
+}
+
+/* The pool of a pre-filled run: n mbufs of room bytes of data, in memory
+ * of our own asking for transparent huge pages (as DPDK's hugepages
+ * would be: one page fault and one TLB entry per 2 MiB, not per 4 KiB),
+ * so that EAL needs no -m for the frames. */
+static struct rte_mempool *ring_pool(struct dpdk_priv *p, unsigned n,
+				     unsigned room, int socket)
+{
+	const size_t hp = 2u << 20;
+	struct rte_pktmbuf_pool_private priv;
+	struct rte_mempool *mp;
+	uintptr_t start;
+	size_t len;
+	void *mem;
+	int rc;
+
+	mp = rte_mempool_create_empty("sw_ring_mbufs", n,
+				      (unsigned)sizeof(struct rte_mbuf) + room +
+					      RTE_PKTMBUF_HEADROOM,
+				      DPDK_POOL_CACHE, sizeof(priv), socket,
+				      RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (!mp)
+		return NULL;
+	rc = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (rc) {
+		rte_errno = -rc;
+		goto fail;
+	}
+	memset(&priv, 0, sizeof(priv));
+	priv.mbuf_data_room_size = (uint16_t)(room + RTE_PKTMBUF_HEADROOM);
+	rte_pktmbuf_pool_init(mp, &priv);
+	/* No device reads this memory by DMA: objects may straddle pages
+	 * (RTE_MEMPOOL_F_NO_IOVA_CONTIG) and lie packed. */
+	len = (size_t)n * (mp->header_size + mp->elt_size + mp->trailer_size);
+	len += len / 256 + hp;
+	len = (len + hp - 1) & ~(hp - 1);
+	mem = mmap(NULL, len + hp, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED) {
+		rte_errno = errno;
+		goto fail;
+	}
+	p->ring_mem = mem;
+	p->ring_mem_len = len + hp;
+	start = ((uintptr_t)mem + hp - 1) & ~(uintptr_t)(hp - 1);
+	madvise((void *)start, len, MADV_HUGEPAGE);
+	rc = rte_mempool_populate_virt(mp, (char *)start, len, hp, NULL, NULL);
+	if (rc < 0 || mp->populated_size < n) {
+		rte_errno = rc < 0 ? -rc : ENOMEM;
+		goto fail;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+fail:
+	rc = rte_errno;
+	rte_mempool_free(mp);
+	rte_errno = rc;
+	return NULL;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --dpdk-ring-file: load every frame of the file into mbufs (with its
+ * time, at the file's resolution) on the ring of the queue RSS would
+ * pick, then make a net_ring port of the rings. What a NIC would have
+ * put in host memory, before the clock starts. */
+static int ring_prefill(struct dpdk_priv *p, const char *file, char *errbuf)
+{
+	char err[PCAP_ERRBUF_SIZE], name[32], counts_txt[128] = "";
+	uint32_t counts[SW_CAPTURE_QUEUES_MAX] = { 0 }, maxlen = 0, room;
+	uint64_t npkts = 0, nsegs = 0, k = 0, cap = 0;
+	unsigned nq = p->nworkers, i, pool_n;
+	int socket = (int)rte_socket_id(), rc, port;
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	uint8_t *qof = NULL, *grown;
+	double t0 = mono_s();
+	pcap_t *pc;
+
+	pc = pcap_open_offline_with_tstamp_precision(
+		file, PCAP_TSTAMP_PRECISION_NANO, err);
+	if (!pc) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "%.200s: %.250s", file, err);
+		return -EINVAL;
+	}
+	p->ring_linktype = pcap_datalink(pc) == DLT_RAW ? SW_LINKTYPE_RAW :
+							  pcap_datalink(pc);
+	/* Pass 1: how many frames, how long, and the queue of each. */
+	while ((rc = pcap_next_ex(pc, &h, &d)) == 1) {
+		if (npkts == cap) {
+			cap = cap ? 2 * cap : 65536;
+			grown = realloc(qof, cap);
+			if (!grown) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			qof = grown;
+		}
+		qof[npkts] = (uint8_t)rss_queue(p->ring_linktype, d, h->caplen,
+						h->len, nq);
+		counts[qof[npkts]]++;
+		if (h->caplen > maxlen)
+			maxlen = h->caplen;
+		nsegs += h->caplen > DPDK_RING_ROOM_MAX ?
+				 (h->caplen + DPDK_RING_ROOM_MAX - 1) /
+					 DPDK_RING_ROOM_MAX :
+				 1;
+		npkts++;
+	}
+	if (rc == PCAP_ERROR) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "%.300s: %s", file,
+			 pcap_geterr(pc));
+		rc = -EIO;
+		goto out;
+	}
+	pcap_close(pc);
+	pc = NULL;
+	if (npkts > (1u << 30)) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "%.300s: too many frames",
+			 file);
+		rc = -E2BIG;
+		goto out;
+	}
+	room = maxlen < 64 ? 64 : maxlen;
+	if (room > DPDK_RING_ROOM_MAX)
+		room = DPDK_RING_ROOM_MAX;
+	room = (room + 63) & ~63u;
+	/* Every segment, and what the lcore caches may keep. */
+	pool_n = (unsigned)nsegs + 2048;
+	p->pool = ring_pool(p, pool_n, room, socket);
+	if (!p->pool) {
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "DPDK mbuf pool of %u for %.200s: %s (its ring, and "
+			 "the queues' rings, take about %llu MB of EAL's "
+			 "memory: without hugepages, give -m with at least "
+			 "that in --dpdk-args)",
+			 pool_n, file, rte_strerror(rte_errno),
+			 (unsigned long long)pool_n * 16 / 1000000 + 16);
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nq; i++) {
+		snprintf(name, sizeof(name), "sw_rx%u", i);
+		p->prefill[i] = rte_ring_create(
+			name, counts[i] ? counts[i] : 1, socket,
+			RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+		if (!p->prefill[i]) {
+			snprintf(errbuf, SW_ERRBUF_SIZE,
+				 "DPDK ring of %u for queue %u: %s", counts[i],
+				 i, rte_strerror(rte_errno));
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	/* Pass 2: the frames into mbufs, each onto its queue's ring. */
+	pc = pcap_open_offline_with_tstamp_precision(
+		file, PCAP_TSTAMP_PRECISION_NANO, err);
+	if (!pc) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "%.200s: %.250s", file, err);
+		rc = -EINVAL;
+		goto out;
+	}
+	while (k < npkts && pcap_next_ex(pc, &h, &d) == 1) {
+		struct rte_mbuf *m = frame_mbuf(p->pool, d, h->caplen, room);
+
+		if (!m) {
+			snprintf(errbuf, SW_ERRBUF_SIZE,
+				 "%.300s: frame %llu: the mbuf pool ran dry",
+				 file, (unsigned long long)k + 1);
+			rc = -ENOMEM;
+			goto out;
+		}
+		*RTE_MBUF_DYNFIELD(m, p->rx_ns_offset, uint64_t *) =
+			(uint64_t)h->ts.tv_sec * 1000000000ull +
+			(uint64_t)h->ts.tv_usec;
+		if (rte_ring_sp_enqueue(p->prefill[qof[k]], m) != 0) {
+			rte_pktmbuf_free(m);
+			snprintf(errbuf, SW_ERRBUF_SIZE,
+				 "%.300s changed while it was loaded", file);
+			rc = -EAGAIN;
+			goto out;
+		}
+		k++;
+	}
+	port = rte_eth_from_rings("net_ring_sw", p->prefill, nq, p->prefill, nq,
+				  (unsigned)socket);
+	if (port < 0) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "DPDK net_ring port: %s",
+			 rte_strerror(rte_errno));
+		rc = -ENODEV;
+		goto out;
+	}
+	p->port = (uint16_t)port;
+	p->prefilled = 1;
+	for (i = 0; i < nq; i++)
+		snprintf(counts_txt + strlen(counts_txt),
+			 sizeof(counts_txt) - strlen(counts_txt), "%s%u",
+			 i ? " " : "", counts[i]);
+	fprintf(stderr,
+		"scrapewatch: %s: %llu frames loaded into mbufs on %u ring(s) "
+		"(%s) in %.2f s\n",
+		file, (unsigned long long)k, nq, counts_txt, mono_s() - t0);
+	rc = 0;
+out:
+	if (pc)
+		pcap_close(pc);
+	free(qof);
+	return rc;
 }
 
 static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
@@ -474,6 +792,9 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 	rc = check_rx_files(p, errbuf);
 	if (rc)
 		return rc;
+	if (cfg && cfg->ring_file &&
+	    sw_capture_pcap_file_probe(cfg->ring_file, errbuf) != 0)
+		return -EINVAL;
 	/* EAL logs, and prints its usage, on stdout, where our records go:
 	 * point both at stderr. */
 	rte_openlog_stream(stderr);
@@ -500,6 +821,18 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 			 "arguments give %u",
 			 p->nworkers, p->nworkers, rte_lcore_count());
 		return -EINVAL;
+	}
+	p->rx_ns_offset = rte_mbuf_dynfield_register(&rx_ns_desc);
+	if (p->rx_ns_offset < 0) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "DPDK mbuf field: %s",
+			 rte_strerror(rte_errno));
+		return -ENOSPC;
+	}
+	if (cfg && cfg->ring_file) {
+		rc = ring_prefill(p, cfg->ring_file, errbuf);
+		if (rc)
+			return rc;
+		goto port_ready;
 	}
 	nports = rte_eth_dev_count_avail();
 	if (nports == 0 && has_vdev(p)) {
@@ -528,12 +861,6 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 			"scrapewatch: DPDK has %u ports; reading port %u only\n",
 			nports, p->port);
 
-	p->rx_ns_offset = rte_mbuf_dynfield_register(&rx_ns_desc);
-	if (p->rx_ns_offset < 0) {
-		snprintf(errbuf, SW_ERRBUF_SIZE, "DPDK mbuf field: %s",
-			 rte_strerror(rte_errno));
-		return -ENOSPC;
-	}
 	pool_n = cfg && cfg->pool_mbufs ? cfg->pool_mbufs :
 					  DPDK_DEFAULT_POOL_MBUFS(p->nworkers);
 	/* Room for the RX ring, the shard rings and a burst in every hand;
@@ -557,6 +884,7 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 			 pool_n, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+port_ready:
 	rc = setup_port(p, errbuf);
 	if (rc)
 		return rc < 0 ? rc : -EIO;
@@ -582,7 +910,7 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 		}
 	}
 	c->nqueues = p->nworkers;
-	if (!p->from_file)
+	if (!p->from_file && !p->prefilled)
 		snprintf(c->what, sizeof(c->what), "DPDK port %u (%s, %s)",
 			 p->port, p->port_name, p->driver);
 	link_report(p);
@@ -756,14 +1084,28 @@ static int refill(struct dpdk_priv *p, unsigned qi, struct dpdk_queue *q,
 		} else {
 			n = rte_eth_rx_burst(p->port, (uint16_t)qi, q->burst,
 					     DPDK_BURST);
-			if (n == 0 && file_exhausted(p))
-				return qi == 0 ? file_end(p, errbuf) : 0;
-			stamp(p, q->burst, (uint16_t)n);
+			/* Pre-filled rings only drain, and carry packet
+			 * time already. */
+			if (p->prefilled) {
+				if (n == 0)
+					return 0;
+			} else {
+				if (n == 0 && file_exhausted(p))
+					return qi == 0 ? file_end(p, errbuf) :
+							 0;
+				stamp(p, q->burst, (uint16_t)n);
+			}
 		}
 		if (n > 0) {
+			int i;
+
 			q->n = (unsigned)n;
 			q->pos = 0;
 			q->idle = 0;
+			/* The headers of the burst, while the first frame
+			 * is decoded. */
+			for (i = 1; i < n; i++)
+				rte_prefetch0(q->burst[i]);
 			return 1;
 		}
 		idle_wait(q);
@@ -776,14 +1118,13 @@ static int dpdk_read_queue(struct sw_capture *c, unsigned qi,
 	struct dpdk_priv *p = c->priv;
 	struct dpdk_queue *q = &p->q[qi];
 	struct rte_mbuf *m;
-
 	int rc;
 
-	if (q->held) {
-		rte_pktmbuf_free(q->held);
-		q->held = NULL;
-	}
 	if (q->pos >= q->n) {
+		/* The frames of the last burst, the caller done with all. */
+		if (q->n)
+			rte_pktmbuf_free_bulk(q->burst, q->n);
+		q->n = q->pos = 0;
 		rc = refill(p, qi, q, errbuf);
 		if (rc <= 0)
 			return rc;
@@ -792,7 +1133,6 @@ static int dpdk_read_queue(struct sw_capture *c, unsigned qi,
 	if (q->pos < q->n)
 		rte_prefetch0(rte_pktmbuf_mtod(q->burst[q->pos], void *));
 	frame_of(p, q, m, f);
-	q->held = m;
 	q->st.packets++;
 	q->st.bytes += f->wirelen;
 	return 1;
@@ -878,10 +1218,8 @@ static void dpdk_cleanup(struct sw_capture *c)
 	for (i = 0; i < SW_CAPTURE_QUEUES_MAX; i++) {
 		struct dpdk_queue *q = &p->q[i];
 
-		if (q->held)
-			rte_pktmbuf_free(q->held);
-		if (q->pos < q->n)
-			rte_pktmbuf_free_bulk(q->burst + q->pos, q->n - q->pos);
+		if (q->n)
+			rte_pktmbuf_free_bulk(q->burst, q->n);
 		if (q->ring) {
 			void *m;
 
@@ -891,12 +1229,24 @@ static void dpdk_cleanup(struct sw_capture *c)
 		}
 		free(q->linear);
 	}
-	if (p->port_started) {
+	if (p->port_started)
 		rte_eth_dev_stop(p->port);
+	if (p->port_started || p->prefilled)
 		rte_eth_dev_close(p->port);
+	/* The net_ring port borrowed the pre-filled rings. */
+	for (i = 0; i < SW_CAPTURE_QUEUES_MAX; i++) {
+		void *m;
+
+		if (!p->prefill[i])
+			continue;
+		while (rte_ring_sc_dequeue(p->prefill[i], &m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(p->prefill[i]);
 	}
 	if (p->pool)
 		rte_mempool_free(p->pool);
+	if (p->ring_mem)
+		munmap(p->ring_mem, p->ring_mem_len);
 	if (p->eal_ready) {
 		char dir[PATH_MAX];
 
