@@ -117,6 +117,7 @@ static const char full_yaml[] =
 	"  update_interval: 2m\n"
 	"  end_after: 1d\n"
 	"  admit_events: 4\n"
+	"  per_host_volume: off\n"
 	"  campaign:\n"
 	"    prefix4: 16\n"
 	"    prefix6: 56\n"
@@ -179,6 +180,7 @@ static void test_every_key(void **state)
 	EXPECT_EQ("campaign.min_members", d->campaign_min_members, 8);
 	EXPECT_EQ("campaign.history", d->campaign_history_s, 7200);
 	EXPECT_EQ("admit_events", d->admit_events, 4);
+	EXPECT_EQ("per_host_volume", d->per_host_volume, 0);
 
 	EXPECT_EQ("rules count", d->n_rules, 2);
 	EXPECT_STR("rules[0].id", d->rules[0].id, "SW-R001");
@@ -430,7 +432,8 @@ static void test_errors(void **state)
 		{ "detect:\n  zzz: 1\n",
 		  "t.yaml:2: detect.zzz: unknown key; expected one of: "
 		  "client_capacity, sketch_capacity, memory_cap, alert_score, "
-		  "update_interval, end_after, admit_events, campaign, rules, "
+		  "update_interval, end_after, admit_events, per_host_volume, "
+		  "campaign, rules, "
 		  "exempt, "
 		  "services" },
 		{ "flows:\n  max_flows: 5\n  max_flows: 6\n",
@@ -520,6 +523,9 @@ static void test_errors(void **state)
 		  "detector's rules are: SW-R001, SW-R002, SW-R003, SW-R004, "
 		  "SW-R005, SW-R006, SW-R007, SW-R008, SW-R009, SW-R010, "
 		  "SW-R011, SW-R012, SW-C001, SW-C002, SW-C003, SW-C004, SW-C005" },
+		{ "detect:\n  per_host_volume: maybe\n",
+		  "t.yaml:2: detect.per_host_volume: expected true or false, "
+		  "got \"maybe\"" },
 		{ "detect:\n  admit_events: 0\n",
 		  "t.yaml:2: detect.admit_events: expected an integer 1..65536, "
 		  "got \"0\"" },
