@@ -605,7 +605,12 @@ static int spool_new_seg(struct spool *sp)
 		return -ENOMEM;
 	g->seq = sp->next_seq++;
 	seg_path(sp, g->seq, path, sizeof(path));
-	g->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* O_APPEND: spool_read truncates an emptied tail segment to reuse
+	 * it, and ftruncate leaves the file offset where it was; without
+	 * it the next records would land past a hole of zeros that reads
+	 * back as empty records. */
+	g->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+		     0600);
 	if (g->fd < 0) {
 		rc = -errno;
 		free(g);
