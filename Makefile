@@ -135,10 +135,15 @@ $(BUILD)/tests/test_xdp_skel: tests/bpf/test_xdp_skel.c $(BPF_SKEL)
 $(BUILD)/sw_sinkfeed: tests/sinks/sw_sinkfeed.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
+# The same feeder on the ASan/UBSan objects: the sink tests run it too,
+# so the sink layer (its threads and record arena) is checked under ASan.
+$(BUILD)/sw_sinkfeed-asan: tests/sinks/sw_sinkfeed.c $(ASAN_OBJ) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LDLIBS)
+
 $(BUILD)/sw_kafka_mock: tests/sinks/sw_kafka_mock.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lrdkafka
 
-SINK_TOOLS := $(BUILD)/sw_sinkfeed
+SINK_TOOLS := $(BUILD)/sw_sinkfeed $(BUILD)/sw_sinkfeed-asan
 ifneq ($(filter -DSW_HAVE_KAFKA,$(CPPFLAGS)),)
 SINK_TOOLS += $(BUILD)/sw_kafka_mock
 endif
