@@ -46,7 +46,8 @@ def drain(feed, peer, n):
          s["reconnects"] >= 1, True),
     ]
     info = (f"peer: {peer['conns']} connections, {peer['bytes']} bytes, "
-            f"{len(seqs)} frames, {peer['cut']} bytes of cut tails; when "
+            f"{len(seqs)} frames, {peer['cut']} bytes of cut tails, "
+            f"{peer['foreign']} foreign frames; when "
             f"all was enqueued: {m['unread']} bytes unread on {m['conns']} "
             "connections; sink: "
             + ", ".join(f"{k}={s[k]}" for k in (

@@ -18,15 +18,21 @@
 # sink dropped may end with a cut frame (its last write was partial):
 # that tail is counted, not parsed.
 #
+# --hostname H: frames with another HOSTNAME, and a connection that does
+# not start with a syslog frame, are counted as foreign and left out
+# (other tests on this machine use loopback ports too, and one that
+# picked a port before this peer bound it may send here).
+#
 # It binds 127.0.0.1 port 0 and writes the port to PORTFILE. It ends when
 # DONEFILE exists and every connection has reached its end (--never-read:
 # when DONEFILE exists), and writes RESULT (JSON): conns, seqs (in arrival
 # order), cut (bytes of cut tails), bad (frames that did not parse) and
-# bad_samples,
-# bytes, and marker {seen_stalled, read, unread, conns}.
+# bad_samples, foreign, bytes, and marker {seen_stalled, read, unread,
+# conns}.
 #
 # usage: stall_peer.py PORTFILE MARKER DONEFILE RESULT [--stall-min S]
 #                      [--stall-max S] [--rcvbuf BYTES] [--never-read]
+#                      [--hostname H]
 import fcntl
 import json
 import os
@@ -38,7 +44,7 @@ import threading
 import time
 
 portfile, marker, donefile, result = sys.argv[1:5]
-stall_min, stall_max, rcvbuf, never_read = 3.0, 120.0, 0, False
+stall_min, stall_max, rcvbuf, never_read, hostname = 3.0, 120.0, 0, False, None
 args = sys.argv[5:]
 while args:
     a = args.pop(0)
@@ -50,6 +56,8 @@ while args:
         rcvbuf = int(args.pop(0))
     elif a == "--never-read":
         never_read = True
+    elif a == "--hostname":
+        hostname = args.pop(0).encode()
     else:
         sys.exit(f"stall_peer.py: unknown argument {a}")
 
@@ -108,7 +116,7 @@ while True:
     time.sleep(0.02)
 
 out = {"conns": 0, "seqs": [], "cut": 0, "bad": 0, "bad_samples": [],
-       "bytes": 0, "marker": mark}
+       "foreign": 0, "bytes": 0, "marker": mark}
 
 
 def bad(conn, off, what):
@@ -120,19 +128,29 @@ def bad(conn, off, what):
 
 def parse(conn, data):
     """Octet-counted frames of one connection; a cut tail is counted."""
-    i = 0
+    i, mine = 0, False
     while i < len(data):
         sp = data.find(b" ", i)
         if sp < 0 or not data[i:sp].isdigit():
-            bad(conn, i, data[i:])
+            if hostname and not mine:
+                out["foreign"] += 1  # not syslog: not from our sink
+            else:
+                bad(conn, i, data[i:])
             return
         n = int(data[i:sp])
         if sp + 1 + n > len(data):
             out["cut"] += len(data) - i
             return
         msg = data[sp + 1:sp + 1 + n]
+        hdr = msg.split(b" ", 3)
+        if hostname and (len(hdr) < 3 or hdr[2] != hostname):
+            out["foreign"] += 1
+            i = sp + 1 + n
+            continue
+        mine = True
         try:
-            rec = json.loads(msg.split(b" - ", 1)[1])
+            # PRI+VERSION TIMESTAMP HOSTNAME APP PROCID MSGID SD MSG
+            rec = json.loads(msg.split(b" ", 7)[7])
             out["seqs"].append(rec["scrapewatch"]["seq"])
         except (IndexError, ValueError, KeyError, TypeError):
             bad(conn, i, msg)

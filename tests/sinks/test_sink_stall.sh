@@ -28,6 +28,7 @@ tmp=$(mktemp -d)
 trap sink_cleanup EXIT
 [ -x "$FEED" ] || { echo "build/sw_sinkfeed missing (make test-build)"; exit 77; }
 [ -x "$PY" ] || { echo "$PY missing"; exit 77; }
+HOST=sw-stall-$$ # the peer leaves out frames of other tests' sinks
 
 wait_file() { # path seconds
 	local i
@@ -97,9 +98,10 @@ scenario_a() { # feeder label
 	local feed=$1 d=$tmp/a-$2 n=${SINK_STALL_RECORDS:-40000}
 	LABEL="$2 (a) stalled, then drains"
 	mkdir -p "$d"
-	start_peer "$d" --stall-min 3 --stall-max 120 --rcvbuf 65536 || exit 1
+	start_peer "$d" --stall-min 3 --stall-max 120 --rcvbuf 65536 \
+		--hostname "$HOST" || exit 1
 	run_feed "$feed" "$d" "$n" --rate 20000 --flush-timeout 60 \
-		-o "syslog+tcp://127.0.0.1:$PORT?hostname=sw-test-host&timeout_ms=300&backoff_min_ms=50&backoff_max_ms=200&queue=2000&spool=$d"
+		-o "syslog+tcp://127.0.0.1:$PORT?hostname=$HOST&timeout_ms=300&backoff_min_ms=50&backoff_max_ms=200&queue=2000&spool=$d"
 	touch "$d/done"
 	wait_file "$d/peer.json" 60 || echo "peer did not finish: $(cat "$d/peer.err")"
 	check "feeder exit" "$FEED_RC" 0
@@ -120,7 +122,7 @@ scenario_b() { # feeder label
 	mkdir -p "$d"
 	start_peer "$d" --never-read --rcvbuf 65536 || exit 1
 	run_feed "$feed" "$d" "$n" --rate 30000 --flush-timeout 2 \
-		-o "syslog+tcp://127.0.0.1:$PORT?hostname=sw-test-host&timeout_ms=300&backoff_min_ms=50&backoff_max_ms=200&queue=200&spool=$d&spool_max=256k"
+		-o "syslog+tcp://127.0.0.1:$PORT?hostname=$HOST&timeout_ms=300&backoff_min_ms=50&backoff_max_ms=200&queue=200&spool=$d&spool_max=256k"
 	touch "$d/done"
 	wait_file "$d/peer.json" 60 || echo "peer did not finish: $(cat "$d/peer.err")"
 	check "feeder exit" "$FEED_RC" 0
