@@ -77,7 +77,8 @@ run_feed() {
 	fi
 }
 
-# report: the check_stall.py lines through check (info lines as they are)
+# report < <(check_stall.py ...): its lines through check, info lines as
+# they are (not in a pipe: check counts failures in this shell)
 report() {
 	local name actual expected
 	while IFS='|' read -r name actual expected; do
@@ -90,10 +91,10 @@ report() {
 }
 
 # (a) stalled, then drains everything. rcvbuf: each connection absorbs
-# little, so the sink has to queue and spool. queue=2000: full queues are
-# handed off to the spooler during the stall. --rate keeps the spooler
-# ahead of the hand-off cap even on a loaded machine (a drop here would
-# be a queue_full, which fails the test).
+# little, so the sink has to queue and spool. queue=5000: full queues are
+# handed off to the spooler during the stall, several times. --rate leaves the
+# spooler 250 ms per queue to stay ahead of the hand-off cap even on a
+# loaded machine (a drop here would be a queue_full, which fails).
 scenario_a() { # feeder label
 	local feed=$1 d=$tmp/a-$2 n=${SINK_STALL_RECORDS:-40000}
 	LABEL="$2 (a) stalled, then drains"
@@ -101,12 +102,12 @@ scenario_a() { # feeder label
 	start_peer "$d" --stall-min 3 --stall-max 120 --rcvbuf 65536 \
 		--hostname "$HOST" || exit 1
 	run_feed "$feed" "$d" "$n" --rate 20000 --flush-timeout 60 \
-		-o "syslog+tcp://127.0.0.1:$PORT?hostname=$HOST&timeout_ms=300&backoff_min_ms=50&backoff_max_ms=200&queue=2000&spool=$d"
+		-o "syslog+tcp://127.0.0.1:$PORT?hostname=$HOST&timeout_ms=300&backoff_min_ms=50&backoff_max_ms=200&queue=5000&spool=$d"
 	touch "$d/done"
 	wait_file "$d/peer.json" 60 || echo "peer did not finish: $(cat "$d/peer.err")"
 	check "feeder exit" "$FEED_RC" 0
 	sed 's/^/    feeder: /' "$d/feed.err" | head -n 40
-	$PY tests/sinks/check_stall.py drain "$d/feed.json" "$d/peer.json" "$n" | report
+	report < <($PY tests/sinks/check_stall.py drain "$d/feed.json" "$d/peer.json" "$n")
 	check_grep "stderr names the stall" "peer not reading for 300 ms" "$d/feed.err"
 	check_grep "stderr says the sink delivers again" "delivering again after" "$d/feed.err"
 }
@@ -127,7 +128,7 @@ scenario_b() { # feeder label
 	wait_file "$d/peer.json" 60 || echo "peer did not finish: $(cat "$d/peer.err")"
 	check "feeder exit" "$FEED_RC" 0
 	sed 's/^/    feeder: /' "$d/feed.err" | head -n 40
-	$PY tests/sinks/check_stall.py never "$d/feed.json" "$n" | report
+	report < <($PY tests/sinks/check_stall.py never "$d/feed.json" "$n")
 	lost=$($PY -c "import json; print(json.load(open('$d/feed.json'))['lost'])" 2>/dev/null)
 	check_grep "stderr: records not delivered, the count matching" \
 		"sink syslog\+tcp://127\.0\.0\.1:$PORT.*: ${lost:-?} records not delivered \([0-9]+ at shutdown\)" "$d/feed.err"
