@@ -131,6 +131,9 @@ def parse(conn, data):
     i, mine = 0, False
     while i < len(data):
         sp = data.find(b" ", i)
+        if sp < 0 and data[i:].isdigit():
+            out["cut"] += len(data) - i  # cut inside the length
+            return
         if sp < 0 or not data[i:sp].isdigit():
             if hostname and not mine:
                 out["foreign"] += 1  # not syslog: not from our sink
