@@ -143,7 +143,7 @@ $(BUILD)/sw_sinkfeed-asan: tests/sinks/sw_sinkfeed.c $(ASAN_OBJ) $(HDRS)
 $(BUILD)/sw_kafka_mock: tests/sinks/sw_kafka_mock.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lrdkafka
 
-SINK_TOOLS := $(BUILD)/sw_sinkfeed $(BUILD)/sw_sinkfeed-asan
+SINK_TOOLS := $(BUILD)/sw_sinkfeed
 ifneq ($(filter -DSW_HAVE_KAFKA,$(CPPFLAGS)),)
 SINK_TOOLS += $(BUILD)/sw_kafka_mock
 endif
@@ -170,7 +170,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(SINK_TOOLS) $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
+test-build: all $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
