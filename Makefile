@@ -135,6 +135,11 @@ $(BUILD)/tests/test_xdp_%: tests/bpf/test_xdp_%.c $(BPF_SKEL) $(HDRS)
 $(BUILD)/sw_sinkfeed: tests/sinks/sw_sinkfeed.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
+# The same feeder on the ASan/UBSan objects: the sink tests run it too,
+# so the sink layer (its threads and record arena) is checked under ASan.
+$(BUILD)/sw_sinkfeed-asan: tests/sinks/sw_sinkfeed.c $(ASAN_OBJ) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LDLIBS)
+
 $(BUILD)/sw_kafka_mock: tests/sinks/sw_kafka_mock.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lrdkafka
 
@@ -165,7 +170,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(SINK_TOOLS) $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(FUZZ_BIN)
+test-build: all $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build

@@ -51,6 +51,32 @@
 #include "sink-backend.h"
 #include "sink.h"
 
+/*
+ * ASan knows nothing of records carved out of an arena chunk: without
+ * help, a record used after rec_free reads live memory and goes
+ * unnoticed. Under ASan a chunk's free space is poisoned, a record is
+ * unpoisoned when carved and poisoned again when freed, and each record
+ * is followed by a poisoned red zone, so use after free, double free and
+ * overruns are reported as they were with malloc.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SW_SINK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SW_SINK_ASAN 1
+#endif
+#endif
+#ifdef SW_SINK_ASAN
+#include <sanitizer/asan_interface.h>
+#define SW_ARENA_REDZONE 16
+#define arena_poison(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define arena_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define SW_ARENA_REDZONE 0
+#define arena_poison(p, n) ((void)(p), (void)(n))
+#define arena_unpoison(p, n) ((void)(p), (void)(n))
+#endif
+
 #define SW_SINKS_MAX 16
 #define SW_QUEUE_MAX_DEFAULT 65536
 #define SW_QUEUE_BYTES_DEFAULT (64ull << 20)
@@ -451,7 +477,22 @@ static struct arena_chunk *chunk_new(struct arena *a)
 	madvise(al, SW_ARENA_CHUNK, MADV_HUGEPAGE); /* a hint */
 	c = (struct arena_chunk *)al;
 	c->a = a;
+	arena_poison(al + SW_ARENA_HDR, SW_ARENA_CHUNK - SW_ARENA_HDR);
 	return c;
+}
+
+/* Unmapped memory must not stay poisoned: the address may come back
+ * from any other mmap. */
+static void chunk_unmap(struct arena_chunk *c)
+{
+	arena_unpoison(c, SW_ARENA_CHUNK);
+	munmap(c, SW_ARENA_CHUNK);
+}
+
+/* What a record of size bytes takes in a chunk. */
+static size_t arena_size(size_t size)
+{
+	return (size + SW_ARENA_REDZONE + 15) & ~(size_t)15;
 }
 
 /* Drop one reference; the last one returns the chunk. Any thread. */
@@ -470,16 +511,17 @@ static void chunk_unref(struct arena_chunk *c)
 	}
 	pthread_mutex_unlock(&a->lock);
 	if (c)
-		munmap(c, SW_ARENA_CHUNK);
+		chunk_unmap(c);
 }
 
 /* size bytes from the arena, or NULL: the caller uses malloc. */
 static void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_chunk *c, *old = NULL;
+	size_t want = size;
 	char *p;
 
-	size = (size + 15) & ~(size_t)15;
+	size = arena_size(size);
 	if (size > SW_ARENA_REC_MAX)
 		return NULL;
 	pthread_mutex_lock(&a->lock);
@@ -503,6 +545,7 @@ static void *arena_alloc(struct arena *a, size_t size)
 	c->used += size;
 	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&a->lock);
+	arena_unpoison(p, want); /* the red zone and padding stay poisoned */
 	if (old)
 		chunk_unref(old); /* retired: the allocator's reference */
 	return p;
@@ -510,12 +553,17 @@ static void *arena_alloc(struct arena *a, size_t size)
 
 static void rec_free(struct sw_rec *r)
 {
-	if (r->arena)
-		chunk_unref((struct arena_chunk *)((uintptr_t)r &
-						   ~(uintptr_t)(SW_ARENA_CHUNK -
-								1)));
-	else
+	struct arena_chunk *c;
+
+	if (!r->arena) {
 		free(r);
+		return;
+	}
+	c = (struct arena_chunk *)((uintptr_t)r &
+				   ~(uintptr_t)(SW_ARENA_CHUNK - 1));
+	/* Poisoned before the chunk may be reused or unmapped. */
+	arena_poison(r, arena_size(sizeof(*r) + r->len + r->keylen));
+	chunk_unref(c);
 }
 
 /* Once every record is freed. */
@@ -529,7 +577,7 @@ static void arena_destroy(struct arena *a)
 		struct arena_chunk *c = a->spare;
 
 		a->spare = c->next;
-		munmap(c, SW_ARENA_CHUNK);
+		chunk_unmap(c);
 	}
 	a->nspare = 0;
 	pthread_mutex_destroy(&a->lock);
@@ -605,7 +653,12 @@ static int spool_new_seg(struct spool *sp)
 		return -ENOMEM;
 	g->seq = sp->next_seq++;
 	seg_path(sp, g->seq, path, sizeof(path));
-	g->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* O_APPEND: spool_read truncates an emptied tail segment to reuse
+	 * it, and ftruncate leaves the file offset where it was; without
+	 * it the next records would land past a hole of zeros that reads
+	 * back as empty records. */
+	g->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+		     0600);
 	if (g->fd < 0) {
 		rc = -errno;
 		free(g);

@@ -6,17 +6,25 @@
  * carries a sequence number (scrapewatch.seq) so a peer's copy can be
  * checked for loss, duplicates and order; --hostile fills the wire
  * strings with newlines, quotes, invalid UTF-8 and 64 KB of junk.
+ * --enqueued-file PATH creates PATH (holding the count) as soon as the
+ * last record is enqueued, before any flush, so a test's peer can tell
+ * whether the enqueueing waited on it. The counters are printed twice:
+ * "sinks" after the drain (as scrapewatch's stats record), "final" after
+ * close, which counts what the flush timeout left undelivered.
  *
  * usage: sw_sinkfeed --count N [--rate PER_S] [--clients C] [--hostile]
- *                    [--flush-timeout S] -o URI [-o URI...]
+ *                    [--flush-timeout S] [--enqueued-file PATH]
+ *                    -o URI [-o URI...]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "output/output.h"
 #include "output/sink.h"
@@ -33,6 +41,30 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* PATH appears whole (rename) or not at all. */
+static int mark_enqueued(const char *path, uint64_t count)
+{
+	char tmp[4096], txt[32];
+	int fd, n, rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	n = snprintf(txt, sizeof(txt), "%llu\n", (unsigned long long)count);
+	if (write(fd, txt, (size_t)n) != n)
+		rc = -EIO;
+	close(fd);
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+out:
+	if (rc)
+		fprintf(stderr, "sw_sinkfeed: %s: %s\n", path, strerror(-rc));
+	return rc;
 }
 
 static cJSON *alert(uint64_t seq, unsigned clients, int hostile,
@@ -73,6 +105,7 @@ int main(int argc, char **argv)
 		{ "hostile", no_argument, NULL, 'H' },
 		{ "flush-timeout", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "enqueued-file", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sw_sinks *set = sw_sinks_new();
@@ -80,9 +113,10 @@ int main(int argc, char **argv)
 	unsigned clients = 64, flush_s = 10;
 	int c, hostile = 0, nout = 0;
 	char errbuf[512];
+	const char *enqueued_file = NULL;
 	uint8_t *junk;
 	size_t junklen = 65536;
-	cJSON *st;
+	cJSON *st, *fin;
 	char *txt;
 
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
@@ -103,6 +137,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			flush_s = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'e':
+			enqueued_file = optarg;
 			break;
 		case 'o':
 			if (sw_sinks_add(set, optarg, errbuf)) {
@@ -145,6 +182,8 @@ int main(int argc, char **argv)
 		}
 	}
 	t1 = now_ns();
+	if (enqueued_file && mark_enqueued(enqueued_file, count))
+		return 2;
 	sw_sinks_drain(set, flush_s * 1000);
 	st = cJSON_CreateObject();
 	cJSON_AddNumberToObject(st, "enqueue_seconds", (t1 - t0) / 1e9);
@@ -152,6 +191,9 @@ int main(int argc, char **argv)
 	sw_sinks_add_stats(set, st);
 	lost = sw_sinks_close(set, flush_s * 1000);
 	sw_json_add_count(st, "lost", lost);
+	fin = cJSON_AddObjectToObject(st, "final");
+	if (fin)
+		sw_sinks_add_stats(set, fin);
 	txt = cJSON_PrintUnformatted(st);
 	printf("%s\n", txt);
 	cJSON_free(txt);
