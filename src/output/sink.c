@@ -161,6 +161,11 @@ struct arena {
 	pthread_mutex_t lock;
 	struct arena_chunk *cur, *spare;
 	int nspare;
+	/* A chunk whose pages the spooler thread has already touched, so the
+	 * packet path takes no page faults when it moves on; want_ready
+	 * asks for the next one (atomic). */
+	struct arena_chunk *ready;
+	int want_ready;
 };
 
 struct sw_sink_counters {
@@ -460,7 +465,7 @@ static char *masked_name(const char *uri)
 
 /* ---- record memory ---- */
 
-static struct arena_chunk *chunk_new(struct arena *a)
+static struct arena_chunk *chunk_new(struct arena *a, int prefault)
 {
 	char *p = mmap(NULL, 2 * SW_ARENA_CHUNK, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -475,6 +480,12 @@ static struct arena_chunk *chunk_new(struct arena *a)
 		munmap(p, (size_t)(al - p));
 	munmap(al + SW_ARENA_CHUNK, (size_t)(p + SW_ARENA_CHUNK - al));
 	madvise(al, SW_ARENA_CHUNK, MADV_HUGEPAGE); /* a hint */
+	if (prefault) {
+		size_t off;
+
+		for (off = 0; off < SW_ARENA_CHUNK; off += 4096)
+			((volatile char *)al)[off] = 0;
+	}
 	c = (struct arena_chunk *)al;
 	c->a = a;
 	arena_poison(al + SW_ARENA_HDR, SW_ARENA_CHUNK - SW_ARENA_HDR);
@@ -527,15 +538,19 @@ static void *arena_alloc(struct arena *a, size_t size)
 	pthread_mutex_lock(&a->lock);
 	c = a->cur;
 	if (!c || c->used + size > SW_ARENA_CHUNK) {
-		struct arena_chunk *n = a->spare;
+		struct arena_chunk *n = a->ready ? a->ready : a->spare;
 
-		if (n) {
+		if (n == a->ready && n) {
+			a->ready = NULL;
+		} else if (n) {
 			a->spare = n->next;
 			a->nspare--;
-		} else if (!(n = chunk_new(a))) {
+		} else if (!(n = chunk_new(a, 0))) {
 			pthread_mutex_unlock(&a->lock);
 			return NULL;
 		}
+		if (!a->ready && !a->spare)
+			__atomic_store_n(&a->want_ready, 1, __ATOMIC_RELAXED);
 		n->live = 1;
 		n->used = SW_ARENA_HDR;
 		old = c;
@@ -566,6 +581,28 @@ static void rec_free(struct sw_rec *r)
 	chunk_unref(c);
 }
 
+/* The spooler thread: map and touch the next chunk before the packet
+ * path needs it. */
+static void arena_prepare(struct arena *a)
+{
+	struct arena_chunk *c = chunk_new(a, 1);
+
+	pthread_mutex_lock(&a->lock);
+	if (c && !a->ready) {
+		a->ready = c;
+		c = NULL;
+	}
+	__atomic_store_n(&a->want_ready, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&a->lock);
+	if (c)
+		chunk_unmap(c);
+}
+
+static int arena_wants(const struct arena *a)
+{
+	return __atomic_load_n(&a->want_ready, __ATOMIC_RELAXED);
+}
+
 /* Once every record is freed. */
 static void arena_destroy(struct arena *a)
 {
@@ -578,6 +615,10 @@ static void arena_destroy(struct arena *a)
 
 		a->spare = c->next;
 		chunk_unmap(c);
+	}
+	if (a->ready) {
+		chunk_unmap(a->ready);
+		a->ready = NULL;
 	}
 	a->nspare = 0;
 	pthread_mutex_destroy(&a->lock);
@@ -1323,10 +1364,17 @@ static void *spooler_main(void *arg)
 
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
-		while (!st->hhead && !st->spooler_stop)
+		while (!st->hhead && !st->spooler_stop &&
+		       !arena_wants(&st->arena))
 			pthread_cond_wait(&st->spool_cond, &st->lock);
-		if (!st->hhead)
+		if (!st->hhead && st->spooler_stop)
 			break;
+		if (!st->hhead) {
+			pthread_mutex_unlock(&st->lock);
+			arena_prepare(&st->arena);
+			pthread_mutex_lock(&st->lock);
+			continue;
+		}
 		chain = st->hhead;
 		st->slen = st->hlen;
 		st->sbytes = st->hbytes;
@@ -1687,6 +1735,9 @@ static int sink_enqueue(struct sw_sink *s, struct sw_rec *r)
 			r = NULL;
 		}
 	}
+	/* The arena moved to a new chunk: the spooler readies the next. */
+	if (st->spooler_started && arena_wants(&st->arena))
+		pthread_cond_signal(&st->spool_cond);
 	if (r) {
 		if (st->qtail)
 			st->qtail->next = r;
