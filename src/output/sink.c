@@ -816,8 +816,16 @@ static struct sw_rec *spool_read(struct sw_sink_state *st, size_t max,
 		avail = g->bytes - g->read_off;
 		if (!avail) {
 			if (g == sp->tail) {
-				/* Empty: reuse the file from the start. */
-				if (ftruncate(g->fd, 0) == 0) {
+				/* Empty: reuse the file from the start.
+				 * write() goes on at the file offset,
+				 * which ftruncate leaves where it was:
+				 * rewind it too, or the next records land
+				 * past a hole of zeros that would be read
+				 * back as empty records. If the rewind
+				 * fails, the offset is still g->bytes and
+				 * nothing is reset. */
+				if (ftruncate(g->fd, 0) == 0 &&
+				    lseek(g->fd, 0, SEEK_SET) == 0) {
 					sp->disk_bytes -= g->bytes;
 					g->bytes = g->read_off = 0;
 					g->records = g->read_records = 0;
