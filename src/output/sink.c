@@ -817,13 +817,11 @@ static struct sw_rec *spool_read(struct sw_sink_state *st, size_t max,
 		if (!avail) {
 			if (g == sp->tail) {
 				/* Empty: reuse the file from the start.
-				 * write() goes on at the file offset,
-				 * which ftruncate leaves where it was:
-				 * rewind it too, or the next records land
-				 * past a hole of zeros that would be read
-				 * back as empty records. If the rewind
-				 * fails, the offset is still g->bytes and
-				 * nothing is reset. */
+				 * Segments are O_APPEND, so the next write
+				 * lands at the new end, not past a hole of
+				 * zeros that would read back as empty
+				 * records; the rewind only keeps the offset
+				 * true for anyone reading it. */
 				if (ftruncate(g->fd, 0) == 0 &&
 				    lseek(g->fd, 0, SEEK_SET) == 0) {
 					sp->disk_bytes -= g->bytes;
