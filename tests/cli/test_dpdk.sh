@@ -11,6 +11,8 @@
 # unknown drivers and missing ports exit 2 with a message.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
+LABEL=dpdk
 SW=build/scrapewatch
 EAL="--no-huge --no-pci"
 tmp=$(mktemp -d)
@@ -20,24 +22,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fails=0
-
-check() { # name actual expected
-	if [ "$2" == "$3" ]; then
-		echo "PASS dpdk: $1"
-	else
-		echo "FAIL dpdk: $1: actual [$2] expected [$3]"
-		fails=$((fails + 1))
-	fi
-}
-check_grep() { # name pattern file
-	if grep -qE -- "$2" "$3"; then
-		echo "PASS dpdk: $1"
-	else
-		echo "FAIL dpdk: $1: [$2] not in: $(head -c 600 "$3")"
-		fails=$((fails + 1))
-	fi
-}
 dpdk() { # subcommand file [options...]: through a net_pcap device
 	local cmd=$1 file=$2
 	shift 2
@@ -309,4 +293,4 @@ dpdk_files >"$tmp/files.after"
 check "no DPDK files left after the failures" \
 	"$(diff "$tmp/files.before" "$tmp/files.after")" ""
 
-[ $fails -eq 0 ]
+finish

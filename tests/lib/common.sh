@@ -22,7 +22,7 @@
 #                                  worker, root DIR/www on port 80, logs in
 #                                  DIR/logs; EXTRA goes inside server {}
 #   finish                         exit with the verdict
-fails=0
+fails=${fails:-0} # sourcing twice keeps the count
 PY=${PY:-/usr/bin/python3}
 
 check() { # name actual expected

@@ -8,6 +8,8 @@
 # the redirect program is gone afterwards.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
+LABEL=afxdp
 . tests/live/mirror_lib.sh
 SW=$PWD/build/scrapewatch
 tmp=$(mktemp -d)
@@ -18,15 +20,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fails=0
-check() { # name actual expected
-	if [ "$2" == "$3" ]; then
-		echo "PASS afxdp: $1"
-	else
-		echo "FAIL afxdp: $1: actual [$2] expected [$3]"
-		fails=$((fails + 1))
-	fi
-}
 
 mirror_setup || exit 1
 ip netns exec $NS_CAP $SW flows --capture afxdp --interface $MIRROR_IF \
@@ -85,4 +78,4 @@ print(c["backend"], r["packets"] > 0, q["packets"] == r["packets"],
       sorted(k for k in q if k in ("missed", "ring_full", "fill_empty")))
 ' "$tmp/live.json")" "afxdp-copy True True ['fill_empty', 'missed', 'ring_full']"
 
-[ $fails -eq 0 ]
+finish

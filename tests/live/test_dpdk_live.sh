@@ -9,6 +9,8 @@
 # SIGTERM flushes; no DPDK files remain.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
+LABEL=dpdk-live
 . tests/live/mirror_lib.sh
 SW=$PWD/build/scrapewatch
 tmp=$(mktemp -d)
@@ -19,15 +21,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fails=0
-check() { # name actual expected
-	if [ "$2" == "$3" ]; then
-		echo "PASS dpdk-live: $1"
-	else
-		echo "FAIL dpdk-live: $1: actual [$2] expected [$3]"
-		fails=$((fails + 1))
-	fi
-}
 EAL="--no-huge --no-pci --vdev net_af_packet0,iface=$MIRROR_IF"
 $SW flows --capture dpdk --dpdk-args "--no-huge" 2>&1 >/dev/null |
 	grep -q "not compiled in" && {
@@ -91,4 +84,4 @@ dpdk_files >"$tmp/files.after"
 check "no /var/run/dpdk or hugepage files left" \
 	"$(diff "$tmp/files.before" "$tmp/files.after")" ""
 
-[ $fails -eq 0 ]
+finish

@@ -8,17 +8,9 @@
 SW=build/scrapewatch
 FEED=build/sw_sinkfeed
 PY=/usr/bin/python3
-fails=0
+. tests/lib/common.sh # check, check_grep, finish
+LABEL=${NAME:-}
 pids=()
-
-check() { # name actual expected
-	if [ "$2" == "$3" ]; then
-		echo "PASS $NAME: $1"
-	else
-		echo "FAIL $NAME: $1: actual [$2] expected [$3]"
-		fails=$((fails + 1))
-	fi
-}
 
 sink_cleanup() {
 	local p
