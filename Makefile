@@ -128,7 +128,7 @@ $(BUILD)/tests-asan/%: tests/unit/%.c $(ASAN_OBJ) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/test_xdp_%: tests/bpf/test_xdp_%.c $(BPF_SKEL) $(HDRS)
+$(BUILD)/tests/test_xdp_%: tests/bpf/test_xdp_%.c tests/bpf/skel_load.h $(BPF_SKEL) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz
 

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scrapewatch.skel.h"
+#include "skel_load.h"
 #include "scrapewatch/flow_acct.h"
 #include "scrapewatch/xdp_kern_user.h"
 
@@ -156,6 +156,13 @@ static int find_flow(int fd, unsigned sport, struct sw_xdp_flow *out)
 	return -ENOENT;
 }
 
+/* A small ring that nobody reads fills past any mark. */
+static void small_ring(struct scrapewatch_bpf *skel)
+{
+	bpf_map__set_max_entries(skel->maps.sw_ring, RING_BYTES);
+	skel->rodata->sw_ring_bytes = RING_BYTES;
+}
+
 int main(void)
 {
 	struct sw_xdp_cfg cfg = { .ring_mark_pct = 100, .turn_sample_n = 4 };
@@ -166,27 +173,9 @@ int main(void)
 	uint32_t zero = 0;
 	int ncpu, err, rc = 1, cfg_fd;
 
-	skel = scrapewatch_bpf__open();
-	if (skel) {
-		bpf_map__set_max_entries(skel->maps.sw_ring, RING_BYTES);
-		skel->rodata->sw_ring_bytes = RING_BYTES;
-		err = scrapewatch_bpf__load(skel);
-		if (err) {
-			scrapewatch_bpf__destroy(skel);
-			skel = NULL;
-			errno = -err;
-		}
-	}
-	if (!skel) {
-		err = errno;
-		if (err == EPERM || err == EACCES || err == ENOSYS) {
-			printf("skip: cannot load BPF here: %s\n",
-			       strerror(err));
-			return 77;
-		}
-		fprintf(stderr, "FAIL: loading skeleton: %s\n", strerror(err));
-		return 1;
-	}
+	skel = skel_load(small_ring, &rc);
+	if (!skel)
+		return rc;
 	ncpu = libbpf_num_possible_cpus();
 	CHECK(ncpu > 0, "possible cpus %d", ncpu);
 	skel->bss->sw_replay_on = 1;

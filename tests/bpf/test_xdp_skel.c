@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scrapewatch.skel.h"
+#include "skel_load.h"
 #include "scrapewatch/xdp_kern_user.h"
 
 #define CHECK(cond, fmt, ...)                                        \
@@ -28,6 +28,16 @@
 			goto cleanup;                                \
 		}                                                    \
 	} while (0)
+
+/* Every option on: the verifier must still pass. */
+static void all_options_on(struct scrapewatch_bpf *skel)
+{
+	skel->rodata->sw_heads_on = 1;
+	skel->rodata->sw_head_snap = SW_XDP_HEAD_SNAP_MAX;
+	skel->rodata->sw_head_stream_bytes = 65536;
+	skel->rodata->sw_ack_flush_every = 1;
+	skel->rodata->sw_udp_heads_max = 255;
+}
 
 int main(void)
 {
@@ -42,30 +52,9 @@ int main(void)
 
 	memset(frame, 0, sizeof(frame));
 	frame[12] = 0x08; /* IPv4 ethertype; contents don't matter yet */
-	skel = scrapewatch_bpf__open();
-	if (skel) {
-		skel->rodata->sw_heads_on = 1;
-		skel->rodata->sw_head_snap = SW_XDP_HEAD_SNAP_MAX;
-		skel->rodata->sw_head_stream_bytes = 65536;
-		skel->rodata->sw_ack_flush_every = 1;
-		skel->rodata->sw_udp_heads_max = 255;
-		err = scrapewatch_bpf__load(skel);
-		if (err) {
-			scrapewatch_bpf__destroy(skel);
-			skel = NULL;
-			errno = -err;
-		}
-	}
-	if (!skel) {
-		err = errno;
-		if (err == EPERM || err == EACCES || err == ENOSYS) {
-			printf("skip: cannot load BPF here: %s\n",
-			       strerror(err));
-			return 77;
-		}
-		fprintf(stderr, "FAIL: loading skeleton: %s\n", strerror(err));
-		return 1;
-	}
+	skel = skel_load(all_options_on, &rc);
+	if (!skel)
+		return rc;
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sw_xdp_main),
 				     &topts);
 	CHECK(err == 0, "test run: %s", strerror(-err));
