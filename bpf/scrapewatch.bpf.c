@@ -40,6 +40,12 @@ const volatile __u8 sw_heads_on = 1; /* 0: accounting only */
 /* Size of sw_ring, as userspace set it at load: one helper call less
  * per record than asking the ring. */
 const volatile __u32 sw_ring_bytes = 4 << 20;
+/* Records are staged per CPU and sent in batches of up to this many bytes
+ * (at most SW_XDP_STAGE_BYTES; 0: each record on its own), and sent at the
+ * next packet once the oldest is sw_stage_age_ns old (packet time).
+ * Userspace sends what idle CPUs hold with sw_xdp_flush (docs/xdp.md). */
+const volatile __u32 sw_stage_bytes = SW_XDP_STAGE_BYTES;
+const volatile __u64 sw_stage_age_ns = 20000000;
 
 /*
  * The clock. Live, packet time is the monotonic clock plus the offset to
@@ -108,6 +114,14 @@ struct {
 	__uint(max_entries, 4 << 20);
 } sw_ring SEC(".maps");
 
+/* Records staged on this CPU before they go to sw_ring as one batch. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sw_xdp_stage);
+} sw_stage SEC(".maps");
+
 /* Runtime settings, one slot, written by userspace. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -145,16 +159,89 @@ static __always_inline __u64 sw_now_coarse_ns(void)
 }
 
 /*
- * Wake the consumer only once the ring holds an eighth of its size: a
- * wake-up per record costs more than the record. The consumer also polls
- * on a timer, so a quiet ring is still read within its poll period.
+ * Wake the consumer rarely: a wake-up is an irq_work, and on a virtual
+ * machine its self-IPI costs about 6 us, twenty records' worth. A record
+ * wakes the consumer only if the ring holds more than an eighth of its size
+ * and the record's end crossed a sixteenth-of-the-ring boundary of the
+ * producer position: while the ring fills, one wake-up per 1/16 of it,
+ * whichever CPU wrote the record. Records of other CPUs between the reserve
+ * and this query can hide a crossing; the next one, or the consumer's own
+ * poll timer, reads the ring then.
  */
-static __always_inline __u64 sw_ring_flags(void)
+static __always_inline __u64 sw_ring_wake(__u64 prod, __u64 avail, __u32 len)
 {
-	__u64 avail = bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA);
+	__u64 step = sw_ring_bytes / 16;
 
-	return avail > sw_ring_bytes / 8 ? BPF_RB_FORCE_WAKEUP :
-					   BPF_RB_NO_WAKEUP;
+	if (avail <= sw_ring_bytes / 8 || !step)
+		return BPF_RB_NO_WAKEUP;
+	/* +8: the ring's own record header. */
+	return prod / step != (prod - len - 8) / step ? BPF_RB_FORCE_WAKEUP :
+							BPF_RB_NO_WAKEUP;
+}
+
+/* The flags to submit a reserved record of len bytes with. */
+static __always_inline __u64 sw_ring_flags(__u32 len)
+{
+	return sw_ring_wake(bpf_ringbuf_query(&sw_ring, BPF_RB_PROD_POS),
+			    bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA),
+			    len);
+}
+
+/*
+ * Send this CPU's staged records as one batch. A full ring loses the
+ * batch: each record in it counts in ringbuf_full.
+ */
+static __noinline int sw_stage_flush(struct sw_xdp_stage *sg,
+				     struct sw_xdp_stats *st)
+{
+	struct sw_xdp_rec_hdr *h = (void *)sg->buf;
+	__u64 prod, avail;
+	__u32 used = sg->used;
+
+	if (!sg->count)
+		return 0;
+	if (used > SW_XDP_STAGE_BYTES || used < sizeof(*h)) {
+		/* Cannot happen; never send a batch past the buffer. */
+		used = sizeof(*h);
+		sg->count = 0;
+	}
+	h->version = SW_XDP_REC_VERSION;
+	h->type = SW_XREC_BATCH;
+	h->pad = 0;
+	h->len = used;
+	prod = bpf_ringbuf_query(&sw_ring, BPF_RB_PROD_POS) + used + 8;
+	avail = bpf_ringbuf_query(&sw_ring, BPF_RB_AVAIL_DATA) + used + 8;
+	if (bpf_ringbuf_output(&sw_ring, sg->buf, used,
+			       sw_ring_wake(prod, avail, used)))
+		st->ringbuf_full += sg->count;
+	sg->used = sizeof(*h);
+	sg->count = 0;
+	return 0;
+}
+
+/*
+ * Room for a record of len bytes (a multiple of 8) in this CPU's stage,
+ * sending what it holds first if the record would not fit. Returns the
+ * record's offset in buf, bounded for the verifier, or -1: no staging
+ * (off, or a flush from userspace under way that a packet interrupted),
+ * and the caller writes the record to the ring itself.
+ */
+static __always_inline int sw_stage_room(struct sw_xdp_stage *sg, __u32 len,
+					 __u64 now, struct sw_xdp_stats *st)
+{
+	if (!sw_stage_bytes || !sg || *(volatile __u32 *)&sg->busy)
+		return -1;
+	if (sg->used < sizeof(struct sw_xdp_rec_hdr))
+		sg->used = sizeof(struct sw_xdp_rec_hdr);
+	/* A batch stays within a sixteenth of the ring, so that a small
+	 * ring still takes whole batches. */
+	if (sg->used + len > sw_stage_bytes ||
+	    sg->used + len > sw_ring_bytes / 16 ||
+	    sg->used + len > SW_XDP_STAGE_BYTES)
+		sw_stage_flush(sg, st);
+	if (!sg->count)
+		sg->first_ns = now;
+	return (int)(sg->used & (SW_XDP_STAGE_BYTES - 1));
 }
 
 /* The accounting's settings, from the runtime config map. */
@@ -214,18 +301,11 @@ static __always_inline int sw_key_eq(const struct sw_flow_key *a,
 		(x[4] ^ y[4])) == 0;
 }
 
-static __always_inline void sw_emit_end(const struct sw_flow_key *key,
+static __always_inline void sw_fill_end(struct sw_xdp_end_rec *r,
+					const struct sw_flow_key *key,
 					const struct sw_flow_acct *a,
-					__u8 event, __u8 reason,
-					struct sw_xdp_stats *st)
+					__u8 event, __u8 reason)
 {
-	struct sw_xdp_end_rec *r;
-
-	r = bpf_ringbuf_reserve(&sw_ring, sizeof(*r), 0);
-	if (!r) {
-		st->ringbuf_full++;
-		return;
-	}
 	r->hdr.version = SW_XDP_REC_VERSION;
 	r->hdr.type = SW_XREC_FLOW_END;
 	r->hdr.pad = 0;
@@ -235,8 +315,37 @@ static __always_inline void sw_emit_end(const struct sw_flow_key *key,
 	r->acct.close_reason = reason;
 	r->event = event;
 	__builtin_memset(r->pad, 0, sizeof(r->pad));
-	bpf_ringbuf_submit(r, sw_ring_flags());
+}
+
+/* A flow-end record: staged, or straight into the ring. */
+static __noinline int sw_emit_end(const struct sw_flow_key *key,
+				  const struct sw_flow_acct *a, __u8 event,
+				  __u8 reason, struct sw_xdp_stats *st)
+{
+	struct sw_xdp_stage *sg;
+	struct sw_xdp_end_rec *r;
+	__u32 zero = 0;
+	int off;
+
+	sg = bpf_map_lookup_elem(&sw_stage, &zero);
+	off = sw_stage_room(sg, sizeof(*r), a->last_ns, st);
+	if (sg && off >= 0) {
+		r = (void *)(sg->buf + off);
+		sw_fill_end(r, key, a, event, reason);
+		sg->used = (__u32)off + sizeof(*r);
+		sg->count++;
+		st->flow_ends++;
+		return 0;
+	}
+	r = bpf_ringbuf_reserve(&sw_ring, sizeof(*r), 0);
+	if (!r) {
+		st->ringbuf_full++;
+		return 0;
+	}
+	sw_fill_end(r, key, a, event, reason);
+	bpf_ringbuf_submit(r, sw_ring_flags(sizeof(*r)));
 	st->flow_ends++;
+	return 0;
 }
 
 /*
@@ -323,13 +432,77 @@ static __noinline int sw_stash_flush(struct sw_xdp_ack_stash *s,
 		tried = 1;                                                     \
 	}
 
+/*
+ * A head record's fields after its frame bytes are in. meta packs the
+ * flow's turns (bits 0-31), client_is_b (32), dir (40-47) and kind
+ * (48-55); lens the wire length (0-31) and the captured length (32-47):
+ * a subprogram takes five arguments at most.
+ */
+static __always_inline void sw_fill_head(struct sw_xdp_head_rec *r, __u32 rlen,
+					 const struct sw_flow_key *key,
+					 __u64 now, __u64 meta, __u64 lens)
+{
+	r->hdr.version = SW_XDP_REC_VERSION;
+	r->hdr.type = SW_XREC_HEAD;
+	r->hdr.pad = 0;
+	r->hdr.len = rlen;
+	r->ts_ns = now;
+	__builtin_memcpy(&r->key, key, sizeof(r->key));
+	r->turns = (__u32)meta;
+	r->wire_len = (__u32)lens;
+	r->cap_len = (__u16)(lens >> 32);
+	r->client_is_b = (__u8)((meta >> 32) & 1);
+	r->dir = (__u8)(meta >> 40);
+	r->kind = (__u8)(meta >> 48);
+	r->pad[0] = r->pad[1] = r->pad[2] = 0;
+}
+
+/*
+ * Stage a head record of cap frame bytes. Returns 0 when done (staged, or
+ * lost to a failed read), -1 when staging is off or busy: the caller then
+ * writes the record to the ring itself.
+ */
+static __noinline int sw_stage_head(struct xdp_md *ctx,
+				    const struct sw_flow_key *key, __u64 now,
+				    __u64 meta, __u64 lens)
+{
+	struct sw_xdp_stats *st;
+	struct sw_xdp_stage *sg;
+	struct sw_xdp_head_rec *r;
+	__u64 cap = (lens >> 32) & 0xffff;
+	__u32 zero = 0, rlen;
+	int off;
+
+	st = bpf_map_lookup_elem(&sw_stats, &zero);
+	sg = bpf_map_lookup_elem(&sw_stage, &zero);
+	if (!st || !sg)
+		return -1;
+	asm volatile("" : "+r"(cap));
+	if (cap < 14 || cap > SW_XDP_HEAD_SNAP_MAX)
+		return 0;
+	rlen = (__u32)(SW_XDP_HEAD_REC_FIXED + cap + 7) & ~7u;
+	off = sw_stage_room(sg, rlen, now, st);
+	if (off < 0)
+		return -1;
+	r = (void *)(sg->buf + off);
+	asm volatile("" : "+r"(cap));
+	if (cap < 14 || cap > SW_XDP_HEAD_SNAP_MAX ||
+	    bpf_xdp_load_bytes(ctx, 0, r->data, cap))
+		return 0;
+	sw_fill_head(r, rlen, key, now, meta, lens);
+	sg->used = (__u32)off + rlen;
+	sg->count++;
+	st->heads_sampled++;
+	return 0;
+}
+
 static __always_inline void sw_emit_head(struct xdp_md *ctx,
 					 const struct sw_flow_key *key,
 					 const struct sw_xdp_flow *f, __u8 dir,
 					 __u8 kind, __u64 now, __u32 wire_len,
 					 struct sw_xdp_stats *st)
 {
-	__u64 len = bpf_xdp_get_buff_len(ctx), cap;
+	__u64 len = bpf_xdp_get_buff_len(ctx), cap, meta, lens;
 	struct sw_xdp_head_rec *r = NULL;
 	__u32 rlen = 0;
 	int err = 0, tried = 0;
@@ -343,6 +516,11 @@ static __always_inline void sw_emit_head(struct xdp_md *ctx,
 	 * clang would otherwise recompute from an unchecked copy. */
 	asm volatile("" : "+r"(cap));
 	if (cap < 14 || cap > SW_XDP_HEAD_SNAP_MAX)
+		return;
+	meta = f->acct.turns | (__u64)(f->acct.client_is_b & 1) << 32 |
+	       (__u64)dir << 40 | (__u64)kind << 48;
+	lens = wire_len | cap << 32;
+	if (sw_stage_head(ctx, key, now, meta, lens) == 0)
 		return;
 	SW_HEAD_CLASS(192)
 	SW_HEAD_CLASS(640)
@@ -358,20 +536,8 @@ static __always_inline void sw_emit_head(struct xdp_md *ctx,
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
 		return;
 	}
-	r->hdr.version = SW_XDP_REC_VERSION;
-	r->hdr.type = SW_XREC_HEAD;
-	r->hdr.pad = 0;
-	r->hdr.len = rlen;
-	r->ts_ns = now;
-	__builtin_memcpy(&r->key, key, sizeof(r->key));
-	r->turns = f->acct.turns;
-	r->wire_len = wire_len;
-	r->cap_len = (__u16)cap;
-	r->dir = dir;
-	r->client_is_b = f->acct.client_is_b;
-	r->kind = kind;
-	r->pad[0] = r->pad[1] = r->pad[2] = 0;
-	bpf_ringbuf_submit(r, sw_ring_flags());
+	sw_fill_head(r, rlen, key, now, meta, lens);
+	bpf_ringbuf_submit(r, sw_ring_flags(rlen));
 	st->heads_sampled++;
 }
 
@@ -483,6 +649,22 @@ sw_udp_heads(struct xdp_md *ctx, void *data, void *end, const struct sw_xpkt *x,
 	f->udp_heads++;
 	if (!(first & 0x80) || f->udp_heads >= sw_udp_heads_max)
 		f->head_mode = SW_XHM_DONE;
+}
+
+/*
+ * Send this CPU's staged records once the oldest is sw_stage_age_ns old:
+ * a busy CPU delivers within that much packet time. (A packet time
+ * before the oldest, out of order in a replay, sends them too.)
+ */
+static __always_inline void sw_stage_age(__u64 now, struct sw_xdp_stats *st)
+{
+	struct sw_xdp_stage *sg;
+	__u32 zero = 0;
+
+	sg = bpf_map_lookup_elem(&sw_stage, &zero);
+	if (sg && sg->count && now - sg->first_ns >= sw_stage_age_ns &&
+	    !*(volatile __u32 *)&sg->busy)
+		sw_stage_flush(sg, st);
 }
 
 SEC("xdp.frags")
@@ -629,6 +811,7 @@ int sw_xdp_main(struct xdp_md *ctx)
 		sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,
 			    f->acct.close_reason, st);
 	sw_fin_hold(&key, &f->acct, now);
+	sw_stage_age(now, st);
 	if (!sw_heads_on)
 		return XDP_PASS;
 	if (x.proto == SW_IPPROTO_TCP)
@@ -637,6 +820,31 @@ int sw_xdp_main(struct xdp_md *ctx)
 	else
 		sw_udp_heads(ctx, data, end, &x, &key, f, ap.dir, now, wire_len,
 			     st);
+	return XDP_PASS;
+}
+
+/*
+ * Run by userspace through BPF_PROG_TEST_RUN, pinned to each CPU in turn
+ * (the sweeper, the end of input): sends what this CPU has staged, so an
+ * idle CPU's records do not wait for its next packet. The XDP program of
+ * a packet that interrupts it on this CPU sees busy and writes straight
+ * to the ring.
+ */
+SEC("xdp")
+int sw_xdp_flush(struct xdp_md *ctx)
+{
+	struct sw_xdp_stats *st;
+	struct sw_xdp_stage *sg;
+	__u32 zero = 0;
+
+	(void)ctx;
+	st = bpf_map_lookup_elem(&sw_stats, &zero);
+	sg = bpf_map_lookup_elem(&sw_stage, &zero);
+	if (!st || !sg || *(volatile __u32 *)&sg->busy)
+		return XDP_PASS;
+	*(volatile __u32 *)&sg->busy = 1;
+	sw_stage_flush(sg, st);
+	*(volatile __u32 *)&sg->busy = 0;
 	return XDP_PASS;
 }
 

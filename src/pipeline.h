@@ -32,6 +32,9 @@ struct sw_stats {
 	/* Kernel counters when the XDP program accounted (else NULL). */
 	const struct sw_xdp_stats *xdp;
 	uint64_t xdp_evicted; /* flows the kernel's LRU map dropped unseen */
+	uint64_t xdp_bad_records; /* ring records refused: bad size, type */
+	uint64_t
+		xdp_stage_flush_errors; /* CPU stages userspace couldn't send */
 };
 
 enum sw_pipeline_emit {

@@ -13,7 +13,7 @@
 #include "flow_kern_user.h"
 
 /* Version of every ring-buffer record; bumped on any layout change. */
-#define SW_XDP_REC_VERSION 1
+#define SW_XDP_REC_VERSION 2
 
 /* Largest frame prefix a head record carries (bytes). */
 #define SW_XDP_HEAD_SNAP_MAX 2048
@@ -113,6 +113,10 @@ _Static_assert(sizeof(struct sw_xdp_cfg) == 16, "sw_xdp_cfg size");
 enum sw_xdp_rec_type {
 	SW_XREC_HEAD = 1,
 	SW_XREC_FLOW_END = 2,
+	/* Records staged on one CPU, sent as one: after this header, head
+	 * and flow-end records back to back, each hdr.len bytes, a multiple
+	 * of 8. */
+	SW_XREC_BATCH = 3,
 };
 
 /* Every ring-buffer record starts with this. */
@@ -152,6 +156,29 @@ struct sw_xdp_head_rec {
 _Static_assert(sizeof(struct sw_xdp_head_rec) == 72 + SW_XDP_HEAD_SNAP_MAX,
 	       "head rec size");
 #define SW_XDP_HEAD_REC_FIXED 72 /* bytes before data[] */
+
+/* Bytes of records one CPU stages before it sends them as one batch. */
+#define SW_XDP_STAGE_BYTES 16384
+
+/*
+ * Per-CPU staging of ring-buffer records (sw_stage map): a record through
+ * the ring buffer costs a lock, atomics and cache lines shared with the
+ * consumer's CPU, a few hundred ns on a virtual machine; a batch pays it
+ * once for about a hundred heads. buf starts with the batch's own header;
+ * the slack past SW_XDP_STAGE_BYTES lets the verifier see that a record
+ * written at any offset below it stays inside.
+ */
+struct sw_xdp_stage {
+	__u64 first_ns; /* packet time of the oldest staged record */
+	__u32 used; /* bytes of buf in use, the batch header included */
+	__u32 count; /* records staged */
+	__u32 busy; /* a flush from userspace is under way on this CPU */
+	__u32 pad; /* zero */
+	__u8 buf[SW_XDP_STAGE_BYTES + SW_XDP_HEAD_REC_FIXED +
+		 SW_XDP_HEAD_SNAP_MAX + 8];
+};
+/* A multiple of 8: libbpf reads per-CPU values 8-byte aligned. */
+_Static_assert(sizeof(struct sw_xdp_stage) % 8 == 0, "sw_xdp_stage size");
 
 /* Why the kernel wrote a flow-end record (sw_xdp_end_rec.event). */
 enum sw_xdp_end_event {

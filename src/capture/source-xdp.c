@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +51,11 @@ struct sw_xdp {
 	struct sw_pipeline *pl;
 	struct sw_xdp_opts o;
 	struct sw_acct_cfg acfg;
-	int prog_fd, flows_fd, stash_fd, stats_fd;
+	int prog_fd, flush_fd, flows_fd, stash_fd, stats_fd, stage_fd;
+	struct sw_xdp_stage *stage_vals; /* one per possible CPU */
 	int ncpu;
+	cpu_set_t cpus; /* the thread's CPUs before a replay pinned it */
+	int pinned;
 	int link_fds[SW_XDP_MAX_IFACES];
 	char ifnames[SW_XDP_MAX_IFACES][IF_NAMESIZE];
 	int nlinks;
@@ -60,6 +64,7 @@ struct sw_xdp {
 	uint64_t user_reasons[SW_DR_MAX]; /* frames refused before the kernel */
 	uint64_t user_packets, user_bytes;
 	uint64_t bad_records, head_decode_errors, test_run_errors;
+	uint64_t stage_flush_errors; /* CPUs whose staged records stayed */
 	uint64_t ended_in_map; /* flows ended from the flow map */
 	struct shadow **shadow;
 	uint32_t shadow_mask;
@@ -232,16 +237,11 @@ static void on_head(struct sw_xdp *x, const struct sw_xdp_head_rec *r,
 		e->user_flags = f.acct.user_flags;
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+static void on_one(struct sw_xdp *x, const void *data, size_t size)
 {
-	struct sw_xdp *x = ctx;
 	const struct sw_xdp_rec_hdr *h = data;
 	const struct sw_xdp_end_rec *e = data;
 
-	if (size < sizeof(*h) || h->version != SW_XDP_REC_VERSION) {
-		x->bad_records++;
-		return 0;
-	}
 	switch (h->type) {
 	case SW_XREC_HEAD:
 		on_head(x, data, size);
@@ -262,7 +262,82 @@ static int on_record(void *ctx, void *data, size_t size)
 		x->bad_records++;
 		break;
 	}
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct sw_xdp *x = ctx;
+	const struct sw_xdp_rec_hdr *h = data;
+	const uint8_t *p = data;
+	size_t off;
+
+	if (size < sizeof(*h) || h->version != SW_XDP_REC_VERSION) {
+		x->bad_records++;
+		return 0;
+	}
+	if (h->type != SW_XREC_BATCH) {
+		on_one(x, data, size);
+		return 0;
+	}
+	/* A CPU's staged records, in the order it wrote them. */
+	for (off = sizeof(*h); off < size;) {
+		const struct sw_xdp_rec_hdr *r = (const void *)(p + off);
+
+		if (size - off < sizeof(*r) || r->len < sizeof(*r) ||
+		    r->len > size - off || r->version != SW_XDP_REC_VERSION ||
+		    r->type == SW_XREC_BATCH) {
+			x->bad_records++;
+			break;
+		}
+		on_one(x, r, r->len);
+		off += r->len;
+	}
 	return 0;
+}
+
+/*
+ * Have every CPU that holds staged records send them (sw_xdp_flush, run
+ * pinned to that CPU), then read them: before a sweep, so a flow's heads
+ * come before its end, and at the end of input. A CPU this thread may not
+ * run on keeps its records until its next packets send them (counted in
+ * stage_flush_errors).
+ */
+static void flush_stages(struct sw_xdp *x)
+{
+	unsigned char pkt[64] = { 0 };
+	cpu_set_t mask, one;
+	uint32_t zero = 0;
+	int c, moved = 0;
+
+	if (!x->stage_vals || sched_getaffinity(0, sizeof(mask), &mask) ||
+	    bpf_map_lookup_elem(x->stage_fd, &zero, x->stage_vals))
+		goto consume;
+	for (c = 0; c < x->ncpu && c < CPU_SETSIZE; c++) {
+		LIBBPF_OPTS(bpf_test_run_opts, to, .data_in = pkt,
+			    .data_size_in = sizeof(pkt), .repeat = 1);
+
+		if (!x->stage_vals[c].count)
+			continue;
+		if (!CPU_ISSET(c, &mask)) {
+			x->stage_flush_errors++;
+			continue;
+		}
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		if (CPU_COUNT(&mask) > 1) {
+			if (sched_setaffinity(0, sizeof(one), &one)) {
+				x->stage_flush_errors++;
+				continue;
+			}
+			moved = 1;
+		}
+		if (bpf_prog_test_run_opts(x->flush_fd, &to))
+			x->stage_flush_errors++;
+	}
+	if (moved)
+		sched_setaffinity(0, sizeof(mask), &mask);
+consume:
+	ring_buffer__consume(x->rb);
 }
 
 static uint64_t realtime_offset_ns(void)
@@ -363,6 +438,14 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 		goto fail;
 	}
 	x->prog_fd = bpf_program__fd(x->skel->progs.sw_xdp_main);
+	x->flush_fd = bpf_program__fd(x->skel->progs.sw_xdp_flush);
+	x->stage_fd = bpf_map__fd(x->skel->maps.sw_stage);
+	x->stage_vals = calloc((size_t)x->ncpu, sizeof(*x->stage_vals));
+	if (!x->stage_vals) {
+		snprintf(errbuf, SW_ERRBUF_SIZE, "XDP stage buffers: %s",
+			 strerror(errno));
+		goto fail;
+	}
 	x->flows_fd = bpf_map__fd(x->skel->maps.sw_flows);
 	x->stash_fd = bpf_map__fd(x->skel->maps.sw_ack_stash);
 	x->stats_fd = bpf_map__fd(x->skel->maps.sw_stats);
@@ -378,6 +461,16 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 	}
 	x->skel->bss->sw_clock_offset_ns = realtime_offset_ns();
 	x->skel->bss->sw_replay_on = o->replay ? 1 : 0;
+	if (o->replay && !sched_getaffinity(0, sizeof(x->cpus), &x->cpus)) {
+		/* A replay stays on one CPU: records are staged per CPU, and
+		 * one CPU's come out in the order the packets went in. */
+		cpu_set_t one;
+		int c = sched_getcpu();
+
+		CPU_ZERO(&one);
+		CPU_SET(c < 0 ? 0 : c, &one);
+		x->pinned = !sched_setaffinity(0, sizeof(one), &one);
+	}
 	x->rb = ring_buffer__new(bpf_map__fd(x->skel->maps.sw_ring), on_record,
 				 x, NULL);
 	if (!x->rb) {
@@ -713,7 +806,7 @@ static void sweep(struct sw_xdp *x, int final)
 	size_t i, n = 0, nmoved = 0;
 
 	/* Heads first: a flow's heads are older than its end. */
-	ring_buffer__consume(x->rb);
+	flush_stages(x);
 	w.slotbuf = calloc((size_t)x->ncpu, sizeof(*w.slotbuf));
 	if (!w.slotbuf || read_stash(x, &w) || read_flows(x, &w) ||
 	    merge_stash(x, &w)) {
@@ -940,6 +1033,8 @@ void sw_xdp_fill_stats(struct sw_xdp *x, struct sw_stats *st)
 	for (r = 1; r < SW_DR_MAX; r++)
 		st->reasons[r] = x->sum.reasons[r] + x->user_reasons[r];
 	st->xdp = &x->sum;
+	st->xdp_bad_records = x->bad_records;
+	st->xdp_stage_flush_errors = x->stage_flush_errors;
 	/* An LRU map drops its stalest entry silently when full: what was
 	 * created and neither ended here nor still held was evicted. */
 	st->xdp_evicted = 0;
@@ -964,6 +1059,9 @@ void sw_xdp_close(struct sw_xdp *x)
 		}
 	}
 	free(x->shadow);
+	free(x->stage_vals);
+	if (x->pinned)
+		sched_setaffinity(0, sizeof(x->cpus), &x->cpus);
 	ring_buffer__free(x->rb);
 	scrapewatch_bpf__destroy(x->skel);
 	free(x);

@@ -92,6 +92,8 @@ static void add_xdp(cJSON *s, const struct sw_stats *st)
 	sw_json_add_count(o, "heads_truncated", x->heads_truncated);
 	sw_json_add_count(o, "ringbuf_full", x->ringbuf_full);
 	sw_json_add_count(o, "turns_over_mark", x->turns_over_mark);
+	sw_json_add_count(o, "bad_records", st->xdp_bad_records);
+	sw_json_add_count(o, "stage_flush_errors", st->xdp_stage_flush_errors);
 }
 
 cJSON *sw_json_stats(const struct sw_stats *st,
