@@ -170,7 +170,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(FUZZ_BIN)
+test-build: all $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
