@@ -15,7 +15,6 @@
  *     the flow map (turns, bytes, packets).
  * Skips (77) where the machine can't load BPF programs.
  */
-#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -30,59 +29,7 @@
 #define TURNS 200
 #define RING_BYTES 16384
 
-#define CHECK(cond, fmt, ...)                                        \
-	do {                                                         \
-		if (!(cond)) {                                       \
-			fprintf(stderr, "FAIL %s: " fmt "\n", #cond, \
-				##__VA_ARGS__);                      \
-			goto cleanup;                                \
-		}                                                    \
-	} while (0)
-
-struct frame {
-	unsigned char b[256];
-	unsigned len;
-};
-
-/* Ethernet + IPv4 + TCP from 198.18.55.2:sport to 198.18.55.1:80. */
-static void build(struct frame *f, unsigned sport, unsigned flags, uint32_t seq,
-		  uint32_t ack, const char *payload)
-{
-	size_t plen = payload ? strlen(payload) : 0;
-	unsigned char *p = f->b;
-	uint16_t v16;
-	uint32_t v32;
-
-	memset(f->b, 0, sizeof(f->b));
-	p[12] = 0x08; /* IPv4 */
-	p += 14;
-	p[0] = 0x45;
-	v16 = htons((uint16_t)(40 + plen));
-	memcpy(p + 2, &v16, 2);
-	p[8] = 64;
-	p[9] = 6;
-	v32 = htonl(0xc6123702); /* 198.18.55.2 */
-	memcpy(p + 12, &v32, 4);
-	v32 = htonl(0xc6123701); /* 198.18.55.1 */
-	memcpy(p + 16, &v32, 4);
-	p += 20;
-	v16 = htons((uint16_t)sport);
-	memcpy(p, &v16, 2);
-	v16 = htons(80);
-	memcpy(p + 2, &v16, 2);
-	v32 = htonl(seq);
-	memcpy(p + 4, &v32, 4);
-	v32 = htonl(ack);
-	memcpy(p + 8, &v32, 4);
-	p[12] = 5 << 4;
-	p[13] = (unsigned char)flags;
-	p[14] = 0xfa;
-	if (plen)
-		memcpy(p + 20, payload, plen);
-	f->len = (unsigned)(14 + 40 + plen);
-}
-
-static int run(struct scrapewatch_bpf *skel, const struct frame *f)
+static int run(struct scrapewatch_bpf *skel, const struct test_frame *f)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, to, .data_in = f->b,
 		    .data_size_in = f->len, .repeat = 1);
@@ -97,21 +44,22 @@ static int run(struct scrapewatch_bpf *skel, const struct frame *f)
 static int flow(struct scrapewatch_bpf *skel, unsigned sport, uint64_t *up)
 {
 	uint32_t seq = 1000, ack = 5001;
-	struct frame f;
+	struct test_frame f;
 	char req[64];
 	int i, err;
 
-	build(&f, sport, SW_TCP_SYN, seq, 0, NULL);
+	test_frame_build(&f, sport, SW_TCP_SYN, seq, 0, NULL);
 	if ((err = run(skel, &f)))
 		return err;
 	seq++;
-	build(&f, sport, SW_TCP_ACK, seq, ack, NULL);
+	test_frame_build(&f, sport, SW_TCP_ACK, seq, ack, NULL);
 	if ((err = run(skel, &f)))
 		return err;
 	for (i = 0; i < TURNS; i++) {
 		snprintf(req, sizeof(req),
 			 "GET /%d HTTP/1.1\r\nHost: s\r\n\r\n", i);
-		build(&f, sport, SW_TCP_ACK | SW_TCP_PSH, seq, ack, req);
+		test_frame_build(&f, sport, SW_TCP_ACK | SW_TCP_PSH, seq, ack,
+				 req);
 		if ((err = run(skel, &f)))
 			return err;
 		seq += (uint32_t)strlen(req);

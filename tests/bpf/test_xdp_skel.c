@@ -20,15 +20,6 @@
 #include "skel_load.h"
 #include "scrapewatch/xdp_kern_user.h"
 
-#define CHECK(cond, fmt, ...)                                        \
-	do {                                                         \
-		if (!(cond)) {                                       \
-			fprintf(stderr, "FAIL %s: " fmt "\n", #cond, \
-				##__VA_ARGS__);                      \
-			goto cleanup;                                \
-		}                                                    \
-	} while (0)
-
 /* Every option on: the verifier must still pass. */
 static void all_options_on(struct scrapewatch_bpf *skel)
 {

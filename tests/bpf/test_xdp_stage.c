@@ -13,7 +13,6 @@
  *  5. a FIN's flow-end record follows the heads staged before it.
  * Skips (77) where the machine can't load BPF programs.
  */
-#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -27,15 +26,6 @@
 #include "scrapewatch/xdp_kern_user.h"
 
 #define MANY 300
-
-#define CHECK(cond, fmt, ...)                                        \
-	do {                                                         \
-		if (!(cond)) {                                       \
-			fprintf(stderr, "FAIL %s: " fmt "\n", #cond, \
-				##__VA_ARGS__);                      \
-			goto cleanup;                                \
-		}                                                    \
-	} while (0)
 
 /* What the ring delivered since the last reset. */
 struct seen {
@@ -97,50 +87,13 @@ static int on_rec(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-struct frame {
-	unsigned char b[128];
-	unsigned len;
-};
-
-/* Ethernet + IPv4 + TCP from 198.18.56.2:sport to 198.18.56.1:80. */
-static void build(struct frame *f, unsigned sport, unsigned flags, uint32_t seq)
-{
-	unsigned char *p = f->b;
-	uint16_t v16;
-	uint32_t v32;
-
-	memset(f->b, 0, sizeof(f->b));
-	p[12] = 0x08; /* IPv4 */
-	p += 14;
-	p[0] = 0x45;
-	v16 = htons(40);
-	memcpy(p + 2, &v16, 2);
-	p[8] = 64;
-	p[9] = 6;
-	v32 = htonl(0xc6123802); /* 198.18.56.2 */
-	memcpy(p + 12, &v32, 4);
-	v32 = htonl(0xc6123801); /* 198.18.56.1 */
-	memcpy(p + 16, &v32, 4);
-	p += 20;
-	v16 = htons((uint16_t)sport);
-	memcpy(p, &v16, 2);
-	v16 = htons(80);
-	memcpy(p + 2, &v16, 2);
-	v32 = htonl(seq);
-	memcpy(p + 4, &v32, 4);
-	p[12] = 5 << 4;
-	p[13] = (unsigned char)flags;
-	p[14] = 0xfa;
-	f->len = 14 + 40;
-}
-
 static int run(struct scrapewatch_bpf *skel, int prog_fd, unsigned sport,
 	       unsigned flags, uint64_t step_ns)
 {
-	struct frame f;
+	struct test_frame f;
 	LIBBPF_OPTS(bpf_test_run_opts, to, .data_in = f.b, .repeat = 1);
 
-	build(&f, sport, flags, 1000);
+	test_frame_build(&f, sport, flags, 1000, 0, NULL);
 	to.data_size_in = f.len;
 	skel->bss->sw_replay_ns += step_ns;
 	return bpf_prog_test_run_opts(prog_fd, &to);
