@@ -24,75 +24,29 @@ SRV_A=198.18.50.1 CLI_A=198.18.50.2 SRV_B=198.18.50.5 CLI_B=198.18.50.6
 PAGES=20
 SCRAPE_S=70 # seconds of scraping: the detector's rules need a minute
 tmp=$(mktemp -d)
-sw_pid= nginx_pid=
+sw_pid=
 
 cleanup() {
 	[ -n "$sw_pid" ] && kill -KILL "$sw_pid" 2>/dev/null
-	[ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null
-	ip netns del $NS_S 2>/dev/null
-	ip netns del $NS_A 2>/dev/null
-	ip netns del $NS_B 2>/dev/null
+	netns_del $NS_S $NS_A $NS_B
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces and XDP"
-command -v nginx >/dev/null || skip "nginx not installed"
-command -v curl >/dev/null || skip "curl not installed"
-command -v wget >/dev/null || skip "wget not installed"
+. tests/lib/common.sh
+need_root "network namespaces and XDP"
+need nginx curl wget
 
-fail=0
-check() { # name actual expected
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: actual [$2] expected [$3]"
-		fail=1
-	fi
-}
-
-ip netns add $NS_S && ip netns add $NS_A && ip netns add $NS_B ||
-	skip "cannot create network namespaces"
-ip link add $T-s1 netns $NS_S type veth peer name $T-c1 netns $NS_A
-ip link add $T-s2 netns $NS_S type veth peer name $T-c2 netns $NS_B
-ip -n $NS_S addr add $SRV_A/30 dev $T-s1
-ip -n $NS_S addr add $SRV_B/30 dev $T-s2
-ip -n $NS_A addr add $CLI_A/30 dev $T-c1
-ip -n $NS_B addr add $CLI_B/30 dev $T-c2
-for ns in $NS_S $NS_A $NS_B; do ip -n $ns link set lo up; done
-ip -n $NS_S link set $T-s1 up
-ip -n $NS_S link set $T-s2 up
-ip -n $NS_A link set $T-c1 up
-ip -n $NS_B link set $T-c2 up
+veth_pair $NS_S $T-s1 $SRV_A $NS_A $T-c1 $CLI_A
+veth_pair $NS_S $T-s2 $SRV_B $NS_B $T-c2 $CLI_B
 
 # nginx: small pages for the scraper, one large file for the download.
-mkdir -p "$tmp/www" "$tmp/logs"
+nginx_conf "$tmp"
 for i in $(seq 1 $PAGES); do
 	head -c $((2000 + i * 97)) /dev/zero | tr '\0' 'x' >"$tmp/www/p$i.html"
 done
 head -c $((48 * 1024 * 1024 + 12345)) /dev/urandom >"$tmp/www/big.bin"
-cat >"$tmp/nginx.conf" <<CONF
-user root;
-daemon off;
-master_process off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	server {
-		listen 80;
-		root $tmp/www;
-	}
-}
-CONF
 ip netns exec $NS_S nginx -c "$tmp/nginx.conf" -p "$tmp" &
-nginx_pid=$!
 
 attached() { # how many of the server veths have an XDP program
 	local n=0 d
@@ -158,7 +112,7 @@ check "collector exits 0 on SIGTERM" $rc 0
 check "SIGTERM leaves no XDP program attached" "$(wait_detached)" 0
 
 python3 - "$tmp/flows.ndjson" "$CLI_A" "$CLI_B" "$dl_port" \
-	"$((size_download + size_header))" "$requests" <<'PY' || fail=1
+	"$((size_download + size_header))" "$requests" <<'PY' || fails=$((fails + 1))
 import json, sys
 path, cli_a, cli_b, dl_port, want_bytes, requests = sys.argv[1:]
 allrecs = [json.loads(l) for l in open(path)]
@@ -214,4 +168,4 @@ kill -KILL $sw_pid
 wait $sw_pid 2>/dev/null
 sw_pid=
 check "SIGKILL leaves no XDP program attached" "$(wait_detached)" 0
-exit $fail
+finish

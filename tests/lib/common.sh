@@ -13,11 +13,13 @@
 #   netns_del NS...                kill what runs in each namespace, then
 #                                  delete it (for the EXIT trap)
 #   free_port                      a free TCP port on 127.0.0.1
-#   veth_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B [PREFIXLEN]
-#                                  create both namespaces, join them with a
-#                                  veth pair, addresses /30 (or PREFIXLEN),
-#                                  links up (skips when namespaces cannot be
+#   netns_add NS...                create each namespace unless it exists,
+#                                  loopback up (skips when one cannot be
 #                                  created)
+#   veth_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B [PREFIXLEN]
+#                                  netns_add both namespaces, join them with
+#                                  a veth pair, addresses /30 (or
+#                                  PREFIXLEN), links up
 #   nginx_conf DIR [EXTRA]         write DIR/nginx.conf: foreground, one
 #                                  worker, root DIR/www on port 80, logs in
 #                                  DIR/logs; EXTRA goes inside server {}
@@ -74,14 +76,20 @@ free_port() {
 	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+netns_add() {
+	local ns
+	for ns; do
+		[ -e "/run/netns/$ns" ] && continue
+		ip netns add "$ns" || skip "cannot create network namespaces"
+		ip -n "$ns" link set lo up
+	done
+}
+
 veth_pair() { # ns_a if_a addr_a ns_b if_b addr_b [prefixlen]
-	ip netns add "$1" && ip netns add "$4" ||
-		skip "cannot create network namespaces"
+	netns_add "$1" "$4"
 	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
 	ip -n "$1" addr add "$3/${7:-30}" dev "$2"
 	ip -n "$4" addr add "$6/${7:-30}" dev "$5"
-	ip -n "$1" link set lo up
-	ip -n "$4" link set lo up
 	ip -n "$1" link set "$2" up
 	ip -n "$4" link set "$5" up
 }

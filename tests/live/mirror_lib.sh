@@ -6,6 +6,7 @@
 # mirrors every frame of the server's interface, both ways, out of a
 # second veth pair whose far end (MIRROR_IF, in namespace NS_CAP) is the
 # capture port. Names carry the tag swdp; addresses 198.18.80.0/24.
+# Needs tests/lib/common.sh sourced first.
 #
 #   mirror_setup               build it all, start nginx (exit 77 if absent)
 #   mirror_traffic             the scraper and the download; sets the globals
@@ -27,33 +28,19 @@ mirror_work=
 nginx_pid=
 
 mirror_teardown() {
-	local ns p
 	if [ -n "$nginx_pid" ]; then
 		kill -TERM "$nginx_pid" 2>/dev/null
 		wait "$nginx_pid" 2>/dev/null
 		nginx_pid=
 	fi
-	for ns in $NS_SRV $NS_CLI $NS_CAP; do
-		for p in $(ip netns pids $ns 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del $ns 2>/dev/null
-	done
+	netns_del $NS_SRV $NS_CLI $NS_CAP
 	[ -n "$mirror_work" ] && rm -rf "$mirror_work"
 }
 
 mirror_setup() {
-	local t
-	for t in ip tc nginx curl wget; do
-		command -v $t >/dev/null || {
-			echo "SKIP: $t not installed"
-			exit 77
-		}
-	done
-	[ "$(id -u)" -eq 0 ] || {
-		echo "SKIP: needs root"
-		exit 77
-	}
+	local ns
+	need ip tc nginx curl wget
+	need_root "network namespaces"
 	mirror_teardown
 	mirror_work=$(mktemp -d)
 	chmod 755 "$mirror_work"
@@ -83,9 +70,8 @@ http {
     server { listen $SRV4:80; root $mirror_work/www; }
 }
 NGINX
+	netns_add $NS_SRV $NS_CLI $NS_CAP
 	for ns in $NS_SRV $NS_CLI $NS_CAP; do
-		ip netns add $ns || return 1
-		ip -n $ns link set lo up
 		ip netns exec $ns sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
 	done
 	ip link add swdp-s netns $NS_SRV type veth peer name swdp-c \
