@@ -94,6 +94,12 @@ run() {
 		$PY -c 'import json,sys; print(json.loads(sys.stdin.readline())["scrapewatch"]["stats"]["packets"])' 2>/dev/null)
 	[ -n "$pk" ] && [ "$pk" -ge 10 ] && echo "PASS $cap: traffic after the drop counted ($pk packets)" ||
 		{ echo "FAIL $cap: packets after the drop: actual [$pk] expected [>= 10]"; fails=$((fails + 1)); }
+	if [ "$cap" = xdp ]; then
+		# The staged heads were sent by the flush program, run by the
+		# unprivileged collector pinned to each CPU in turn.
+		check "$cap: stages flushed without error" "$(grep '"scrapewatch.stats"' "$tmp/out.ndjson" |
+			$PY -c 'import json,sys; x=json.loads(sys.stdin.readline())["scrapewatch"]["stats"]["xdp"]; print(x["stage_flush_errors"], x["bad_records"], x["heads_sampled"] >= 10)')" "0 0 True"
+	fi
 	for _ in $(seq 1 50); do
 		ip -n $NS_S -d link show dev $T-ps | grep -q prog/xdp || break
 		sleep 0.1
