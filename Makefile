@@ -128,6 +128,15 @@ $(BUILD)/tests-asan/%: tests/unit/%.c $(ASAN_OBJ) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LDLIBS) -lcmocka
 
+# The merge of the workers' detector events is the threaded part of the
+# detector: its unit test also runs under ThreadSanitizer (linking the
+# detector alone keeps that build small).
+DETECT_SRC := $(sort $(wildcard src/detect/*.c))
+TSAN_BIN := $(BUILD)/tests-tsan/test_detect_merge
+$(TSAN_BIN): tests/unit/test_detect_merge.c $(DETECT_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 -fsanitize=thread $< $(DETECT_SRC) -o $@ -lcmocka -lm
+
 $(BUILD)/tests/test_xdp_%: tests/bpf/test_xdp_%.c tests/bpf/skel_load.h $(BPF_SKEL) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz
@@ -170,7 +179,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
+test-build: all $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(TSAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build

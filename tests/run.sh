@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Runs every test: unit tests (plain and under ASan/UBSan), the BPF build
+# Runs every test: unit tests (plain and under ASan/UBSan; the threaded
+# merge of detector events under TSan too), the BPF build
 # chain test, CLI and golden tests, the tshark oracle, live capture tests
 # on veth mirror ports, a short fuzz run and the format check. Each test is
 # a program whose exit code says pass (0), skip (77) or fail (anything
@@ -41,6 +42,10 @@ done
 for t in build/tests-asan/test_*; do
 	[ -x "$t" ] || continue
 	run "asan/$(basename "$t")" "$t"
+done
+for t in build/tests-tsan/test_*; do
+	[ -x "$t" ] || continue
+	run "tsan/$(basename "$t")" "$t"
 done
 for t in tests/cli/test_*.sh tests/golden/test_*.sh tests/oracle/test_*.sh \
 	tests/sinks/test_*.sh tests/bpf/test_*.sh tests/live/test_*.sh tests/daemon/test_*.sh; do
