@@ -7,7 +7,8 @@
  * order: a flow's first packet, every client packet with payload (the only
  * ones that can start a request turn) as a running snapshot, the heads
  * read (ClientHello, HTTP request heads, with the SYN signature), and the
- * flow's end.
+ * flow's end. A shard of several writes those events into its queue
+ * instead (detect/detect-merge.h), for the one detector that merges them.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,6 +16,59 @@
 #include "decode/http.h"
 #include "output/output.h"
 #include "pipeline.h"
+
+/* The detector's entry points, to the pipeline's own detector or into its
+ * shard's queue. */
+static int detecting(const struct sw_pipeline *p)
+{
+	return p->det || p->detq;
+}
+
+static void det_start(struct sw_pipeline *p, const struct sw_flow *f,
+		      uint64_t ts)
+{
+	if (p->detq)
+		sw_detq_flow_start(p->detq, &f->key, f->acct.client_is_b, ts);
+	else
+		sw_detect_flow_start(p->det, &f->key, f->acct.client_is_b, ts);
+}
+
+static void det_syn(struct sw_pipeline *p, const struct sw_flow *f, uint64_t ts)
+{
+	if (p->detq)
+		sw_detq_flow_syn(p->detq, &f->key, f->acct.client_is_b, ts);
+	else
+		sw_detect_flow_syn(p->det, &f->key, f->acct.client_is_b, ts);
+}
+
+static void det_progress(struct sw_pipeline *p, const struct sw_flow *f,
+			 const struct sw_detect_snap *s)
+{
+	if (p->detq)
+		sw_detq_flow_progress(p->detq, &f->key, f->acct.client_is_b, s);
+	else
+		sw_detect_flow_progress(p->det, &f->key, f->acct.client_is_b,
+					s);
+}
+
+static void det_fp(struct sw_pipeline *p, const struct sw_flow *f,
+		   const struct sw_detect_fp *x)
+{
+	if (p->detq)
+		sw_detq_flow_fp(p->detq, &f->key, f->acct.client_is_b,
+				f->acct.last_ns, x);
+	else
+		sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b,
+				  f->acct.last_ns, x);
+}
+
+static void det_advance(struct sw_pipeline *p, uint64_t ts)
+{
+	if (p->detq)
+		sw_detq_advance(p->detq, ts);
+	else
+		sw_detect_advance(p->det, ts);
+}
 
 static void snapshot(const struct sw_flow *f, uint64_t ts,
 		     struct sw_detect_snap *s)
@@ -41,11 +95,16 @@ void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
 		if (rc && !p->write_error)
 			p->write_error = rc;
 	}
-	if (p->det) {
+	if (detecting(p)) {
 		struct sw_detect_snap s;
 
 		snapshot(f, f->acct.last_ns, &s);
-		sw_detect_flow_end(p->det, &f->key, f->acct.client_is_b, &s);
+		if (p->detq)
+			sw_detq_flow_end(p->detq, &f->key, f->acct.client_is_b,
+					 &s);
+		else
+			sw_detect_flow_end(p->det, &f->key, f->acct.client_is_b,
+					   &s);
 	}
 	sw_heads_release(p->heads, f);
 }
@@ -60,12 +119,10 @@ void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f,
 {
 	if (p->on_flow_start)
 		p->on_flow_start(p->flow_start_ctx, f);
-	if (p->det && client_syn)
-		sw_detect_flow_syn(p->det, &f->key, f->acct.client_is_b,
-				   f->acct.first_ns);
-	else if (p->det)
-		sw_detect_flow_start(p->det, &f->key, f->acct.client_is_b,
-				     f->acct.first_ns);
+	if (detecting(p) && client_syn)
+		det_syn(p, f, f->acct.first_ns);
+	else if (detecting(p))
+		det_start(p, f, f->acct.first_ns);
 }
 
 void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
@@ -73,11 +130,11 @@ void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
 {
 	struct sw_detect_snap s;
 
-	if (!p->det)
+	if (!detecting(p))
 		return;
 	snapshot(f, ts_ns, &s);
 	s.tls_hint = (uint8_t)(tls_hint != 0);
-	sw_detect_flow_progress(p->det, &f->key, f->acct.client_is_b, &s);
+	det_progress(p, f, &s);
 }
 
 static void syn_facts(const struct sw_flow_fp *fp, struct sw_detect_fp *x)
@@ -103,8 +160,7 @@ static void on_hello(void *ctx, const struct sw_flow *f,
 	x.sni = t->sni;
 	x.sni_len = t->sni_len;
 	syn_facts(fp, &x);
-	sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b, f->acct.last_ns,
-			  &x);
+	det_fp(p, f, &x);
 }
 
 static void on_request(void *ctx, const struct sw_flow *f,
@@ -118,8 +174,7 @@ static void on_request(void *ctx, const struct sw_flow *f,
 
 		memset(&y, 0, sizeof(y));
 		syn_facts(fp, &y);
-		sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b,
-				  f->acct.last_ns, &y);
+		det_fp(p, f, &y);
 	}
 	memset(&x, 0, sizeof(x));
 	x.path_hash =
@@ -133,8 +188,12 @@ static void on_request(void *ctx, const struct sw_flow *f,
 		x.host = (const uint8_t *)r->host;
 		x.host_len = r->host_len;
 	}
-	sw_detect_http(p->det, &f->key, f->acct.client_is_b, f->acct.last_ns,
-		       &x);
+	if (p->detq)
+		sw_detq_http(p->detq, &f->key, f->acct.client_is_b,
+			     f->acct.last_ns, &x);
+	else
+		sw_detect_http(p->det, &f->key, f->acct.client_is_b,
+			       f->acct.last_ns, &x);
 }
 
 static struct sw_rule_count *rule_slot(struct sw_rule_count *t, const char *id)
@@ -170,7 +229,7 @@ static void count_alert(struct sw_pipeline *p, const struct sw_alert *a)
 	}
 }
 
-static void write_alert(const struct sw_alert *a, void *ctx)
+void sw_pipeline_alert(const struct sw_alert *a, void *ctx)
 {
 	struct sw_pipeline *p = ctx;
 	int rc;
@@ -201,6 +260,8 @@ int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
 	memset(p, 0, sizeof(*p));
 	p->out = out;
 	p->emit = emit;
+	if (!cfg)
+		return 0;
 	p->heads = sw_heads_new();
 	if (!p->heads)
 		return -errno;
@@ -225,12 +286,25 @@ int sw_pipeline_enable_detect(struct sw_pipeline *p,
 		.ctx = p,
 	};
 
-	p->det = sw_detect_new(cfg, fn ? fn : write_alert, fn ? ctx : p, err,
-			       errlen);
+	p->det = sw_detect_new(cfg, fn ? fn : sw_pipeline_alert, fn ? ctx : p,
+			       err, errlen);
 	if (!p->det)
 		return -errno;
-	sw_heads_set_observer(p->heads, &obs);
+	if (p->heads)
+		sw_heads_set_observer(p->heads, &obs);
 	return 0;
+}
+
+void sw_pipeline_detect_queue(struct sw_pipeline *p, struct sw_detq *q)
+{
+	struct sw_heads_observer obs = {
+		.hello = on_hello,
+		.request = on_request,
+		.ctx = p,
+	};
+
+	p->detq = q;
+	sw_heads_set_observer(p->heads, &obs);
 }
 
 static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
@@ -240,15 +314,13 @@ static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
 	struct sw_detect_snap s;
 
 	if (a->dir[SW_DIR_C2S].packets + a->dir[SW_DIR_S2C].packets != 1) {
-		sw_detect_advance(p->det, pkt->ts_ns);
+		det_advance(p, pkt->ts_ns);
 	} else if (dir == SW_DIR_C2S && pkt->proto == SW_IPPROTO_TCP &&
 		   (pkt->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN) {
 		/* Its source port counts the hosts behind an address. */
-		sw_detect_flow_syn(p->det, &flow->key, a->client_is_b,
-				   pkt->ts_ns);
+		det_syn(p, flow, pkt->ts_ns);
 	} else {
-		sw_detect_flow_start(p->det, &flow->key, a->client_is_b,
-				     pkt->ts_ns);
+		det_start(p, flow, pkt->ts_ns);
 	}
 	if (dir != SW_DIR_C2S || pkt->payload_len == 0)
 		return;
@@ -259,7 +331,7 @@ static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
 		s.tls_hint = pkt->proto == SW_IPPROTO_TCP ?
 				     pkt->payload[0] == 22 :
 				     (pkt->payload[0] & 0x80) != 0;
-	sw_detect_flow_progress(p->det, &flow->key, a->client_is_b, &s);
+	det_progress(p, flow, &s);
 }
 
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
@@ -268,6 +340,9 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 	struct sw_flow *flow;
 	int rc, dir;
 
+	/* A shard's records carry its packet clock, the merge's order. */
+	if (p->detq)
+		sw_detq_clock(p->detq, f->ts_ns);
 	p->stats.packets++;
 	p->stats.bytes += f->wirelen;
 	if (!p->stats.first_ns)
@@ -293,7 +368,7 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 			    flow->acct.dir[SW_DIR_S2C].packets ==
 		    1)
 		p->on_flow_start(p->flow_start_ctx, flow);
-	if (p->det)
+	if (detecting(p))
 		detect_packet(p, flow, dir, &pkt);
 	if (!(p->emit & SW_NO_HEADS))
 		sw_heads_packet(p->heads, flow, dir, &pkt);
@@ -301,7 +376,8 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 
 void sw_pipeline_finish(struct sw_pipeline *p)
 {
-	sw_flow_table_flush(p->flows, SW_CLOSE_END_OF_INPUT);
+	if (p->flows)
+		sw_flow_table_flush(p->flows, SW_CLOSE_END_OF_INPUT);
 	if (p->det)
 		sw_detect_finish(p->det);
 }

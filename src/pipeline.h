@@ -15,6 +15,7 @@
 #include "decode/decode.h"
 #include "output/sink.h"
 #include "detect/detect.h"
+#include "detect/detect-merge.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
 
@@ -54,7 +55,10 @@ struct sw_rule_count {
 struct sw_pipeline {
 	struct sw_flow_table *flows;
 	struct sw_heads *heads;
-	struct sw_detect *det; /* NULL: no detection */
+	struct sw_detect *det; /* NULL: no detector of its own */
+	/* A shard of several: the detector's events go into this queue, and
+	 * one detector merges every shard's (detect/detect-merge.h). */
+	struct sw_detq *detq;
 	/* Optional: told of every new flow (eval notes first packets). */
 	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
 	void *flow_start_ctx;
@@ -66,6 +70,8 @@ struct sw_pipeline {
 	struct sw_rule_count reasons[SW_PIPELINE_RULE_SLOTS];
 };
 
+/* cfg NULL: no flow table and no heads, a pipeline whose detector is fed
+ * from elsewhere (the merge of several shards) and only writes alerts. */
 int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
 		     struct sw_sinks *out, unsigned emit);
 /*
@@ -76,6 +82,12 @@ int sw_pipeline_init(struct sw_pipeline *p, const struct sw_flow_table_cfg *cfg,
 int sw_pipeline_enable_detect(struct sw_pipeline *p,
 			      const struct sw_detect_cfg *cfg, sw_alert_fn fn,
 			      void *ctx, char *err, size_t errlen);
+/* Detection through q instead of a detector of its own: this pipeline is
+ * one shard of several whose events are merged. */
+void sw_pipeline_detect_queue(struct sw_pipeline *p, struct sw_detq *q);
+/* The alert callback of sw_pipeline_enable_detect() with fn NULL (ctx: the
+ * pipeline): counts the alert for the metrics and writes its record. */
+void sw_pipeline_alert(const struct sw_alert *a, void *ctx);
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f);
 /*
  * For sources that account elsewhere (the XDP program): a flow first seen
@@ -89,7 +101,8 @@ void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f,
 			   int client_syn);
 void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
 			       uint64_t ts_ns, int tls_hint);
-/* End of all input: flush open flows, end open alerts. */
+/* End of all input: flush open flows, end open alerts (those of a merged
+ * detector are ended by its owner). */
 void sw_pipeline_finish(struct sw_pipeline *p);
 void sw_pipeline_destroy(struct sw_pipeline *p);
 

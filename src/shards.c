@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Shards: one pipeline per capture queue, run on the threads the backend
- * picks (DPDK lcores, pthreads for AF_XDP). Nothing is shared on the
- * packet path: each shard owns its flow table, heads and detector (whose
- * per-client state the software sharding keeps on one shard; campaigns
- * are seen within a shard). The only meeting point is the sinks' queues.
+ * picks (DPDK lcores, pthreads for AF_XDP). Each shard owns its flow table
+ * and heads. With several shards and detection on, there is one detector,
+ * on a thread of its own: each shard writes its detector events into its
+ * own single-producer queue, and the merge hands them to the detector in
+ * packet-time order (detect/detect-merge.h), so a client or a campaign
+ * spread over workers is seen whole. No lock on the packet path; the
+ * other meeting point is the sinks' queues.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@ struct shard {
 	int rc; /* of the last read: 0 end, <0 error */
 	double cpu_s; /* this worker thread's CPU time */
 	uint64_t end_ns; /* the end of input, of all shards */
+	struct sw_detq *detq; /* merged detection: this shard's queue */
 	int finished;
 	char errbuf[SW_ERRBUF_SIZE];
 };
@@ -37,10 +41,18 @@ static int shard_main(void *arg)
 	int rc;
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-	while ((rc = ops->read_queue_op(sh->cap, sh->queue, &fr, sh->errbuf)) ==
-	       1)
-		sw_pipeline_frame(&sh->pl, &fr);
+	while ((rc = ops->read_queue_op(sh->cap, sh->queue, &fr, sh->errbuf)) >
+	       0) {
+		if (rc == 1)
+			sw_pipeline_frame(&sh->pl, &fr);
+		else if (sh->detq)
+			sw_detq_idle(sh->detq, fr.ts_ns);
+	}
 	sh->rc = rc;
+	/* No more packets here: the merge need not wait for this shard's
+	 * clock (the flush at the end comes after every packet). */
+	if (sh->detq)
+		sw_detq_idle(sh->detq, SW_DETQ_NEVER);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
 	sh->cpu_s = (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -77,6 +89,8 @@ static int shard_finish(void *arg)
 	if (sh->pl.det && sh->end_ns)
 		sw_detect_advance(sh->pl.det, sh->end_ns);
 	sw_pipeline_finish(&sh->pl);
+	if (sh->detq)
+		sw_detq_close(sh->detq);
 	sh->finished = 1;
 	return 0;
 }
@@ -198,9 +212,43 @@ static cJSON *capture_json(const struct sw_capture_stats *cs)
 	return o;
 }
 
-/* The statistics record of all shards together, with the capture's. */
+/* The merge of the shards' detector events: detect.merge. */
+static void merge_json(cJSON *detect, const struct sw_detect_merge *m,
+		       struct shard *sh, unsigned n)
+{
+	struct sw_detect_merge_stats ms;
+	struct sw_detq_stats qs;
+	uint64_t dropped = 0, waits = 0;
+	cJSON *o, *d;
+	unsigned i;
+
+	if (!detect)
+		return;
+	sw_detect_merge_stats(m, &ms);
+	for (i = 0; i < n; i++) {
+		sw_detq_stats(sh[i].detq, &qs);
+		dropped += qs.dropped;
+		waits += qs.waits;
+	}
+	o = cJSON_AddObjectToObject(detect, "merge");
+	if (!o)
+		return;
+	sw_json_add_count(o, "workers", ms.queues);
+	sw_json_add_count(o, "queue_bytes", ms.queue_bytes);
+	sw_json_add_count(o, "records", ms.records);
+	sw_json_add_count(o, "stalls", ms.stalls);
+	sw_json_add_count(o, "waits", waits);
+	d = cJSON_AddObjectToObject(o, "dropped");
+	if (d)
+		sw_json_add_count(d, "queue_full", dropped);
+}
+
+/* The statistics record of all shards together, with the capture's; det
+ * and m: the merged detector and its merge (else NULL). */
 static cJSON *shards_stats_record(struct shard *sh, unsigned n,
-				  struct sw_capture *cap)
+				  struct sw_capture *cap,
+				  const struct sw_detect *det,
+				  const struct sw_detect_merge *m)
 {
 	struct sw_capture_stats cs;
 	struct sw_stats all;
@@ -210,7 +258,8 @@ static cJSON *shards_stats_record(struct shard *sh, unsigned n,
 	memset(&all, 0, sizeof(all));
 	for (i = 0; i < n; i++)
 		stats_sum(&all, &sh[i].pl.stats);
-	rec = sw_json_stats(&all, sh[0].pl.flows, sh[0].pl.heads, sh[0].pl.det);
+	rec = sw_json_stats(&all, sh[0].pl.flows, sh[0].pl.heads,
+			    det ? det : sh[0].pl.det);
 	st = stats_path(rec);
 	for (i = 1; st && i < n; i++) {
 		static const char *const parts[] = { "flows", "heads",
@@ -232,6 +281,9 @@ static cJSON *shards_stats_record(struct shard *sh, unsigned n,
 		}
 		cJSON_Delete(part);
 	}
+	if (st && m)
+		merge_json(cJSON_GetObjectItemCaseSensitive(st, "detect"), m,
+			   sh, n);
 	if (st && cap->ops->stats_op) {
 		cap->ops->stats_op(cap, &cs);
 		cJSON_AddItemToObject(st, "capture", capture_json(&cs));
@@ -244,6 +296,10 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	struct sw_capture cap = { .ops = o->ops, .cfg = &o->cfg };
 	struct sw_flow_table_cfg fcfg = o->flows;
 	struct shard *sh = NULL;
+	/* Several shards with detection: one detector, fed by the merge. */
+	struct sw_pipeline dpl = { 0 };
+	struct sw_detect_merge *merge = NULL;
+	int dpl_ready = 0;
 	void *args[SW_CAPTURE_QUEUES_MAX];
 	char errbuf[SW_ERRBUF_SIZE] = "", derr[256];
 	unsigned i, n = 0;
@@ -269,6 +325,27 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	/* The flow capacity is for the whole process: each shard holds its
 	 * part (a table is allocated, and scanned at the end, whole). */
 	fcfg.max_flows = (fcfg.max_flows + n - 1) / n;
+	if (o->detect && n > 1) {
+		sw_pipeline_init(&dpl, NULL, o->out, o->emit);
+		dpl_ready = 1;
+		rc = sw_pipeline_enable_detect(&dpl, o->detect, NULL, NULL,
+					       derr, sizeof(derr));
+		if (rc) {
+			fprintf(stderr, "scrapewatch: %s\n", derr);
+			status = 2;
+			goto cleanup;
+		}
+		merge = sw_detect_merge_new(dpl.det, n, SW_DETQ_BYTES_DEFAULT,
+					    cap.finite, o->cfg.stop);
+		if (!merge) {
+			fprintf(stderr,
+				"scrapewatch: queues of the detector's "
+				"events (%u of %u bytes): %s\n",
+				n, SW_DETQ_BYTES_DEFAULT, strerror(errno));
+			status = 2;
+			goto cleanup;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		sh[i].cap = &cap;
 		sh[i].queue = i;
@@ -281,7 +358,10 @@ int sw_shards_run(const struct sw_shards_opts *o)
 			goto cleanup;
 		}
 		sh[i].pl_ready = 1;
-		if (o->detect) {
+		if (merge) {
+			sh[i].detq = sw_detect_merge_queue(merge, i);
+			sw_pipeline_detect_queue(&sh[i].pl, sh[i].detq);
+		} else if (o->detect) {
 			rc = sw_pipeline_enable_detect(&sh[i].pl, o->detect,
 						       NULL, NULL, derr,
 						       sizeof(derr));
@@ -298,6 +378,17 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		goto cleanup;
 	}
 	started = 1;
+	if (merge) {
+		rc = sw_detect_merge_start(merge);
+		if (rc) {
+			fprintf(stderr,
+				"scrapewatch: the detector's merge thread: "
+				"%s\n",
+				strerror(-rc));
+			status = 2;
+			goto cleanup;
+		}
+	}
 
 	if (cap.what[0])
 		fprintf(stderr,
@@ -326,6 +417,11 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		shard_finish(&sh[i]);
 		npkts += sh[i].pl.stats.packets;
 	}
+	/* Every shard's events handed over: the detector is ours again. */
+	if (merge) {
+		sw_detect_merge_join(merge);
+		sw_pipeline_finish(&dpl);
+	}
 	/* Pre-filled rings: the pipeline's time, from the workers' start to
 	 * the last record written, the frames being in memory before it
 	 * starts, as a NIC's would be. */
@@ -339,6 +435,14 @@ int sw_shards_run(const struct sw_shards_opts *o)
 			snprintf(each + strlen(each),
 				 sizeof(each) - strlen(each), " %.6f",
 				 sh[i].cpu_s);
+		if (merge) {
+			struct sw_detect_merge_stats ms;
+
+			sw_detect_merge_stats(merge, &ms);
+			snprintf(each + strlen(each),
+				 sizeof(each) - strlen(each),
+				 "; merge CPU: %.6f", ms.cpu_s);
+		}
 		fprintf(stderr,
 			"scrapewatch: pipeline: %llu packets, %u worker(s), "
 			"%.6f s wall, %.6f s CPU; workers' CPU:%s\n",
@@ -356,7 +460,7 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		fprintf(stderr, "scrapewatch: interrupted; open flows were "
 				"flushed\n");
 	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats) {
-		rec = shards_stats_record(sh, n, &cap);
+		rec = shards_stats_record(sh, n, &cap, dpl.det, merge);
 		/* The sinks' counters as they are once everything before
 		 * this record was delivered. */
 		sw_sinks_drain(o->out, o->flush_timeout_ms);
@@ -381,6 +485,15 @@ cleanup:
 		sw_pipeline_destroy(&sh[i].pl);
 	}
 	free(sh);
+	if (dpl_ready) {
+		if (dpl.write_error && status != 2) {
+			fprintf(stderr, "scrapewatch: writing records: %s\n",
+				strerror(-dpl.write_error));
+			status = 2;
+		}
+		sw_pipeline_destroy(&dpl);
+	}
+	sw_detect_merge_free(merge);
 	if (cap.ops->cleanup_op && cap.priv)
 		cap.ops->cleanup_op(&cap);
 	return status;

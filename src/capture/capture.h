@@ -49,6 +49,8 @@ struct sw_capture_cfg {
 };
 
 #define SW_CAPTURE_QUEUES_MAX 16
+/* read_queue_op: no frame yet (see there). */
+#define SW_CAPTURE_IDLE 2
 
 /* Counters of one receive queue (or worker), as the backend knows them. */
 struct sw_capture_queue_stats {
@@ -89,7 +91,11 @@ struct sw_capture_ops {
 
 	/* Multi-queue backends only (NULL elsewhere). read_queue_op is
 	 * read_op for one queue, called from that queue's worker only; it
-	 * returns 0 at the end of input or when stop is set. */
+	 * returns 0 at the end of input or when stop is set, and
+	 * SW_CAPTURE_IDLE when nothing came (after waiting a little): then
+	 * f->ts_ns is a time no later frame of this queue will be stamped
+	 * before (0: not known), which lets the merge of the workers'
+	 * detector events move on past an idle worker. */
 	int (*read_queue_op)(struct sw_capture *c, unsigned queue,
 			     struct sw_frame *f, char *errbuf);
 	/* Run fn(args[q]) for each queue q on its own thread (a DPDK lcore,
@@ -104,6 +110,10 @@ struct sw_capture {
 	void *priv;
 	const struct sw_capture_cfg *cfg; /* live backends; may be NULL */
 	unsigned nqueues; /* set by open_op of multi-queue backends */
+	/* Set by open_op when the input is bounded and replayable (a file,
+	 * pre-filled rings): nothing may be dropped on the way, so a full
+	 * queue between threads waits. A wire (0) drops and counts. */
+	int finite;
 	/* Set by open_op of a live source: what it reads, said once on
 	 * stderr when capture starts. */
 	char what[160];

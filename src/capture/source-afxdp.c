@@ -53,6 +53,7 @@ struct afxdp_queue {
 	uint32_t idx; /* first descriptor of the batch in hand */
 	uint32_t n, pos; /* its size, and how many were handed out */
 	uint64_t batch_ns;
+	int idle_said; /* SW_CAPTURE_IDLE returned since the last poll() */
 	struct sw_capture_queue_stats st;
 };
 
@@ -258,8 +259,18 @@ static int afxdp_read_queue(struct sw_capture *c, unsigned qi,
 				return 0;
 			q->n = xsk_ring_cons__peek(&q->rx, AFXDP_BATCH,
 						   &q->idx);
-			if (q->n)
+			if (q->n) {
+				q->idle_said = 0;
 				break;
+			}
+			/* Say so once before sleeping: what comes later is
+			 * stamped with a later wall clock. */
+			if (!q->idle_said) {
+				q->idle_said = 1;
+				f->ts_ns = wall_ns();
+				return SW_CAPTURE_IDLE;
+			}
+			q->idle_said = 0;
 			/* Sleep in poll(): it also kicks the kernel when
 			 * the fill ring wants a wakeup. */
 			pfd.fd = xsk_socket__fd(q->xsk);
@@ -288,7 +299,11 @@ static int afxdp_read_queue(struct sw_capture *c, unsigned qi,
 
 static int afxdp_read(struct sw_capture *c, struct sw_frame *f, char *errbuf)
 {
-	return afxdp_read_queue(c, 0, f, errbuf);
+	int rc;
+
+	while ((rc = afxdp_read_queue(c, 0, f, errbuf)) == SW_CAPTURE_IDLE)
+		;
+	return rc;
 }
 
 static void afxdp_progress(struct sw_capture *c, struct sw_capture_progress *pr)

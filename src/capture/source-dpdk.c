@@ -109,8 +109,11 @@ struct dpdk_queue {
 	unsigned n, pos;
 	unsigned idle; /* empty polls in a row */
 	struct rte_ring *ring; /* software sharding: this worker's inbox */
-	/* Software sharding, worker 0: frames it keeps for itself. */
-	struct rte_mbuf *mine[DPDK_BURST];
+	/* Software sharding, worker 0: the burst read from the port, and
+	 * how far it was handed out; polls in a row finding an inbox full. */
+	struct rte_mbuf *rx[DPDK_BURST];
+	unsigned rx_n, rx_pos;
+	unsigned full_spins;
 	struct sw_capture_queue_stats st;
 	uint8_t *linear; /* multi-segment frames, copied whole */
 } __rte_cache_aligned;
@@ -140,8 +143,13 @@ struct dpdk_priv {
 	uint64_t ts_flag;
 	uint64_t ts_mult; /* PMD timestamp unit in ns */
 	int rx_ns_offset; /* our dynfield: packet time in ns, set on receive */
+	int wire_len_offset; /* pre-filled: the frame's length on the wire */
 	const volatile int *stop;
 	atomic_int rx_done; /* software sharding: worker 0 saw the end */
+	/* Software sharding: no frame stamped before this time is still to
+	 * be handed to a worker (worker 0 writes it; ns). */
+	_Atomic uint64_t dispatch_ns;
+	uint64_t dispatch_local; /* worker 0's copy */
 	struct dpdk_queue q[SW_CAPTURE_QUEUES_MAX];
 };
 
@@ -723,6 +731,7 @@ static int ring_prefill(struct dpdk_priv *p, const char *file, char *errbuf)
 		*RTE_MBUF_DYNFIELD(m, p->rx_ns_offset, uint64_t *) =
 			(uint64_t)h->ts.tv_sec * 1000000000ull +
 			(uint64_t)h->ts.tv_usec;
+		*RTE_MBUF_DYNFIELD(m, p->wire_len_offset, uint32_t *) = h->len;
 		if (rte_ring_sp_enqueue(p->prefill[qof[k]], m) != 0) {
 			rte_pktmbuf_free(m);
 			snprintf(errbuf, SW_ERRBUF_SIZE,
@@ -769,6 +778,11 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 		.size = sizeof(uint64_t),
 		.align = __alignof__(uint64_t),
 	};
+	static const struct rte_mbuf_dynfield wire_len_desc = {
+		.name = "scrapewatch_wire_len",
+		.size = sizeof(uint32_t),
+		.align = __alignof__(uint32_t),
+	};
 	uint16_t nports, port;
 	int rc, saved_stdout;
 
@@ -780,6 +794,7 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 	c->priv = p;
 	p->nworkers = cfg && cfg->workers ? cfg->workers : 1;
 	p->stop = cfg ? cfg->stop : NULL;
+	p->wire_len_offset = -1;
 	if (p->nworkers > SW_CAPTURE_QUEUES_MAX) {
 		snprintf(errbuf, SW_ERRBUF_SIZE, "--workers %u: at most %d",
 			 p->nworkers, SW_CAPTURE_QUEUES_MAX);
@@ -829,6 +844,12 @@ static int dpdk_open(struct sw_capture *c, const char *spec, char *errbuf)
 		return -ENOSPC;
 	}
 	if (cfg && cfg->ring_file) {
+		p->wire_len_offset = rte_mbuf_dynfield_register(&wire_len_desc);
+		if (p->wire_len_offset < 0) {
+			snprintf(errbuf, SW_ERRBUF_SIZE, "DPDK mbuf field: %s",
+				 rte_strerror(rte_errno));
+			return -ENOSPC;
+		}
 		rc = ring_prefill(p, cfg->ring_file, errbuf);
 		if (rc)
 			return rc;
@@ -910,6 +931,7 @@ port_ready:
 		}
 	}
 	c->nqueues = p->nworkers;
+	c->finite = p->from_file || p->prefilled;
 	if (!p->from_file && !p->prefilled)
 		snprintf(c->what, sizeof(c->what), "DPDK port %u (%s, %s)",
 			 p->port, p->port_name, p->driver);
@@ -977,9 +999,14 @@ static void frame_of(const struct dpdk_priv *p, struct dpdk_queue *q,
 		f->data = rte_pktmbuf_mtod(m, const uint8_t *);
 	else
 		f->data = rte_pktmbuf_read(m, 0, m->pkt_len, q->linear);
-	/* DPDK keeps no separate wire length: what arrived is the frame. */
+	/* DPDK keeps no separate wire length: what arrived is the frame.
+	 * Pre-filled rings keep the file's, so cut frames decode as they
+	 * do through libpcap. */
 	f->caplen = m->pkt_len;
-	f->wirelen = m->pkt_len;
+	f->wirelen =
+		p->wire_len_offset >= 0 ?
+			*RTE_MBUF_DYNFIELD(m, p->wire_len_offset, uint32_t *) :
+			m->pkt_len;
 	f->linktype = p->linktype;
 	f->ts_ns = *rx_ns(p, m);
 }
@@ -1004,41 +1031,78 @@ static int file_exhausted(const struct dpdk_priv *p)
 	       rte_mempool_avail_count(p->pool) >= 2 * DPDK_BURST;
 }
 
-/* Software sharding, worker 0: read the port, keep our frames in q->burst,
- * post the others. Returns the number kept, 0 for an empty poll, or -1 at
- * the end of input. */
-static int distribute(struct dpdk_priv *p, struct dpdk_queue *q)
+/* Software sharding, worker 0: every frame stamped before ts was handed
+ * out (the idle workers' bound on their next frame). */
+static void dispatched(struct dpdk_priv *p, uint64_t ts)
 {
-	struct rte_mbuf *rx[DPDK_BURST];
-	struct sw_frame f;
-	unsigned kept = 0, w, spins;
-	uint16_t n, i;
+	if (ts <= p->dispatch_local)
+		return;
+	p->dispatch_local = ts;
+	atomic_store_explicit(&p->dispatch_ns, ts, memory_order_release);
+}
 
-	n = rte_eth_rx_burst(p->port, 0, rx, DPDK_BURST);
-	if (n == 0)
-		return file_exhausted(p) ? -1 : 0;
-	stamp(p, rx, n);
-	for (i = 0; i < n; i++) {
-		frame_of(p, q, rx[i], &f);
+/*
+ * Software sharding, worker 0: read the port, keep our frames in q->burst,
+ * post the others. Returns the number kept, 0 for none (an empty poll, or
+ * a worker's inbox full; *bound: no frame of ours will be stamped before
+ * it, 0 if not known), or -1 at the end of input.
+ */
+static int distribute(struct dpdk_priv *p, struct dpdk_queue *q,
+		      uint64_t *bound)
+{
+	struct sw_frame f;
+	unsigned kept = 0, w;
+	uint16_t n;
+
+	*bound = 0;
+	if (q->rx_pos == q->rx_n) {
+		q->rx_pos = q->rx_n = 0;
+		n = rte_eth_rx_burst(p->port, 0, q->rx, DPDK_BURST);
+		if (n == 0 && file_exhausted(p))
+			return -1;
+		if (n == 0) {
+			/* A wire stamps what comes later with a later wall
+			 * clock; a file's next frames follow those handed
+			 * out. */
+			if (!p->from_file)
+				dispatched(p, wall_ns());
+			*bound = p->dispatch_local;
+			return 0;
+		}
+		stamp(p, q->rx, n);
+		q->rx_n = n;
+	}
+	while (q->rx_pos < q->rx_n) {
+		struct rte_mbuf *m = q->rx[q->rx_pos];
+
+		frame_of(p, q, m, &f);
 		w = shard_of(p, &f);
 		if (w == 0) {
-			q->burst[kept++] = rx[i];
-			continue;
-		}
-		for (spins = 0; rte_ring_sp_enqueue(p->q[w].ring, rx[i]) != 0;
-		     spins++) {
-			/* A file waits for the worker; a wire cannot. */
-			if (!p->from_file || stopping(p)) {
-				p->q[w].st.ring_full++;
-				rte_pktmbuf_free(rx[i]);
-				break;
+			q->burst[kept++] = m;
+		} else if (rte_ring_sp_enqueue(p->q[w].ring, m) != 0) {
+			/* A wire cannot wait for the worker. */
+			if (p->from_file && !stopping(p)) {
+				/* A file waits, after handing over our own
+				 * frames: the worker may be waiting for our
+				 * clock (through the merge of the detector's
+				 * events). */
+				if (kept)
+					break;
+				if (q->full_spins++ < DPDK_IDLE_SPINS)
+					rte_pause();
+				else
+					sched_yield();
+				*bound = f.ts_ns > p->dispatch_local ?
+						 f.ts_ns :
+						 p->dispatch_local;
+				return 0;
 			}
-			/* On a busy host the worker may need our core. */
-			if (spins < DPDK_IDLE_SPINS)
-				rte_pause();
-			else
-				sched_yield();
+			p->q[w].st.ring_full++;
+			rte_pktmbuf_free(m);
 		}
+		q->full_spins = 0;
+		q->rx_pos++;
+		dispatched(p, f.ts_ns);
 	}
 	return (int)kept;
 }
@@ -1058,58 +1122,70 @@ static int file_end(struct dpdk_priv *p, char *errbuf)
 }
 
 /* Refill q->burst. 1: frames in hand; 0: end of input or stop; <0: the
- * input ended in an error, errbuf says which. */
+ * input ended in an error, errbuf says which; SW_CAPTURE_IDLE: nothing
+ * came, and no later frame will be stamped before *bound (0: not known). */
 static int refill(struct dpdk_priv *p, unsigned qi, struct dpdk_queue *q,
-		  char *errbuf)
+		  uint64_t *bound, char *errbuf)
 {
 	int n;
 
-	for (;;) {
-		if (stopping(p))
-			return 0;
-		if (p->sharding == SHARD_SOFTWARE && qi == 0) {
-			n = distribute(p, q);
-			if (n < 0) {
-				atomic_store(&p->rx_done, 1);
-				return file_end(p, errbuf);
-			}
-		} else if (p->sharding == SHARD_SOFTWARE) {
-			int done = atomic_load(&p->rx_done);
+	*bound = 0;
+	if (stopping(p))
+		return 0;
+	if (p->sharding == SHARD_SOFTWARE && qi == 0) {
+		n = distribute(p, q, bound);
+		if (n < 0) {
+			atomic_store(&p->rx_done, 1);
+			return file_end(p, errbuf);
+		}
+		/* A full inbox: distribute() waited its turn already. */
+		if (n == 0 && q->full_spins)
+			return SW_CAPTURE_IDLE;
+	} else if (p->sharding == SHARD_SOFTWARE) {
+		/* Before the inbox: frames handed out by then are in it. */
+		uint64_t handed = atomic_load_explicit(&p->dispatch_ns,
+						       memory_order_acquire);
+		int done = atomic_load(&p->rx_done);
 
-			n = (int)rte_ring_sc_dequeue_burst(
-				q->ring, (void **)q->burst, DPDK_BURST, NULL);
-			/* Worker 0 posts everything before it says done. */
-			if (n == 0 && done)
+		n = (int)rte_ring_sc_dequeue_burst(q->ring, (void **)q->burst,
+						   DPDK_BURST, NULL);
+		/* Worker 0 posts everything before it says done. */
+		if (n == 0 && done)
+			return 0;
+		*bound = handed;
+	} else {
+		n = rte_eth_rx_burst(p->port, (uint16_t)qi, q->burst,
+				     DPDK_BURST);
+		/* Pre-filled rings only drain, and carry packet time
+		 * already. */
+		if (p->prefilled) {
+			if (n == 0)
 				return 0;
 		} else {
-			n = rte_eth_rx_burst(p->port, (uint16_t)qi, q->burst,
-					     DPDK_BURST);
-			/* Pre-filled rings only drain, and carry packet
-			 * time already. */
-			if (p->prefilled) {
-				if (n == 0)
-					return 0;
-			} else {
-				if (n == 0 && file_exhausted(p))
-					return qi == 0 ? file_end(p, errbuf) :
-							 0;
+			if (n == 0 && file_exhausted(p))
+				return qi == 0 ? file_end(p, errbuf) : 0;
+			if (n > 0)
 				stamp(p, q->burst, (uint16_t)n);
-			}
 		}
-		if (n > 0) {
-			int i;
-
-			q->n = (unsigned)n;
-			q->pos = 0;
-			q->idle = 0;
-			/* The headers of the burst, while the first frame
-			 * is decoded. */
-			for (i = 1; i < n; i++)
-				rte_prefetch0(q->burst[i]);
-			return 1;
-		}
-		idle_wait(q);
 	}
+	if (n > 0) {
+		int i;
+
+		q->n = (unsigned)n;
+		q->pos = 0;
+		q->idle = 0;
+		/* The headers of the burst, while the first frame is
+		 * decoded. */
+		for (i = 1; i < n; i++)
+			rte_prefetch0(q->burst[i]);
+		return 1;
+	}
+	idle_wait(q);
+	/* A wire: what the next poll brings is stamped later than now (a
+	 * PMD's own timestamps may be a little earlier). */
+	if (!*bound && !p->from_file && !p->prefilled)
+		*bound = wall_ns();
+	return SW_CAPTURE_IDLE;
 }
 
 static int dpdk_read_queue(struct sw_capture *c, unsigned qi,
@@ -1121,12 +1197,16 @@ static int dpdk_read_queue(struct sw_capture *c, unsigned qi,
 	int rc;
 
 	if (q->pos >= q->n) {
+		uint64_t bound;
+
 		/* The frames of the last burst, the caller done with all. */
 		if (q->n)
 			rte_pktmbuf_free_bulk(q->burst, q->n);
 		q->n = q->pos = 0;
-		rc = refill(p, qi, q, errbuf);
-		if (rc <= 0)
+		rc = refill(p, qi, q, &bound, errbuf);
+		if (rc == SW_CAPTURE_IDLE)
+			f->ts_ns = bound;
+		if (rc != 1)
 			return rc;
 	}
 	m = q->burst[q->pos++];
@@ -1140,7 +1220,11 @@ static int dpdk_read_queue(struct sw_capture *c, unsigned qi,
 
 static int dpdk_read(struct sw_capture *c, struct sw_frame *f, char *errbuf)
 {
-	return dpdk_read_queue(c, 0, f, errbuf);
+	int rc;
+
+	while ((rc = dpdk_read_queue(c, 0, f, errbuf)) == SW_CAPTURE_IDLE)
+		;
+	return rc;
 }
 
 static void dpdk_progress(struct sw_capture *c, struct sw_capture_progress *pr)
@@ -1220,6 +1304,9 @@ static void dpdk_cleanup(struct sw_capture *c)
 
 		if (q->n)
 			rte_pktmbuf_free_bulk(q->burst, q->n);
+		if (q->rx_pos < q->rx_n)
+			rte_pktmbuf_free_bulk(q->rx + q->rx_pos,
+					      q->rx_n - q->rx_pos);
 		if (q->ring) {
 			void *m;
 
