@@ -80,6 +80,14 @@ print(c["backend"], c["sharding"], r["packets"] > 0,
       sum(q["packets"] for q in c["queues"]) == r["packets"],
       c["port"]["missed"] + c["port"]["errors"])
 ' "$tmp/out.json")" "dpdk software True True 0"
+# One detector for both workers, fed through their queues; on a wire a
+# full queue would drop (none should here).
+check "live: the workers' detector events merged, none dropped" \
+	"$(/usr/bin/python3 -c '
+import json, sys
+m = json.loads(open(sys.argv[1]).readlines()[-1])["scrapewatch"]["stats"]["detect"]["merge"]
+print(m["workers"], m["records"] > 0, m["dropped"]["queue_full"], m["waits"])
+' "$tmp/out.json")" "2 True 0 0"
 dpdk_files >"$tmp/files.after"
 check "no /var/run/dpdk or hugepage files left" \
 	"$(diff "$tmp/files.before" "$tmp/files.after")" ""
