@@ -30,7 +30,7 @@
 #define DETQ_PUBLISH_RECORDS 32
 /* Bytes the reader consumes before it hands them back to the producer. */
 #define DETQ_RELEASE_BYTES (16u << 10)
-/* Records handed over between checks of the tick and the exit. */
+/* Records handed over between checks for the end. */
 #define MERGE_BATCH 4096
 #define MERGE_SLEEP_MAX_US 1000
 /* A p0f signature and an OS class are far shorter (track/heads.h). */
@@ -113,6 +113,9 @@ _Static_assert(sizeof(struct detq_snap) % 8 == 0, "snapshot record");
 _Static_assert(sizeof(struct detq_fp) % 8 == 0, "fingerprint record");
 _Static_assert(sizeof(struct detq_http) % 8 == 0, "HTTP record");
 
+/* Each part on cache lines of its own: the producer writes its line at
+ * every record, and a reader touching it (even for fields that never
+ * change) would make every one of those writes a miss. */
 struct sw_detq {
 	/* The producer's own. */
 	uint8_t *buf;
@@ -123,8 +126,10 @@ struct sw_detq {
 	uint64_t mark_published;
 	uint32_t unpublished; /* records since the last publish */
 	int wait; /* a full ring waits (file) rather than drops (wire) */
-	const volatile int *stop;
-	/* Written by the producer only; read by any thread. */
+
+	/* The producer's too, rarely touched: written by it alone, read by
+	 * any thread. */
+	_Alignas(64) const volatile int *stop;
 	_Atomic uint64_t dropped, waits;
 
 	/* Published by the producer. */
@@ -135,8 +140,10 @@ struct sw_detq {
 	/* Published by the reader. */
 	_Alignas(64) _Atomic uint64_t pub_tail;
 
-	/* The reader's own. */
-	_Alignas(64) uint64_t r_tail, r_head, r_mark, r_released;
+	/* The reader's own (its copy of the ring's place and size). */
+	_Alignas(64) const uint8_t *r_buf;
+	uint64_t r_size, r_mask;
+	uint64_t r_tail, r_head, r_mark, r_released;
 	uint64_t r_records;
 };
 
@@ -149,9 +156,6 @@ struct sw_detect_merge {
 	uint64_t records, stalls; /* the merge thread's own */
 	double cpu_s; /* the merge thread's CPU time, once it ended */
 	uint64_t queue_bytes;
-	void (*tick)(void *ctx);
-	void *tick_ctx;
-	uint64_t tick_ns, next_tick_ns;
 };
 
 static void cpu_relax(void)
@@ -163,8 +167,8 @@ static void cpu_relax(void)
 #endif
 }
 
-/* Spin, then yield, then sleep longer and longer: a host with as many
- * busy threads as cores keeps them. */
+/* A producer waiting for room: spin, then yield, then sleep longer and
+ * longer: a host with as many busy threads as cores keeps them. */
 static void backoff(unsigned n)
 {
 	unsigned us;
@@ -179,14 +183,6 @@ static void backoff(unsigned n)
 	}
 	us = (n - 96) * 8 + 8;
 	usleep(us < MERGE_SLEEP_MAX_US ? us : MERGE_SLEEP_MAX_US);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* A counter written by one thread and read by others. */
@@ -447,6 +443,22 @@ void sw_detq_stats(const struct sw_detq *q, struct sw_detq_stats *st)
 
 /* ---- reader -------------------------------------------------------------- */
 
+/* The merge with nothing to hand over: a short spin, then sleeps of 20 us
+ * doubling to MERGE_SLEEP_MAX_US. The queues hold milliseconds of
+ * packets, so sleeping costs no loss, only alert latency; yielding
+ * instead would take CPU from the workers whenever they are slower. */
+static void merge_backoff(unsigned n)
+{
+	unsigned us;
+
+	if (n < 32) {
+		cpu_relax();
+		return;
+	}
+	us = 20u << (n - 32 < 6 ? n - 32 : 6);
+	usleep(us < MERGE_SLEEP_MAX_US ? us : MERGE_SLEEP_MAX_US);
+}
+
 /* The producer's clock, then its head: every record written before that
  * clock was published is then in view. */
 static void refresh(struct sw_detq *q)
@@ -470,10 +482,11 @@ static const struct detq_hdr *peek(struct sw_detq *q)
 	const struct detq_hdr *h;
 
 	while (q->r_tail != q->r_head) {
-		h = (const struct detq_hdr *)(q->buf + (q->r_tail & q->mask));
+		h = (const struct detq_hdr *)(q->r_buf +
+					      (q->r_tail & q->r_mask));
 		if (h->type != REC_WRAP)
 			return h;
-		q->r_tail += q->size - (q->r_tail & q->mask);
+		q->r_tail += q->r_size - (q->r_tail & q->r_mask);
 	}
 	return NULL;
 }
@@ -550,9 +563,11 @@ static void dispatch(struct sw_detect *d, const struct detq_hdr *h)
 /*
  * The queue whose record comes next, or -1: nothing in view, or (with
  * *stalled set) a queue with nothing in view whose clock is behind the
- * earliest record in view, which that queue may yet precede.
+ * earliest record in view, which that queue may yet precede. *limit: the
+ * records of that queue before it follow without looking again (no other
+ * queue has, or can still bring, one as early).
  */
-static int next_queue(struct sw_detect_merge *m, int *stalled)
+static int next_queue(struct sw_detect_merge *m, int *stalled, uint64_t *limit)
 {
 	const struct detq_hdr *h;
 	uint64_t best_key = 0;
@@ -600,6 +615,17 @@ static int next_queue(struct sw_detect_merge *m, int *stalled)
 			}
 		}
 	} while (again);
+	*limit = UINT64_MAX;
+	for (i = 0; i < m->n; i++) {
+		uint64_t b;
+
+		if ((int)i == best)
+			continue;
+		h = peek(&m->q[i]);
+		b = h ? h->key_ns : m->q[i].r_mark;
+		if (b < *limit)
+			*limit = b;
+	}
 	return best;
 }
 
@@ -607,19 +633,29 @@ size_t sw_detect_merge_poll(struct sw_detect_merge *m)
 {
 	const struct detq_hdr *h;
 	size_t done = 0;
+	uint64_t limit;
 	unsigned i;
 	int qi, stalled = 0;
 
-	while (done < MERGE_BATCH && (qi = next_queue(m, &stalled)) >= 0) {
+	while (done < MERGE_BATCH &&
+	       (qi = next_queue(m, &stalled, &limit)) >= 0) {
 		struct sw_detq *q = &m->q[qi];
 
+		/* The first is due; the next ones while no other queue may
+		 * come first. */
 		h = peek(q);
-		dispatch(m->det, h);
-		q->r_tail += h->len;
-		q->r_records++;
-		done++;
-		if (q->r_tail - q->r_released >= DETQ_RELEASE_BYTES)
-			release(q);
+		do {
+			/* Records ahead come from another core's cache. */
+			__builtin_prefetch(q->r_buf +
+					   ((q->r_tail + 512) & q->r_mask));
+			dispatch(m->det, h);
+			q->r_tail += h->len;
+			q->r_records++;
+			done++;
+			if (q->r_tail - q->r_released >= DETQ_RELEASE_BYTES)
+				release(q);
+		} while (done < MERGE_BATCH && (h = peek(q)) &&
+			 h->key_ns < limit);
 	}
 	if (stalled)
 		m->stalls++;
@@ -646,19 +682,6 @@ static int all_done(struct sw_detect_merge *m)
 	return 1;
 }
 
-static void maybe_tick(struct sw_detect_merge *m)
-{
-	uint64_t now;
-
-	if (!m->tick)
-		return;
-	now = mono_ns();
-	if (now < m->next_tick_ns)
-		return;
-	m->next_tick_ns = now + m->tick_ns;
-	m->tick(m->tick_ctx);
-}
-
 static void *merge_main(void *arg)
 {
 	struct sw_detect_merge *m = arg;
@@ -668,13 +691,11 @@ static void *merge_main(void *arg)
 	for (;;) {
 		if (sw_detect_merge_poll(m)) {
 			idle = 0;
-			maybe_tick(m);
 			continue;
 		}
 		if (all_done(m))
 			break;
-		maybe_tick(m);
-		backoff(idle++);
+		merge_backoff(idle++);
 	}
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	m->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -718,6 +739,9 @@ struct sw_detect_merge *sw_detect_merge_new(struct sw_detect *det, unsigned n,
 		q->mask = size - 1;
 		q->wait = wait_when_full;
 		q->stop = stop;
+		q->r_buf = q->buf;
+		q->r_size = size;
+		q->r_mask = size - 1;
 	}
 	return m;
 fail:
@@ -745,21 +769,13 @@ struct sw_detq *sw_detect_merge_queue(struct sw_detect_merge *m, unsigned i)
 	return i < m->n ? &m->q[i] : NULL;
 }
 
-void sw_detect_merge_set_tick(struct sw_detect_merge *m, void (*fn)(void *ctx),
-			      void *ctx, unsigned interval_ms)
-{
-	m->tick = fn;
-	m->tick_ctx = ctx;
-	m->tick_ns = (uint64_t)interval_ms * 1000000ull;
-	m->next_tick_ns = 0;
-}
-
 int sw_detect_merge_start(struct sw_detect_merge *m)
 {
 	int rc = pthread_create(&m->thread, NULL, merge_main, m);
 
 	if (rc)
 		return -rc;
+	pthread_setname_np(m->thread, "sw-merge");
 	m->started = 1;
 	return 0;
 }
@@ -780,7 +796,7 @@ void sw_detect_merge_join(struct sw_detect_merge *m)
 		}
 		if (all_done(m))
 			break;
-		backoff(idle++);
+		merge_backoff(idle++);
 	}
 }
 

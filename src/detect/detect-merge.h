@@ -67,13 +67,6 @@ struct sw_detect_merge *sw_detect_merge_new(struct sw_detect *det, unsigned n,
 void sw_detect_merge_free(struct sw_detect_merge *m);
 struct sw_detq *sw_detect_merge_queue(struct sw_detect_merge *m, unsigned i);
 
-/*
- * Called on the merge thread between batches, at most every interval_ms
- * and when idle (config reload, metrics); the detector may be used there.
- */
-void sw_detect_merge_set_tick(struct sw_detect_merge *m, void (*fn)(void *ctx),
-			      void *ctx, unsigned interval_ms);
-
 /* Start the merge thread: 0, or -errno. */
 int sw_detect_merge_start(struct sw_detect_merge *m);
 /*
