@@ -6,7 +6,6 @@
  * windows are packet-time bins (5 s) and epochs (5 min) kept per client in
  * detect.c; this file only reads them.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -323,22 +322,28 @@ void det_client_counters(const struct det_client *c, uint64_t now,
 
 /* ---- fingerprint facts -------------------------------------------------- */
 
-static int icontains(const uint8_t *s, uint32_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	uint32_t i;
-	size_t j;
+/* A User-Agent lowered (ASCII letters only, as tolower() in the C locale
+ * the process runs in), so that each token is one memmem(). */
+struct ua_lower {
+	char s[SW_HTTP_UA_MAX];
+	size_t n;
+};
 
-	if (l > n)
-		return 0;
-	for (i = 0; i + l <= n; i++) {
-		for (j = 0; j < l; j++)
-			if (tolower(s[i + j]) != lit[j])
-				break;
-		if (j == l)
-			return 1;
+static void ua_lower(struct ua_lower *l, const uint8_t *ua, uint32_t len)
+{
+	size_t i;
+
+	l->n = len < sizeof(l->s) ? len : sizeof(l->s);
+	for (i = 0; i < l->n; i++) {
+		uint8_t c = ua[i];
+
+		l->s[i] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
 	}
-	return 0;
+}
+
+static int icontains(const struct ua_lower *l, const char *lit)
+{
+	return memmem(l->s, l->n, lit, strlen(lit)) != NULL;
 }
 
 /*
@@ -363,30 +368,33 @@ static const char *const script_tokens[] = {
 
 void det_classify_ua(struct det_client *c, const uint8_t *ua, uint32_t len)
 {
+	struct ua_lower l;
 	size_t i;
 	int cls = UA_NONE;
 
 	if (!ua || !len)
 		return;
+	/* The decoder keeps at most SW_HTTP_UA_MAX bytes: that much is
+	 * read. */
+	ua_lower(&l, ua, len);
 	for (i = 0; i < sizeof(script_tokens) / sizeof(script_tokens[0]); i++)
-		if (icontains(ua, len, script_tokens[i])) {
+		if (icontains(&l, script_tokens[i])) {
 			cls = UA_SCRIPT;
 			break;
 		}
 	if (cls == UA_NONE && len > 11 && memcmp(ua, "Mozilla/5.0", 11) == 0 &&
-	    (icontains(ua, len, "chrome/") || icontains(ua, len, "firefox/") ||
-	     icontains(ua, len, "safari/") || icontains(ua, len, "edg/")))
+	    (icontains(&l, "chrome/") || icontains(&l, "firefox/") ||
+	     icontains(&l, "safari/") || icontains(&l, "edg/")))
 		cls = UA_BROWSER;
 	if (cls == UA_BROWSER) {
-		if (icontains(ua, len, "windows nt"))
+		if (icontains(&l, "windows nt"))
 			c->ua_os = OS_WINDOWS;
-		else if (icontains(ua, len, "iphone") ||
-			 icontains(ua, len, "ipad") ||
-			 icontains(ua, len, "macintosh"))
+		else if (icontains(&l, "iphone") || icontains(&l, "ipad") ||
+			 icontains(&l, "macintosh"))
 			c->ua_os = OS_APPLE;
-		else if (icontains(ua, len, "android"))
+		else if (icontains(&l, "android"))
 			c->ua_os = OS_ANDROID;
-		else if (icontains(ua, len, "linux"))
+		else if (icontains(&l, "linux"))
 			c->ua_os = OS_LINUX;
 	}
 	/* Keep the most telling: a script UA once seen stays. */
