@@ -217,6 +217,10 @@ struct run_opts {
 	int through_xdp; /* account through the XDP program (test runs) */
 	struct sw_metrics *metrics; /* NULL: no --metrics */
 	uint32_t ack_sample; /* XDP: 1 pure ACK in N accounted */
+	/* live: SIGHUP reloads config_path into *cfgp (the config in force) */
+	int live;
+	const char *config_path;
+	struct sw_config **cfgp;
 };
 
 /*
@@ -679,6 +683,13 @@ static int run_capture(const struct run_opts *o, int nfiles)
 	so.no_stats = o->no_stats;
 	so.flush_timeout_ms = o->flush_timeout_ms;
 	so.out = o->out;
+	so.metrics = o->metrics;
+	if (o->live) {
+		so.config_path = o->config_path;
+		so.cfgp = o->cfgp;
+		so.reload = &reload_requested;
+		reload_requested = 0;
+	}
 	return sw_shards_run(&so);
 }
 
@@ -857,9 +868,14 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		sw_config_free(cfg);
 		return rc;
 	}
-	if (o.capture || mode == MODE_LIVE)
+	if (o.capture || mode == MODE_LIVE) {
+		o.live = mode == MODE_LIVE;
+		o.config_path = config_path;
+		o.cfgp = &cfg;
 		rc = run_capture(&o, argc - optind);
-	else
+		/* A reload swapped the config: o.cfg is gone with the old. */
+		o.cfg = cfg;
+	} else
 		rc = run_files(&o, argv + optind, argc - optind);
 	sw_metrics_stop(o.metrics);
 	sw_sinks_free(o.out);

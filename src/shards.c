@@ -10,17 +10,37 @@
  * other meeting point is the sinks' queues.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
+#include "daemon/notify.h"
+#include "daemon/reload.h"
 #include "output/output.h"
 #include "pipeline.h"
 #include "shards.h"
 
+/* Frames between a worker's copies of its counters for the metrics, and
+ * between the owner's looks at SIGHUP and the metrics' clock. */
+#define SHARD_SNAP_FRAMES 1024
+#define SHARD_TICK_FRAMES 64
+
+struct shards_ctl;
+
 struct shard {
 	struct sw_capture *cap;
+	struct shards_ctl *ctl; /* NULL: no reload, no metrics */
+	int owner; /* this worker runs the owner's chores (owner_tick) */
+	unsigned since_snap, since_tick;
+	/* This worker's counters as of its last copy, for the metrics: the
+	 * worker only tries the lock (never waits), the owner takes it. */
+	pthread_mutex_t snap_lock;
+	int snap_lock_ready;
+	struct sw_stats snap_st;
+	struct sw_flow_table_stats snap_flows;
+	uint32_t snap_cap;
 	unsigned queue;
 	struct sw_pipeline pl;
 	int pl_ready;
@@ -31,6 +51,87 @@ struct shard {
 	int finished;
 	char errbuf[SW_ERRBUF_SIZE];
 };
+
+/* The owner's chores for a live run: which thread runs them, and what
+ * they need. */
+struct shards_ctl {
+	const struct sw_shards_opts *o;
+	struct shard *sh;
+	unsigned n;
+	struct sw_pipeline *owner; /* the one whose detector it is */
+};
+
+/* On the worker's thread: copy its counters for the metrics, unless the
+ * owner is reading them right now (then next time). */
+static void shard_snap(struct shard *sh)
+{
+	sh->since_snap = 0;
+	if (pthread_mutex_trylock(&sh->snap_lock))
+		return;
+	sh->snap_st = sh->pl.stats;
+	sh->snap_flows = *sw_flow_table_stats(sh->pl.flows);
+	sh->snap_cap = sw_flow_table_capacity(sh->pl.flows);
+	pthread_mutex_unlock(&sh->snap_lock);
+}
+
+/* The shards' last copies summed, with the owner's detector numbers. */
+static void stats_sum(struct sw_stats *d, const struct sw_stats *s);
+
+static void publish_metrics(struct shards_ctl *c)
+{
+	struct sw_flow_table_stats fs = { 0 };
+	struct sw_stats st;
+	uint32_t cap = 0;
+	unsigned i;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < c->n; i++) {
+		struct shard *sh = &c->sh[i];
+
+		pthread_mutex_lock(&sh->snap_lock);
+		stats_sum(&st, &sh->snap_st);
+		fs.created += sh->snap_flows.created;
+		fs.ended += sh->snap_flows.ended;
+		fs.evicted += sh->snap_flows.evicted;
+		fs.reused += sh->snap_flows.reused;
+		fs.active += sh->snap_flows.active;
+		fs.active_max += sh->snap_flows.active_max;
+		cap += sh->snap_cap;
+		pthread_mutex_unlock(&sh->snap_lock);
+	}
+	sw_metrics_publish_parts(c->o->metrics, c->owner, &st, &fs, cap,
+				 c->o->ops->name, NULL, 0);
+}
+
+/*
+ * On the detector's owner's thread, between records: a SIGHUP's reload
+ * (sw_reload: the file loaded and checked, then the detector takes it in
+ * place; outputs stay, the workers write to them), and the metrics.
+ */
+static void owner_tick(void *arg)
+{
+	struct shards_ctl *c = arg;
+	const struct sw_shards_opts *o = c->o;
+
+	if (o->reload && *o->reload) {
+		struct sw_reload_ctx rl = {
+			.path = o->config_path,
+			.outputs_from_flags = 1,
+			.flush_timeout_ms = o->flush_timeout_ms,
+			.cfg = o->cfgp,
+			.pl = c->owner,
+			.metrics = o->metrics,
+		};
+
+		*o->reload = 0;
+		sw_notify_reloading();
+		if (o->cfgp)
+			sw_reload(&rl);
+		sw_notify_ready();
+	}
+	if (sw_metrics_due(o->metrics))
+		publish_metrics(c);
+}
 
 static int shard_main(void *arg)
 {
@@ -47,6 +148,16 @@ static int shard_main(void *arg)
 			sw_pipeline_frame(&sh->pl, &fr);
 		else if (sh->detq)
 			sw_detq_idle(sh->detq, fr.ts_ns);
+		if (!sh->ctl)
+			continue;
+		if (sh->ctl->o->metrics &&
+		    (rc != 1 || ++sh->since_snap >= SHARD_SNAP_FRAMES))
+			shard_snap(sh);
+		if (sh->owner &&
+		    (rc != 1 || ++sh->since_tick >= SHARD_TICK_FRAMES)) {
+			sh->since_tick = 0;
+			owner_tick(sh->ctl);
+		}
 	}
 	sh->rc = rc;
 	/* No more packets here: the merge need not wait for this shard's
@@ -299,7 +410,8 @@ int sw_shards_run(const struct sw_shards_opts *o)
 	/* Several shards with detection: one detector, fed by the merge. */
 	struct sw_pipeline dpl = { 0 };
 	struct sw_detect_merge *merge = NULL;
-	int dpl_ready = 0;
+	struct shards_ctl ctl = { .o = o };
+	int dpl_ready = 0, live = o->reload || o->metrics;
 	void *args[SW_CAPTURE_QUEUES_MAX];
 	char errbuf[SW_ERRBUF_SIZE] = "", derr[256];
 	unsigned i, n = 0;
@@ -321,6 +433,12 @@ int sw_shards_run(const struct sw_shards_opts *o)
 			strerror(errno));
 		status = 2;
 		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		if (pthread_mutex_init(&sh[i].snap_lock, NULL) == 0)
+			sh[i].snap_lock_ready = 1;
+		else
+			live = 0;
 	}
 	/* The flow capacity is for the whole process: each shard holds its
 	 * part (a table is allocated, and scanned at the end, whole). */
@@ -373,6 +491,17 @@ int sw_shards_run(const struct sw_shards_opts *o)
 		}
 		args[i] = &sh[i];
 	}
+	if (live) {
+		ctl.sh = sh;
+		ctl.n = n;
+		ctl.owner = merge ? &dpl : &sh[0].pl;
+		for (i = 0; i < n; i++)
+			sh[i].ctl = &ctl;
+		if (merge)
+			sw_detect_merge_set_tick(merge, owner_tick, &ctl);
+		else
+			sh[0].owner = 1;
+	}
 	if (sw_sinks_start(o->out)) {
 		status = 2;
 		goto cleanup;
@@ -396,7 +525,11 @@ int sw_shards_run(const struct sw_shards_opts *o)
 			"SIGINT or SIGTERM stops\n",
 			cap.what, n);
 	times_now(&wall0, &cpu0);
+	if (o->reload)
+		sw_notify_ready();
 	rc = cap.ops->run_workers_op(&cap, shard_main, args, errbuf);
+	if (o->reload)
+		sw_notify_stopping();
 	if (rc) {
 		fprintf(stderr, "scrapewatch: %s\n", errbuf);
 		status = 2;
@@ -484,6 +617,9 @@ cleanup:
 		}
 		sw_pipeline_destroy(&sh[i].pl);
 	}
+	for (i = 0; sh && i < n; i++)
+		if (sh[i].snap_lock_ready)
+			pthread_mutex_destroy(&sh[i].snap_lock);
 	free(sh);
 	if (dpl_ready) {
 		if (dpl.write_error && status != 2) {

@@ -9,9 +9,12 @@
 #ifndef SW_SHARDS_H
 #define SW_SHARDS_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "capture/capture.h"
+#include "config/config.h"
+#include "daemon/metrics.h"
 #include "detect/detect_cfg.h"
 #include "output/sink.h"
 #include "track/flow_table.h"
@@ -26,6 +29,15 @@ struct sw_shards_opts {
 	int no_stats; /* no final stats record */
 	unsigned flush_timeout_ms; /* for the sinks at the end */
 	struct sw_sinks *out; /* not started yet; closed on return */
+	/*
+	 * live: the detector's owner (the merge thread, or the one worker)
+	 * reloads the config on SIGHUP and publishes the metrics' snapshot,
+	 * between records. All may be NULL.
+	 */
+	const char *config_path; /* NULL: SIGHUP has nothing to reload */
+	struct sw_config **cfgp; /* in force: a reload swaps it */
+	volatile sig_atomic_t *reload; /* set by SIGHUP, cleared here */
+	struct sw_metrics *metrics;
 };
 
 /* Returns an exit status: 0 done, 1 input ended by an error (reported),

@@ -73,6 +73,20 @@ void sw_metrics_publish(struct sw_metrics *m, const struct sw_pipeline *pl,
 			const char *source, const struct sw_metrics_iface *ifs,
 			int n)
 {
+	if (!m)
+		return;
+	sw_metrics_publish_parts(
+		m, pl, &pl->stats, sw_flow_table_stats(pl->flows),
+		sw_flow_table_capacity(pl->flows), source, ifs, n);
+}
+
+void sw_metrics_publish_parts(struct sw_metrics *m,
+			      const struct sw_pipeline *det_pl,
+			      const struct sw_stats *st,
+			      const struct sw_flow_table_stats *flows,
+			      uint32_t flow_capacity, const char *source,
+			      const struct sw_metrics_iface *ifs, int n)
+{
 	struct metrics_snap *s;
 	struct timespec now;
 
@@ -84,18 +98,18 @@ void sw_metrics_publish(struct sw_metrics *m, const struct sw_pipeline *pl,
 	pthread_mutex_lock(&m->lock);
 	s = &m->snap;
 	snprintf(s->source, sizeof(s->source), "%s", source);
-	s->st = pl->stats;
-	s->has_xdp = pl->stats.xdp != NULL;
+	s->st = *st;
+	s->has_xdp = st->xdp != NULL;
 	if (s->has_xdp)
-		s->xdp = *pl->stats.xdp;
+		s->xdp = *st->xdp;
 	s->st.xdp = NULL;
-	s->flows = *sw_flow_table_stats(pl->flows);
-	s->flow_capacity = sw_flow_table_capacity(pl->flows);
-	s->has_det = pl->det != NULL;
-	if (pl->det)
-		s->det = *sw_detect_stats(pl->det);
-	memcpy(s->alerts, pl->alerts, sizeof(s->alerts));
-	memcpy(s->reasons, pl->reasons, sizeof(s->reasons));
+	s->flows = *flows;
+	s->flow_capacity = flow_capacity;
+	s->has_det = det_pl->det != NULL;
+	if (det_pl->det)
+		s->det = *sw_detect_stats(det_pl->det);
+	memcpy(s->alerts, det_pl->alerts, sizeof(s->alerts));
+	memcpy(s->reasons, det_pl->reasons, sizeof(s->reasons));
 	s->n_ifaces = n;
 	if (n)
 		memcpy(s->ifaces, ifs, (size_t)n * sizeof(*ifs));

@@ -51,4 +51,16 @@ void sw_metrics_publish(struct sw_metrics *m, const struct sw_pipeline *pl,
 			const char *source, const struct sw_metrics_iface *ifs,
 			int n);
 
+/*
+ * The same from parts gathered elsewhere (the shards of a multi-queue
+ * capture): st and flows summed over the shards; det_pl, the pipeline
+ * owning the detector, gives the detector's counters and the alerts.
+ */
+void sw_metrics_publish_parts(struct sw_metrics *m,
+			      const struct sw_pipeline *det_pl,
+			      const struct sw_stats *st,
+			      const struct sw_flow_table_stats *flows,
+			      uint32_t flow_capacity, const char *source,
+			      const struct sw_metrics_iface *ifs, int n);
+
 #endif /* SW_METRICS_H */

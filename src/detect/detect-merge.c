@@ -156,6 +156,8 @@ struct sw_detect_merge {
 	uint64_t records, stalls; /* the merge thread's own */
 	double cpu_s; /* the merge thread's CPU time, once it ended */
 	uint64_t queue_bytes;
+	void (*tick)(void *ctx); /* on the merge thread, between hand-overs */
+	void *tick_ctx;
 };
 
 static void cpu_relax(void)
@@ -689,6 +691,8 @@ static void *merge_main(void *arg)
 	unsigned idle = 0;
 
 	for (;;) {
+		if (m->tick)
+			m->tick(m->tick_ctx);
 		if (sw_detect_merge_poll(m)) {
 			idle = 0;
 			continue;
@@ -750,6 +754,13 @@ fail:
 	return NULL;
 }
 
+void sw_detect_merge_set_tick(struct sw_detect_merge *m, void (*fn)(void *),
+			      void *ctx)
+{
+	m->tick = fn;
+	m->tick_ctx = ctx;
+}
+
 void sw_detect_merge_free(struct sw_detect_merge *m)
 {
 	unsigned i;
@@ -790,6 +801,8 @@ void sw_detect_merge_join(struct sw_detect_merge *m)
 		return;
 	}
 	for (;;) {
+		if (m->tick)
+			m->tick(m->tick_ctx);
 		if (sw_detect_merge_poll(m)) {
 			idle = 0;
 			continue;

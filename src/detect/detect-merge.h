@@ -67,6 +67,11 @@ struct sw_detect_merge *sw_detect_merge_new(struct sw_detect *det, unsigned n,
 void sw_detect_merge_free(struct sw_detect_merge *m);
 struct sw_detq *sw_detect_merge_queue(struct sw_detect_merge *m, unsigned i);
 
+/* Before the start: fn(ctx) is called on the merge thread between
+ * hand-overs, and while it waits (the owner's chores: a SIGHUP reload of
+ * the detector, the metrics' snapshot). */
+void sw_detect_merge_set_tick(struct sw_detect_merge *m, void (*fn)(void *),
+			      void *ctx);
 /* Start the merge thread: 0, or -errno. */
 int sw_detect_merge_start(struct sw_detect_merge *m);
 /*

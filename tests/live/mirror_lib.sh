@@ -5,7 +5,8 @@
 # own network namespaces, joined by a veth pair, and a mirror port: tc
 # mirrors every frame of the server's interface, both ways, out of a
 # second veth pair whose far end (MIRROR_IF, in namespace NS_CAP) is the
-# capture port. Names carry the tag swdp; addresses 198.18.80.0/24.
+# capture port. Names carry the tag $MIRROR_TAG (swdp unless set before
+# sourcing); addresses $MIRROR_NET.0/24 (198.18.80 unless set).
 # Needs tests/lib/common.sh sourced first.
 #
 #   mirror_setup               build it all, start nginx (exit 77 if absent)
@@ -14,13 +15,15 @@
 #   mirror_check_flows FILE    compare flow records with what curl/wget did
 #   mirror_check_alerts FILE   the scraper alerted, the download not
 #   mirror_teardown            (trap) stop everything, remove namespaces
-NS_SRV=swdp-srv
-NS_CLI=swdp-cli
-NS_CAP=swdp-cap
-MIRROR_IF=swdp-m1
-SRV4=198.18.80.1
-SCRAPER4=198.18.80.2
-DOWNLOAD4=198.18.80.3
+MT=${MIRROR_TAG:-swdp}
+MN=${MIRROR_NET:-198.18.80}
+NS_SRV=$MT-srv
+NS_CLI=$MT-cli
+NS_CAP=$MT-cap
+MIRROR_IF=$MT-m1
+SRV4=$MN.1
+SCRAPER4=$MN.2
+DOWNLOAD4=$MN.3
 SCRAPER_CONNS=40 # one page per connection, pages 1 to 40
 KEEPALIVE_PAGES=10 # on one more connection, pages 41 to 50; then page 1
 BIG_BYTES=2000000
@@ -74,25 +77,25 @@ NGINX
 	for ns in $NS_SRV $NS_CLI $NS_CAP; do
 		ip netns exec $ns sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
 	done
-	ip link add swdp-s netns $NS_SRV type veth peer name swdp-c \
+	ip link add $MT-s netns $NS_SRV type veth peer name $MT-c \
 		netns $NS_CLI || return 1
-	ip link add swdp-m0 netns $NS_SRV type veth peer name $MIRROR_IF \
+	ip link add $MT-m0 netns $NS_SRV type veth peer name $MIRROR_IF \
 		netns $NS_CAP || return 1
 	# One MSS per frame, as on a wire (no GSO super-frames to mirror).
-	ip -n $NS_SRV link set swdp-s gso_max_segs 1
-	ip -n $NS_CLI link set swdp-c gso_max_segs 1
-	ip -n $NS_SRV addr add $SRV4/24 dev swdp-s
-	ip -n $NS_CLI addr add $SCRAPER4/24 dev swdp-c
-	ip -n $NS_CLI addr add $DOWNLOAD4/24 dev swdp-c
-	ip -n $NS_SRV link set swdp-s up
-	ip -n $NS_CLI link set swdp-c up
-	ip -n $NS_SRV link set swdp-m0 up
+	ip -n $NS_SRV link set $MT-s gso_max_segs 1
+	ip -n $NS_CLI link set $MT-c gso_max_segs 1
+	ip -n $NS_SRV addr add $SRV4/24 dev $MT-s
+	ip -n $NS_CLI addr add $SCRAPER4/24 dev $MT-c
+	ip -n $NS_CLI addr add $DOWNLOAD4/24 dev $MT-c
+	ip -n $NS_SRV link set $MT-s up
+	ip -n $NS_CLI link set $MT-c up
+	ip -n $NS_SRV link set $MT-m0 up
 	ip -n $NS_CAP link set $MIRROR_IF up
-	ip netns exec $NS_SRV tc qdisc add dev swdp-s clsact || return 1
+	ip netns exec $NS_SRV tc qdisc add dev $MT-s clsact || return 1
 	for dir in ingress egress; do
-		ip netns exec $NS_SRV tc filter add dev swdp-s $dir \
+		ip netns exec $NS_SRV tc filter add dev $MT-s $dir \
 			u32 match u32 0 0 \
-			action mirred egress mirror dev swdp-m0 || return 1
+			action mirred egress mirror dev $MT-m0 || return 1
 	done
 	ip netns exec $NS_SRV nginx -p "$mirror_work/prefix" \
 		-c "$mirror_work/nginx.conf" -e "$mirror_work/logs/error.log" \

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Operations of `live --capture dpdk` (net_af_packet on the mirror port of
+# tests/live/mirror_lib.sh), with one worker (its pipeline owns the
+# detector) and with two (one detector behind the merge thread):
+#  - the metrics endpoint serves scrapewatch_info{capture="dpdk"} and
+#    packet counters summed over the workers while traffic flows;
+#  - with alert_score 100 and only SW-R007 on (30 points): no alert;
+#  - SIGHUP with a file that does not parse: rejected with FILE:LINE, the
+#    process runs on; SIGHUP with alert_score 25 and SW-R007 at 40:
+#    "reloaded", and the next alert has score 40 (the detector took it);
+#  - SIGTERM: exit 0.
+# Skips (77) without root, netns, nginx, curl or DPDK in the build.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/common.sh
+LABEL=bypass-ops
+MIRROR_TAG=swbo
+MIRROR_NET=198.18.64
+. tests/live/mirror_lib.sh
+SW=$PWD/build/scrapewatch
+tmp=$(mktemp -d)
+sw_pid=
+cleanup() {
+	[ -n "$sw_pid" ] && kill -TERM "$sw_pid" 2>/dev/null && wait "$sw_pid"
+	mirror_teardown
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+$SW flows --capture dpdk --dpdk-args "--no-huge" 2>&1 >/dev/null |
+	grep -q "not compiled in" && {
+	echo "SKIP: this build has no DPDK support"
+	exit 77
+}
+EAL="--no-huge --no-pci --file-prefix swbo --vdev net_af_packet0,iface=$MIRROR_IF"
+
+# Every rule off but SW-R007 (script User-Agent, curl): at most POINTS.
+write_config() { # alert_score points
+	{
+		echo "outputs:"
+		echo "  - \"file://$tmp/out.ndjson\""
+		echo "detect:"
+		echo "  alert_score: $1"
+		echo "  rules:"
+		for r in R001 R002 R003 R004 R005 R006 R008 R009 R010 R011 R012 \
+			C001 C002 C003 C004 C005; do
+			echo "    SW-$r: {enabled: false}"
+		done
+		echo "    SW-R007: {points: $2}"
+	} >"$tmp/sw.yaml.new"
+	mv "$tmp/sw.yaml.new" "$tmp/sw.yaml"
+}
+metrics() { ip netns exec $NS_CAP curl -s --max-time 5 "http://127.0.0.1:$MPORT/metrics"; }
+metric() { metrics | awk -v n="$1" '$1 == n { print $2 }'; }
+alerts() { grep -c '"dataset":"scrapewatch.alert"' "$tmp/out.ndjson" 2>/dev/null || true; }
+scrape() { # COUNT requests, a new connection each
+	local i
+	for i in $(seq 1 "$1"); do
+		ip netns exec $NS_CLI curl -s --interface $SCRAPER4 -o /dev/null \
+			"http://$SRV4/p$(((i % 40) + 1)).html"
+	done
+}
+wait_log() { # PATTERN: up to 10 s
+	for _ in $(seq 1 100); do
+		grep -q "$1" "$tmp/sw.err" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+scenario() { # WORKERS
+	local w=$1 v rc
+	write_config 100 30
+	rm -f "$tmp/out.ndjson"
+	MPORT=$(free_port)
+	ip netns exec $NS_CAP $SW live --capture dpdk --workers "$w" \
+		--dpdk-args "$EAL" --config "$tmp/sw.yaml" \
+		--metrics 127.0.0.1:$MPORT 2>"$tmp/sw.err" &
+	sw_pid=$!
+	for _ in $(seq 200); do
+		grep -q "capturing from" "$tmp/sw.err" && break
+		kill -0 $sw_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q "capturing from" "$tmp/sw.err" || {
+		echo "FAIL $LABEL: capture did not start: $(cat "$tmp/sw.err")"
+		exit 1
+	}
+	scrape 15
+	# Published about once a second: wait for the packets to show.
+	for _ in $(seq 1 100); do
+		v=$(metric 'scrapewatch_packets_total{interface="all"}')
+		[ -n "$v" ] && [ "${v%.*}" -gt 0 ] && break
+		sleep 0.2
+	done
+	check "$w worker(s): metrics: packets counted" "$([ -n "$v" ] && [ "${v%.*}" -gt 0 ] && echo yes || echo "no (${v:-none})")" yes
+	check "$w worker(s): metrics: capture label" \
+		"$(metrics | grep -c '^scrapewatch_info{capture="dpdk"} 1$')" 1
+	for _ in $(seq 1 50); do
+		v=$(metric scrapewatch_detector_flows_tracked_total)
+		[ -n "$v" ] && [ "${v%.*}" -ge 15 ] && break
+		sleep 0.2
+	done
+	check "$w worker(s): metrics: the detector's flows (>= 15)" \
+		"$([ -n "$v" ] && [ "${v%.*}" -ge 15 ] && echo yes || echo "no (${v:-none})")" yes
+	check "$w worker(s): no alert at alert_score 100" "$(alerts)" 0
+
+	# A file that does not parse: refused with its line, runs on.
+	printf 'detect:\n  alert_score: 25\n  alert_scor: 3\n' >"$tmp/sw.yaml"
+	kill -HUP $sw_pid
+	wait_log "reload rejected"
+	check "$w worker(s): bad config rejected with file:line: key" \
+		"$(grep -c "reload rejected: $tmp/sw.yaml:3: detect.alert_scor" "$tmp/sw.err")" 1
+	check "$w worker(s): old config stays in force (said)" \
+		"$(grep -c "stays in force" "$tmp/sw.err")" 1
+	check "$w worker(s): still running" "$(kill -0 $sw_pid 2>/dev/null && echo yes)" yes
+
+	write_config 25 40
+	kill -HUP $sw_pid
+	wait_log "reloaded"
+	check "$w worker(s): reload logged" \
+		"$(grep -c "reloaded $tmp/sw.yaml (alert score 25" "$tmp/sw.err")" 1
+	# More requests until an alert arrives (scored at most once a second).
+	for _ in $(seq 1 60); do
+		[ "$(alerts)" -gt 0 ] && break
+		scrape 2
+		sleep 0.5
+	done
+	check "$w worker(s): after reload: the alert's score is the new points" \
+		"$($PY -c '
+import json, sys
+al = [json.loads(l) for l in open(sys.argv[1]) if "\"scrapewatch.alert\"" in l]
+print([(a["source"]["ip"], a["event"]["risk_score"]) for a in al[:1]])
+' "$tmp/out.ndjson" 2>&1)" "[('$SCRAPER4', 40)]"
+
+	kill -TERM $sw_pid
+	wait $sw_pid
+	rc=$?
+	sw_pid=
+	check "$w worker(s): SIGTERM: exit 0" "$rc" 0
+	[ $fails -ne 0 ] && { echo "--- stderr ($w)"; cat "$tmp/sw.err"; }
+	return 0
+}
+
+mirror_setup || exit 1
+scenario 1
+scenario 2
+finish
