@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,13 +40,15 @@ enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 #define SW_FLUSH_TIMEOUT_MS_DEFAULT 5000
 
 static volatile sig_atomic_t stop_requested;
-static volatile sig_atomic_t reload_requested; /* live only */
+/* live only; read by the capture's detector owner thread (src/shards.c),
+ * hence an atomic (lock-free, so fine in a signal handler). */
+static atomic_int reload_requested;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP) {
 		sw_sinks_request_reopen();
-		reload_requested = 1;
+		atomic_store(&reload_requested, 1);
 		return;
 	}
 	stop_requested = 1;
@@ -688,7 +691,7 @@ static int run_capture(const struct run_opts *o, int nfiles)
 		so.config_path = o->config_path;
 		so.cfgp = o->cfgp;
 		so.reload = &reload_requested;
-		reload_requested = 0;
+		atomic_store(&reload_requested, 0);
 	}
 	return sw_shards_run(&so);
 }
@@ -1184,11 +1187,11 @@ run:
 				  "CAP_NET_ADMIN)");
 	}
 	status = EXIT_OK;
-	reload_requested = 0;
+	atomic_store(&reload_requested, 0);
 	sw_notify_ready();
 	while (!stop_requested) {
 		sw_notify_watchdog();
-		if (reload_requested) {
+		if (atomic_exchange(&reload_requested, 0)) {
 			struct sw_reload_ctx rl = {
 				.path = config_path,
 				.outputs_from_flags = noutputs > 0,
@@ -1198,7 +1201,6 @@ run:
 				.metrics = metrics,
 			};
 
-			reload_requested = 0;
 			sw_notify_reloading();
 			sw_reload(&rl);
 			sinks = pl.out;

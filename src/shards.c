@@ -113,7 +113,9 @@ static void owner_tick(void *arg)
 	struct shards_ctl *c = arg;
 	const struct sw_shards_opts *o = c->o;
 
-	if (o->reload && *o->reload) {
+	if (o->reload &&
+	    atomic_load_explicit(o->reload, memory_order_relaxed) &&
+	    atomic_exchange(o->reload, 0)) {
 		struct sw_reload_ctx rl = {
 			.path = o->config_path,
 			.outputs_from_flags = 1,
@@ -123,7 +125,6 @@ static void owner_tick(void *arg)
 			.metrics = o->metrics,
 		};
 
-		*o->reload = 0;
 		sw_notify_reloading();
 		if (o->cfgp)
 			sw_reload(&rl);

@@ -9,7 +9,7 @@
 #ifndef SW_SHARDS_H
 #define SW_SHARDS_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "capture/capture.h"
@@ -36,7 +36,7 @@ struct sw_shards_opts {
 	 */
 	const char *config_path; /* NULL: SIGHUP has nothing to reload */
 	struct sw_config **cfgp; /* in force: a reload swaps it */
-	volatile sig_atomic_t *reload; /* set by SIGHUP, cleared here */
+	atomic_int *reload; /* set by SIGHUP, cleared here */
 	struct sw_metrics *metrics;
 };
 
