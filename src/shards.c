@@ -7,7 +7,8 @@
  * own single-producer queue, and the merge hands them to the detector in
  * packet-time order (detect/detect-merge.h), so a client or a campaign
  * spread over workers is seen whole. No lock on the packet path; the
- * other meeting point is the sinks' queues.
+ * other meeting point is the sinks' queues. In `live`, the detector's
+ * owner also takes SIGHUP reloads and publishes the metrics (owner_tick).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -113,6 +114,9 @@ static void owner_tick(void *arg)
 	struct shards_ctl *c = arg;
 	const struct sw_shards_opts *o = c->o;
 
+	/* live: systemd's watchdog sees the owner going round. */
+	if (o->reload)
+		sw_notify_watchdog();
 	if (o->reload &&
 	    atomic_load_explicit(o->reload, memory_order_relaxed) &&
 	    atomic_exchange(o->reload, 0)) {

@@ -11,6 +11,8 @@
 #  - SIGHUP with a file that does not parse: rejected with FILE:LINE, the
 #    process runs on; SIGHUP with alert_score 25 and SW-R007 at 40:
 #    "reloaded", and the next alert has score 40 (the detector took it);
+#  - sd_notify (with libsystemd): READY=1, WATCHDOG=1 pings, RELOADING=1
+#    and READY=1 again on each SIGHUP, STOPPING=1 on SIGTERM;
 #  - SIGTERM: exit 0.
 # Skips (77) without root, netns, nginx or curl; the DPDK runs are left
 # out of a build without DPDK.
@@ -24,8 +26,10 @@ MIRROR_NET=198.18.64
 SW=$PWD/build/scrapewatch
 tmp=$(mktemp -d)
 sw_pid=
+lis_pid=
 cleanup() {
 	[ -n "$sw_pid" ] && kill -TERM "$sw_pid" 2>/dev/null && wait "$sw_pid"
+	[ -n "$lis_pid" ] && kill "$lis_pid" 2>/dev/null && wait "$lis_pid" 2>/dev/null
 	mirror_teardown
 	rm -rf "$tmp"
 }
@@ -33,6 +37,31 @@ trap cleanup EXIT
 have_dpdk=1
 $SW flows --capture dpdk --dpdk-args "--no-huge" 2>&1 >/dev/null |
 	grep -q "not compiled in" && have_dpdk=0
+# sd_notify: a datagram listener appends every message, one a line.
+notify=0
+if ldd "$SW" | grep -q libsystemd; then
+	notify=1
+	$PY -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2], "w").close()
+while True:
+    m = s.recv(4096).decode()
+    with open(sys.argv[2], "a") as f:
+        f.write(m.replace("\n", " ") + "\n")
+' "$tmp/notify.sock" "$tmp/msgs" &
+	lis_pid=$!
+	for _ in $(seq 1 50); do [ -S "$tmp/notify.sock" ] && break; sleep 0.1; done
+fi
+msgs() { grep -c -- "$1" "$tmp/msgs" 2>/dev/null || true; }
+wait_msgs() { # PATTERN COUNT: up to 10 s
+	for _ in $(seq 1 100); do
+		[ "$(msgs "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 EAL="--no-huge --no-pci --file-prefix swbo --vdev net_af_packet0,iface=$MIRROR_IF"
 
 # Every rule off but SW-R007 (script User-Agent, curl): at most POINTS.
@@ -74,12 +103,14 @@ scenario() { # CAPTURE WORKERS
 	write_config 100 30
 	rm -f "$tmp/out.ndjson"
 	MPORT=$(free_port)
+	: >"$tmp/msgs"
 	if [ "$cap" = dpdk ]; then
 		args=(--dpdk-args "$EAL")
 	else
 		args=(--interface "$MIRROR_IF")
 	fi
-	ip netns exec $NS_CAP $SW live --capture "$cap" --workers "$n" \
+	NOTIFY_SOCKET=$tmp/notify.sock WATCHDOG_USEC=400000 \
+		ip netns exec $NS_CAP $SW live --capture "$cap" --workers "$n" \
 		"${args[@]}" --config "$tmp/sw.yaml" \
 		--metrics 127.0.0.1:$MPORT 2>"$tmp/sw.err" &
 	sw_pid=$!
@@ -144,6 +175,13 @@ print([(a["source"]["ip"], a["event"]["risk_score"]) for a in al[:1]])
 	rc=$?
 	sw_pid=
 	check "$w worker(s): SIGTERM: exit 0" "$rc" 0
+	if [ $notify = 1 ]; then
+		wait_msgs "READY=1" 3
+		check "$w worker(s): sd_notify: READY=1 at start and after each reload" "$(msgs READY=1)" 3
+		check "$w worker(s): sd_notify: RELOADING=1 on each SIGHUP" "$(msgs RELOADING=1)" 2
+		check "$w worker(s): sd_notify: WATCHDOG=1 pings" "$([ "$(msgs WATCHDOG=1)" -gt 0 ] && echo yes)" yes
+		check "$w worker(s): sd_notify: STOPPING=1 on SIGTERM" "$(msgs STOPPING=1)" 1
+	fi
 	[ $fails -ne 0 ] && { echo "--- stderr ($w)"; cat "$tmp/sw.err"; }
 	return 0
 }
