@@ -39,7 +39,9 @@ enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 #define SW_OUTPUTS_MAX 16
 #define SW_FLUSH_TIMEOUT_MS_DEFAULT 5000
 
-static volatile sig_atomic_t stop_requested;
+/* Read by the capture threads too: an atomic (lock-free, so fine in a
+ * signal handler). */
+static atomic_int stop_requested;
 /* live only; read by the capture's detector owner thread (src/shards.c),
  * hence an atomic (lock-free, so fine in a signal handler). */
 static atomic_int reload_requested;
@@ -51,7 +53,7 @@ static void on_signal(int sig)
 		atomic_store(&reload_requested, 1);
 		return;
 	}
-	stop_requested = 1;
+	atomic_store(&stop_requested, 1);
 }
 
 static void usage(FILE *out)

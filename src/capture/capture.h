@@ -8,6 +8,7 @@
 #ifndef SW_CAPTURE_H
 #define SW_CAPTURE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,7 +46,7 @@ struct sw_capture_cfg {
 	 * per worker (spread by the symmetric RSS hash) before the workers
 	 * start, read through a net_ring port made of those rings. */
 	const char *ring_file;
-	const volatile int *stop; /* set (by a signal) to stop reading */
+	const atomic_int *stop; /* set (by a signal) to stop reading */
 };
 
 #define SW_CAPTURE_QUEUES_MAX 16

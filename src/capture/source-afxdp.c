@@ -65,7 +65,7 @@ struct afxdp_priv {
 	int zero_copy; /* of queue 0: how the kernel bound it */
 	struct afxdp_redirect_bpf *skel;
 	struct bpf_link *link;
-	const volatile int *stop;
+	const atomic_int *stop;
 	struct afxdp_queue q[SW_CAPTURE_QUEUES_MAX];
 };
 

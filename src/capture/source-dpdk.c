@@ -144,7 +144,7 @@ struct dpdk_priv {
 	uint64_t ts_mult; /* PMD timestamp unit in ns */
 	int rx_ns_offset; /* our dynfield: packet time in ns, set on receive */
 	int wire_len_offset; /* pre-filled: the frame's length on the wire */
-	const volatile int *stop;
+	const atomic_int *stop;
 	atomic_int rx_done; /* software sharding: worker 0 saw the end */
 	/* Software sharding: no frame stamped before this time is still to
 	 * be handed to a worker (worker 0 writes it; ns). */

@@ -129,7 +129,7 @@ struct sw_detq {
 
 	/* The producer's too, rarely touched: written by it alone, read by
 	 * any thread. */
-	_Alignas(64) const volatile int *stop;
+	_Alignas(64) const atomic_int *stop;
 	_Atomic uint64_t dropped, waits;
 
 	/* Published by the producer. */
@@ -711,7 +711,7 @@ static void *merge_main(void *arg)
 struct sw_detect_merge *sw_detect_merge_new(struct sw_detect *det, unsigned n,
 					    size_t queue_bytes,
 					    int wait_when_full,
-					    const volatile int *stop)
+					    const atomic_int *stop)
 {
 	struct sw_detect_merge *m;
 	uint64_t size = SW_DETQ_BYTES_MIN;

@@ -25,6 +25,7 @@
 #ifndef SW_DETECT_MERGE_H
 #define SW_DETECT_MERGE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,7 +64,7 @@ struct sw_detect_merge_stats {
 struct sw_detect_merge *sw_detect_merge_new(struct sw_detect *det, unsigned n,
 					    size_t queue_bytes,
 					    int wait_when_full,
-					    const volatile int *stop);
+					    const atomic_int *stop);
 void sw_detect_merge_free(struct sw_detect_merge *m);
 struct sw_detq *sw_detect_merge_queue(struct sw_detect_merge *m, unsigned i);
 

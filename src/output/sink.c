@@ -39,6 +39,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,7 @@ static const char *const drop_names[SW_DROP_MAX] = {
 	[SW_DROP_SHUTDOWN] = "shutdown",
 };
 
-static volatile sig_atomic_t reopen_generation;
+static atomic_int reopen_generation; /* bumped by the signal handler */
 
 struct spool_seg {
 	struct spool_seg *next;
