@@ -684,10 +684,9 @@ static int all_done(struct sw_detect_merge *m)
 	return 1;
 }
 
-static void *merge_main(void *arg)
+/* Merge until every queue is closed and read to its end. */
+static void merge_until_done(struct sw_detect_merge *m)
 {
-	struct sw_detect_merge *m = arg;
-	struct timespec ts;
 	unsigned idle = 0;
 
 	for (;;) {
@@ -701,6 +700,14 @@ static void *merge_main(void *arg)
 			break;
 		merge_backoff(idle++);
 	}
+}
+
+static void *merge_main(void *arg)
+{
+	struct sw_detect_merge *m = arg;
+	struct timespec ts;
+
+	merge_until_done(m);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	m->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	return NULL;
@@ -793,24 +800,12 @@ int sw_detect_merge_start(struct sw_detect_merge *m)
 
 void sw_detect_merge_join(struct sw_detect_merge *m)
 {
-	unsigned idle = 0;
-
 	if (m->started) {
 		pthread_join(m->thread, NULL);
 		m->started = 0;
 		return;
 	}
-	for (;;) {
-		if (m->tick)
-			m->tick(m->tick_ctx);
-		if (sw_detect_merge_poll(m)) {
-			idle = 0;
-			continue;
-		}
-		if (all_done(m))
-			break;
-		merge_backoff(idle++);
-	}
+	merge_until_done(m);
 }
 
 void sw_detect_merge_stats(const struct sw_detect_merge *m,

@@ -47,21 +47,7 @@ nginx_conf "$tmp"
 ip netns exec $NS_S nginx -c "$tmp/nginx.conf" -p "$tmp" &
 
 # Every rule off but SW-R007 (script User-Agent, curl): at most POINTS.
-write_config() { # alert_score points
-	{
-		echo "outputs:"
-		echo "  - \"file://$tmp/alerts.ndjson\""
-		echo "detect:"
-		echo "  alert_score: $1"
-		echo "  rules:"
-		for r in R001 R002 R003 R004 R005 R006 R008 R009 R010 R011 R012 \
-			C001 C002 C003 C004 C005; do
-			echo "    SW-$r: {enabled: false}"
-		done
-		echo "    SW-R007: {points: $2}"
-	} >"$tmp/sw.yaml.new"
-	mv "$tmp/sw.yaml.new" "$tmp/sw.yaml"
-}
+write_config() { r007_config "$tmp/sw.yaml" "file://$tmp/alerts.ndjson" "$1" "$2"; } # alert_score points
 attached() { ip -n $NS_S -d link show dev $T-s | grep -c "prog/xdp"; }
 expect_xdp() { [ $CAP = xdp ] && echo 1 || echo 0; }
 metric() { # NAME: its value from the daemon's endpoint (in its netns)

@@ -26,18 +26,7 @@ ip netns add $NS || skip "cannot create a network namespace"
 ip -n $NS link set lo up
 
 # The listener appends every datagram, one message per line.
-$PY -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2], "w").close()
-while True:
-    m = s.recv(4096).decode()
-    with open(sys.argv[2], "a") as f:
-        f.write(m.replace("\n", " ") + "\n")
-' "$tmp/notify.sock" "$tmp/msgs" &
-lis_pid=$!
-for _ in $(seq 1 50); do [ -S "$tmp/notify.sock" ] && break; sleep 0.1; done
+notify_listen "$tmp/notify.sock" "$tmp/msgs"
 
 wait_msg() { # PATTERN: poll up to 30 s
 	for _ in $(seq 1 300); do

@@ -23,6 +23,13 @@
 #   nginx_conf DIR [EXTRA]         write DIR/nginx.conf: foreground, one
 #                                  worker, root DIR/www on port 80, logs in
 #                                  DIR/logs; EXTRA goes inside server {}
+#   notify_listen SOCK FILE        listen for sd_notify datagrams on SOCK,
+#                                  one message a line in FILE; sets lis_pid
+#   r007_config FILE OUTPUT SCORE POINTS
+#                                  write (atomically) a config with every
+#                                  rule off but SW-R007 (script
+#                                  User-Agent) at POINTS, alert_score
+#                                  SCORE, one file output OUTPUT
 #   finish                         exit with the verdict
 fails=${fails:-0} # sourcing twice keeps the count
 PY=${PY:-/usr/bin/python3}
@@ -109,6 +116,37 @@ http {
 	server { listen 80; root $1/www; ${2:-} }
 }
 CONF
+}
+
+notify_listen() { # sock file
+	$PY -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2], "w").close()
+while True:
+    m = s.recv(4096).decode()
+    with open(sys.argv[2], "a") as f:
+        f.write(m.replace("\n", " ") + "\n")
+' "$1" "$2" &
+	lis_pid=$!
+	for _ in $(seq 1 50); do [ -S "$1" ] && break; sleep 0.1; done
+}
+
+r007_config() { # file output alert_score points
+	{
+		echo "outputs:"
+		echo "  - \"$2\""
+		echo "detect:"
+		echo "  alert_score: $3"
+		echo "  rules:"
+		for r in R001 R002 R003 R004 R005 R006 R008 R009 R010 R011 R012 \
+			C001 C002 C003 C004 C005; do
+			echo "    SW-$r: {enabled: false}"
+		done
+		echo "    SW-R007: {points: $4}"
+	} >"$1.new"
+	mv "$1.new" "$1"
 }
 
 finish() {

@@ -41,18 +41,7 @@ $SW flows --capture dpdk --dpdk-args "--no-huge" 2>&1 >/dev/null |
 notify=0
 if ldd "$SW" | grep -q libsystemd; then
 	notify=1
-	$PY -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2], "w").close()
-while True:
-    m = s.recv(4096).decode()
-    with open(sys.argv[2], "a") as f:
-        f.write(m.replace("\n", " ") + "\n")
-' "$tmp/notify.sock" "$tmp/msgs" &
-	lis_pid=$!
-	for _ in $(seq 1 50); do [ -S "$tmp/notify.sock" ] && break; sleep 0.1; done
+	notify_listen "$tmp/notify.sock" "$tmp/msgs"
 fi
 msgs() { grep -c -- "$1" "$tmp/msgs" 2>/dev/null || true; }
 wait_msgs() { # PATTERN COUNT: up to 10 s
@@ -65,21 +54,7 @@ wait_msgs() { # PATTERN COUNT: up to 10 s
 EAL="--no-huge --no-pci --file-prefix swbo --vdev net_af_packet0,iface=$MIRROR_IF"
 
 # Every rule off but SW-R007 (script User-Agent, curl): at most POINTS.
-write_config() { # alert_score points
-	{
-		echo "outputs:"
-		echo "  - \"file://$tmp/out.ndjson\""
-		echo "detect:"
-		echo "  alert_score: $1"
-		echo "  rules:"
-		for r in R001 R002 R003 R004 R005 R006 R008 R009 R010 R011 R012 \
-			C001 C002 C003 C004 C005; do
-			echo "    SW-$r: {enabled: false}"
-		done
-		echo "    SW-R007: {points: $2}"
-	} >"$tmp/sw.yaml.new"
-	mv "$tmp/sw.yaml.new" "$tmp/sw.yaml"
-}
+write_config() { r007_config "$tmp/sw.yaml" "file://$tmp/out.ndjson" "$1" "$2"; } # alert_score points
 metrics() { ip netns exec $NS_CAP curl -s --max-time 5 "http://127.0.0.1:$MPORT/metrics"; }
 metric() { metrics | awk -v n="$1" '$1 == n { print $2 }'; }
 alerts() { grep -c '"dataset":"scrapewatch.alert"' "$tmp/out.ndjson" 2>/dev/null || true; }
