@@ -183,16 +183,22 @@ for w in 2 3; do
 		"$(diff "$tmp/a0" "$tmp/a$w" | head -c 600)" ""
 done
 
-dpdk replay "$tmp/many.pcap" --workers 2 >"$tmp/w2.stats"
-check "2 workers: software sharding, both workers busy, sums agree" \
-	"$(/usr/bin/python3 -c '
+# From a final stats record: sharding, queues, every queue busy, the
+# queues' packets summing to the record's and the port's, every flow ended.
+queues_summary() { # stats file
+	/usr/bin/python3 -c '
 import json, sys
 s = json.loads(sys.stdin.readlines()[-1])["scrapewatch"]["stats"]
 c = s["capture"]
 q = [x["packets"] for x in c["queues"]]
 print(c["sharding"], len(q), min(q) > 0, sum(q) == s["packets"] ==
       c["port"]["packets"], s["flows"]["created"] == s["flows"]["ended"])
-' <"$tmp/w2.stats")" "software 2 True True True"
+' <"$1"
+}
+
+dpdk replay "$tmp/many.pcap" --workers 2 >"$tmp/w2.stats"
+check "2 workers: software sharding, both workers busy, sums agree" \
+	"$(queues_summary "$tmp/w2.stats")" "software 2 True True True"
 check "2 workers: stats schema" "$(schema_check "$tmp/w2.stats")" ""
 
 # Pre-filled rings (--dpdk-ring-file): the frames in mbufs before the
@@ -231,14 +237,7 @@ check "ring, 1 worker: the same alerts as libpcap" \
 	"$(diff "$tmp/a0" "$tmp/ra1" | head -c 600)" ""
 ring replay "$tmp/many.pcap" --workers 2 >"$tmp/rw2.stats" 2>/dev/null
 check "ring, 2 workers: RSS queues, both busy, sums agree" \
-	"$(/usr/bin/python3 -c '
-import json, sys
-s = json.loads(sys.stdin.readlines()[-1])["scrapewatch"]["stats"]
-c = s["capture"]
-q = [x["packets"] for x in c["queues"]]
-print(c["sharding"], len(q), min(q) > 0, sum(q) == s["packets"] ==
-      c["port"]["packets"], s["flows"]["created"] == s["flows"]["ended"])
-' <"$tmp/rw2.stats")" "rss 2 True True True"
+	"$(queues_summary "$tmp/rw2.stats")" "rss 2 True True True"
 check "ring, 2 workers: stats schema" "$(schema_check "$tmp/rw2.stats")" ""
 check "ring, 2 workers: one detector merged both workers' events, none lost" \
 	"$(/usr/bin/python3 -c '
