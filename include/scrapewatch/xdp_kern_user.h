@@ -180,6 +180,25 @@ struct sw_xdp_stage {
 /* A multiple of 8: libbpf reads per-CPU values 8-byte aligned. */
 _Static_assert(sizeof(struct sw_xdp_stage) % 8 == 0, "sw_xdp_stage size");
 
+/*
+ * Userspace: the record at *off of a SW_XREC_BATCH record of size bytes
+ * (start *off past the batch's header), *off moved past it. NULL at the
+ * end, or at a record that does not fit the batch (then *off < size).
+ */
+static inline const struct sw_xdp_rec_hdr *
+sw_xdp_batch_next(const void *batch, __u64 size, __u64 *off)
+{
+	const struct sw_xdp_rec_hdr *r;
+
+	if (*off >= size || size - *off < sizeof(*r))
+		return 0;
+	r = (const struct sw_xdp_rec_hdr *)((const __u8 *)batch + *off);
+	if (r->len < sizeof(*r) || r->len > size - *off || r->len % 8)
+		return 0;
+	*off += r->len;
+	return r;
+}
+
 /* Why the kernel wrote a flow-end record (sw_xdp_end_rec.event). */
 enum sw_xdp_end_event {
 	/* A FIN or RST: the flow is closing or closed. Its entry stays in

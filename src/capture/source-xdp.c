@@ -267,9 +267,8 @@ static void on_one(struct sw_xdp *x, const void *data, size_t size)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct sw_xdp *x = ctx;
-	const struct sw_xdp_rec_hdr *h = data;
-	const uint8_t *p = data;
-	size_t off;
+	const struct sw_xdp_rec_hdr *h = data, *r;
+	__u64 off = sizeof(*h);
 
 	if (size < sizeof(*h) || h->version != SW_XDP_REC_VERSION) {
 		x->bad_records++;
@@ -280,18 +279,16 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	/* A CPU's staged records, in the order it wrote them. */
-	for (off = sizeof(*h); off < size;) {
-		const struct sw_xdp_rec_hdr *r = (const void *)(p + off);
-
-		if (size - off < sizeof(*r) || r->len < sizeof(*r) ||
-		    r->len > size - off || r->version != SW_XDP_REC_VERSION ||
+	while ((r = sw_xdp_batch_next(data, size, &off))) {
+		if (r->version != SW_XDP_REC_VERSION ||
 		    r->type == SW_XREC_BATCH) {
 			x->bad_records++;
-			break;
+			return 0;
 		}
 		on_one(x, r, r->len);
-		off += r->len;
 	}
+	if (off < size)
+		x->bad_records++;
 	return 0;
 }
 

@@ -136,7 +136,7 @@ static unsigned long long heads_seen;
 static int on_rec(void *ctx, void *data, size_t size)
 {
 	const struct sw_xdp_rec_hdr *h = data;
-	size_t off;
+	__u64 off = sizeof(*h);
 
 	(void)ctx;
 	if (size < sizeof(*h))
@@ -145,13 +145,8 @@ static int on_rec(void *ctx, void *data, size_t size)
 		heads_seen++;
 	if (h->type != SW_XREC_BATCH)
 		return 0;
-	for (off = sizeof(*h); off + sizeof(*h) <= size;) {
-		h = (const void *)((const char *)data + off);
-		if (h->len < sizeof(*h) || h->len > size - off)
-			break;
+	while ((h = sw_xdp_batch_next(data, size, &off)))
 		heads_seen += h->type == SW_XREC_HEAD;
-		off += h->len;
-	}
 	return 0;
 }
 

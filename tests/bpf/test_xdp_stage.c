@@ -65,7 +65,7 @@ static void one(const struct sw_xdp_rec_hdr *h)
 static int on_rec(void *ctx, void *data, size_t size)
 {
 	const struct sw_xdp_rec_hdr *h = data;
-	size_t off;
+	__u64 off = sizeof(*h);
 
 	(void)ctx;
 	if (h->type != SW_XREC_BATCH) {
@@ -76,14 +76,10 @@ static int on_rec(void *ctx, void *data, size_t size)
 	seen.batches++;
 	if (size > seen.max_batch)
 		seen.max_batch = (unsigned)size;
-	for (off = sizeof(*h); off < size; off += h->len) {
-		h = (const void *)((const char *)data + off);
-		if (h->len < sizeof(*h) || h->len > size - off || h->len % 8) {
-			seen.bad++;
-			break;
-		}
+	while ((h = sw_xdp_batch_next(data, size, &off)))
 		one(h);
-	}
+	if (off < size)
+		seen.bad++;
 	return 0;
 }
 
