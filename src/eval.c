@@ -2,7 +2,8 @@
 /*
  * The eval report (see eval.h). Labels are CSV with a header line naming
  * at least client_ip and label (scraper or benign); a tool column, if
- * present, is echoed. Blank lines and lines starting with '#' are skipped.
+ * present, is echoed, and so is a tool_family column (the unit of
+ * leave-one-family-out evaluation). Blank lines and lines starting with '#' are skipped.
  * Any other malformed line is an error naming the line and the reason.
  */
 #include <arpa/inet.h>
@@ -24,6 +25,9 @@ struct eval_client {
 	uint64_t first_ns; /* first packet of a flow it started */
 	uint64_t alert_ns; /* first alert covering it */
 	char rule[16];
+	int has_peaks;
+	double peaks[SW_PEAKS];
+	char family[EVAL_TOOL_MAX]; /* tool_family column, if any */
 };
 
 struct sw_eval {
@@ -86,7 +90,8 @@ static struct eval_client *find(const struct sw_eval *ev,
 struct sw_eval *sw_eval_new(const char *path)
 {
 	char line[EVAL_LINE_MAX], *f[32];
-	int ip_col = -1, label_col = -1, tool_col = -1, nf, i;
+	int ip_col = -1, label_col = -1, tool_col = -1, fam_col = -1, ncols = 0,
+	    nf, i;
 	size_t cap = 0, lineno = 0;
 	struct sw_eval *ev;
 	FILE *fp = fopen(path, "r");
@@ -124,7 +129,10 @@ struct sw_eval *sw_eval_new(const char *path)
 					label_col = i;
 				else if (!strcmp(f[i], "tool"))
 					tool_col = i;
+				else if (!strcmp(f[i], "tool_family"))
+					fam_col = i;
 			}
+			ncols = nf;
 			if (ip_col < 0 || label_col < 0) {
 				fprintf(stderr,
 					"scrapewatch eval: %s:%zu: the header "
@@ -179,6 +187,13 @@ struct sw_eval *sw_eval_new(const char *path)
 		}
 		if (tool_col >= 0 && tool_col < nf)
 			snprintf(c->tool, sizeof(c->tool), "%s", f[tool_col]);
+		/* The last column is read from the end: a quoted field
+		 * before it may hold commas. */
+		if (fam_col >= 0 && fam_col == ncols - 1)
+			snprintf(c->family, sizeof(c->family), "%s", f[nf - 1]);
+		else if (fam_col >= 0 && fam_col < nf)
+			snprintf(c->family, sizeof(c->family), "%s",
+				 f[fam_col]);
 		ev->n++;
 	}
 	if (ferror(fp))
@@ -237,6 +252,17 @@ void sw_eval_flow_start(void *ctx, const struct sw_flow *f)
 	c = find(ev, &a);
 	if (c && !c->first_ns)
 		c->first_ns = f->acct.first_ns;
+}
+
+void sw_eval_detect_done(void *ctx, const struct sw_detect *d)
+{
+	struct sw_eval *ev = ctx;
+	size_t i;
+
+	for (i = 0; i < ev->n; i++)
+		ev->c[i].has_peaks =
+			sw_detect_client_peaks(d, &ev->c[i].addr,
+					       ev->c[i].peaks) == 0;
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -319,6 +345,18 @@ void sw_eval_report(const struct sw_eval *ev, FILE *out, int json)
 			}
 			if (ttd(c) >= 0)
 				cJSON_AddNumberToObject(o, "ttd_s", ttd(c));
+			if (c->family[0])
+				cJSON_AddStringToObject(o, "tool_family",
+							c->family);
+			if (c->has_peaks) {
+				cJSON *pk = cJSON_AddObjectToObject(o, "peaks");
+				int k;
+
+				for (k = 0; k < SW_PEAKS; k++)
+					cJSON_AddNumberToObject(
+						pk, sw_peak_names[k],
+						c->peaks[k]);
+			}
 			cJSON_AddItemToArray(arr, o);
 		}
 		o = cJSON_AddObjectToObject(r, "confusion");

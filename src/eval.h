@@ -21,6 +21,9 @@ struct sw_eval *sw_eval_new(const char *labels_path);
 void sw_eval_free(struct sw_eval *ev);
 void sw_eval_alert(const struct sw_alert *a, void *ctx);
 void sw_eval_flow_start(void *ctx, const struct sw_flow *f);
+/* At the end of input: note each labeled client's feature peaks (the
+ * JSON report lists them, for scripts/eval/derive.py). */
+void sw_eval_detect_done(void *ctx, const struct sw_detect *d);
 /* Write the report: a table, or one JSON object. */
 void sw_eval_report(const struct sw_eval *ev, FILE *out, int json);
 

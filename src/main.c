@@ -215,6 +215,8 @@ struct run_opts {
 	/* eval: alerts and new flows go here instead of the output */
 	sw_alert_fn on_alert;
 	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
+	/* eval: the detector at the end of input, before it is freed */
+	void (*on_detect_done)(void *ctx, const struct sw_detect *d);
 	void *hook_ctx;
 	/* Kernel-bypass capture instead of files (src/shards.c). */
 	const struct sw_capture_ops *capture;
@@ -543,6 +545,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		sw_xdp_fill_stats(xdp, &pl.stats);
 	}
 	sw_pipeline_finish(&pl);
+	if (o->on_detect_done && pl.det)
+		o->on_detect_done(o->hook_ctx, pl.det);
 	sw_metrics_publish(o->metrics, &pl, "pcap-file", NULL, 0);
 	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
 		emit_stats(o, &pl);
@@ -863,6 +867,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		o.quiet = 1;
 		o.on_alert = sw_eval_alert;
 		o.on_flow_start = sw_eval_flow_start;
+		o.on_detect_done = sw_eval_detect_done;
 		o.hook_ctx = ev;
 		rc = run_files(&o, argv + optind, argc - optind);
 		if (rc != EXIT_USAGE)

@@ -13,9 +13,10 @@
 #define NIL UINT32_MAX
 #define NS_PER_S 1000000000ULL
 
-/* Time bins: 5 s each, 72 of them (six minutes of history). */
+/* Time bins: 5 s each, 120 of them (ten minutes of history, the longest
+ * intensity scale). */
 #define BIN_NS (5 * NS_PER_S)
-#define NBINS 72
+#define NBINS 120
 /* Epochs of breadth, timing and response sizes: the current and the
  * previous one make a window of 5 to 10 minutes. */
 #define EPOCH_NS (300 * NS_PER_S)
@@ -100,6 +101,7 @@ struct det_client {
 	struct det_epoch ep[2]; /* [0] current, [1] previous */
 	uint64_t turns, conns, down, up, requests, documents, assets;
 	uint32_t last_score, last_mask; /* latest evaluation */
+	float peak[SW_PEAKS]; /* largest feature values seen (sw_peak) */
 	uint8_t dest[16];
 	uint16_t dest_port;
 	uint8_t dest_family;
@@ -189,6 +191,10 @@ enum rule_idx {
 	R_REGULAR, /* SW-R010 */
 	R_PARALLEL_BULK, /* SW-R011 */
 	R_PROGRAM_NO_PAUSE, /* SW-R012 */
+	R_INTENSITY_15, /* SW-R013 */
+	R_INTENSITY_60, /* SW-R014 */
+	R_INTENSITY_180, /* SW-R015 */
+	R_INTENSITY_600, /* SW-R016 */
 	C_RATE, /* SW-C001 */
 	C_BREADTH, /* SW-C002 */
 	C_AUTOMATION, /* SW-C003 */
@@ -211,9 +217,12 @@ enum rule_idx {
 	 (1u << R_MISMATCH))
 /* Client rules that show harvesting behaviour on their own: sustained
  * requests, no pause, breadth, documents without assets. */
+#define INTENSITY_MASK                                     \
+	((1u << R_INTENSITY_15) | (1u << R_INTENSITY_60) | \
+	 (1u << R_INTENSITY_180) | (1u << R_INTENSITY_600))
 #define HARVEST_MASK                                               \
 	((1u << R_RATE) | (1u << R_NO_PAUSE) | (1u << R_BREADTH) | \
-	 (1u << R_NO_ASSETS) | (1u << R_PROGRAM_NO_PAUSE))
+	 (1u << R_NO_ASSETS) | (1u << R_PROGRAM_NO_PAUSE) | INTENSITY_MASK)
 /* A response this size or smaller is a document (an HTML page, a JSON
  * page), not a media segment: a segment carries bitrate x duration, and
  * 32 KiB is 64 kbit/s audio for 4 s, the smallest usual HLS/DASH one. */
@@ -282,6 +291,11 @@ int det_is_library_tls(const struct sw_detect_fp *fp);
 void det_bins_advance(struct det_bin *bins, uint64_t *bin_last, uint64_t now);
 uint32_t det_bins_sum(const struct det_bin *bins, uint64_t bin_last,
 		      uint64_t now, uint32_t nbins, int field, uint32_t *busy);
+/* Requests over the last nbins bins less the two busiest of them: a
+ * window's intensity with one burst of up to 5 s (a page load, wherever it
+ * falls across bins) left out. */
+uint32_t det_bins_trimmed(const struct det_bin *bins, uint64_t bin_last,
+			  uint64_t now, uint32_t nbins);
 double det_bitmap_estimate(const uint32_t *a, const uint32_t *b);
 uint32_t det_client_distinct(const struct det_client *c, uint64_t now);
 

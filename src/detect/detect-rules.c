@@ -12,7 +12,23 @@
 #include <string.h>
 
 #include "decode/http.h"
+#include "detect-derived.h"
 #include "detect-int.h"
+
+/* Points of an intensity rule at its threshold; they grow by half of that
+ * per doubling of the ratio, up to twice as much (intensity_points). */
+#define INTENSITY_POINTS 30
+
+const char *const sw_peak_names[SW_PEAKS] = {
+	[SW_PEAK_INTENSITY_15] = "intensity_15",
+	[SW_PEAK_INTENSITY_60] = "intensity_60",
+	[SW_PEAK_INTENSITY_180] = "intensity_180",
+	[SW_PEAK_INTENSITY_600] = "intensity_600",
+	[SW_PEAK_TURNS_60] = "turns_60",
+	[SW_PEAK_BUSY_60] = "busy_60",
+	[SW_PEAK_BUSY_180] = "busy_180",
+	[SW_PEAK_CONNS_60] = "conns_60",
+};
 
 static const struct sw_rule_info rule_info[R_COUNT] = {
 	[R_RATE] = { "SW-R001", "sustained request rate", 60, 30, 60,
@@ -43,6 +59,25 @@ static const struct sw_rule_info rule_info[R_COUNT] = {
 				 0.9, 35, 60,
 				 "share of 5 s bins with requests, program "
 				 "client" },
+	/* Intensity at four time scales. The defaults come from
+	 * scripts/eval/derive.py over the corpus fixtures (detect-derived.h);
+	 * the points grow with the ratio to the threshold (intensity_points). */
+	[R_INTENSITY_15] = { "SW-R013", "request intensity, 15 s",
+			     DERIVED_INTENSITY_15, INTENSITY_POINTS, 15,
+			     "requests in 15 s beyond its two busiest 5 s "
+			     "bins" },
+	[R_INTENSITY_60] = { "SW-R014", "request intensity, 1 min",
+			     DERIVED_INTENSITY_60, INTENSITY_POINTS, 60,
+			     "requests in 60 s beyond its two busiest 5 s "
+			     "bins" },
+	[R_INTENSITY_180] = { "SW-R015", "request intensity, 3 min",
+			      DERIVED_INTENSITY_180, INTENSITY_POINTS, 180,
+			      "requests in 180 s beyond its two busiest 5 s "
+			      "bins" },
+	[R_INTENSITY_600] = { "SW-R016", "request intensity, 10 min",
+			      DERIVED_INTENSITY_600, INTENSITY_POINTS, 600,
+			      "requests in 600 s beyond its two busiest 5 s "
+			      "bins" },
 	[C_RATE] = { "SW-C001", "coordinated request rate", 60, 25, 60,
 		     "request turns per minute, all members" },
 	[C_BREADTH] = { "SW-C002", "coordinated breadth", 40, 30,
@@ -94,7 +129,7 @@ int sw_detect_check_cfg(const struct sw_detect_cfg *cfg, char *err,
 		if (r == R_COUNT) {
 			snprintf(err, errlen,
 				 "rules: unknown rule ID '%.*s' (known: "
-				 "SW-R001 to SW-R012, SW-C001 to SW-C005)",
+				 "SW-R001 to SW-R016, SW-C001 to SW-C005)",
 				 (int)strnlen(rc->id, sizeof(rc->id)), rc->id);
 			return -EINVAL;
 		}
@@ -183,6 +218,30 @@ uint32_t det_bins_sum(const struct det_bin *bins, uint64_t bin_last,
 	return sum;
 }
 
+uint32_t det_bins_trimmed(const struct det_bin *bins, uint64_t bin_last,
+			  uint64_t now, uint32_t nbins)
+{
+	uint64_t nb = now / BIN_NS;
+	uint32_t i, sum = 0, top = 0, second = 0;
+
+	for (i = 0; i < nbins && i <= nb; i++) {
+		uint64_t b = nb - i;
+		uint32_t v;
+
+		if (b > bin_last || b + NBINS <= bin_last)
+			continue;
+		v = bins[b % NBINS].turns;
+		sum += v;
+		if (v > top) {
+			second = top;
+			top = v;
+		} else if (v > second) {
+			second = v;
+		}
+	}
+	return sum - top - second;
+}
+
 double det_bitmap_estimate(const uint32_t *a, const uint32_t *b)
 {
 	const double m = BITMAP_WORDS * 32;
@@ -217,7 +276,11 @@ uint32_t det_client_distinct(const struct det_client *c, uint64_t now)
 	return (uint32_t)(det_bitmap_estimate(a, b) + 0.5);
 }
 
+/* The intensity scales: 5 s bins per window, 15 s to 10 min. */
+static const uint32_t intensity_bins[4] = { 3, 12, 36, 120 };
+
 struct feat {
+	uint32_t intensity[4]; /* requests per window beyond its top bin */
 	uint32_t turns60, busy60, conns60, bulk60;
 	uint32_t turns180, busy180;
 	uint32_t distinct;
@@ -248,6 +311,9 @@ static void features(const struct det_client *c, uint64_t now, struct feat *f)
 			f->bulk60++;
 	f->turns180 =
 		det_bins_sum(c->bins, c->bin_last, now, 36, 0, &f->busy180);
+	for (i = 0; i < 4; i++)
+		f->intensity[i] = det_bins_trimmed(c->bins, c->bin_last, now,
+						   intensity_bins[i]);
 	f->distinct = det_client_distinct(c, now);
 	for (e = 0; e < 2; e++) {
 		const struct det_epoch *x = &c->ep[e];
@@ -435,14 +501,14 @@ static int os_mismatch(const struct det_client *c)
 
 /* ---- scoring ------------------------------------------------------------ */
 
-static void add_reason(struct sw_detect *d, int r, double observed,
-		       struct sw_reason *out, uint32_t *n, uint32_t *mask,
-		       double *score)
+static void add_reason_points(struct sw_detect *d, int r, double observed,
+			      double points, struct sw_reason *out, uint32_t *n,
+			      uint32_t *mask, double *score)
 {
 	struct sw_reason *x;
 
 	*mask |= 1u << r;
-	*score += d->rules[r].points;
+	*score += points;
 	if (*n >= SW_REASONS_MAX)
 		return;
 	x = &out[(*n)++];
@@ -452,42 +518,111 @@ static void add_reason(struct sw_detect *d, int r, double observed,
 	x->observed = observed;
 	x->threshold = d->rules[r].threshold;
 	x->window_s = rule_info[r].window_s;
-	x->points = d->rules[r].points;
+	x->points = points;
+}
+
+static void add_reason(struct sw_detect *d, int r, double observed,
+		       struct sw_reason *out, uint32_t *n, uint32_t *mask,
+		       double *score)
+{
+	add_reason_points(d, r, observed, d->rules[r].points, out, n, mask,
+			  score);
 }
 
 #define ON(r) (d->rules[r].enabled)
 #define THR(r) (d->rules[r].threshold)
+
+/*
+ * What the busiest of several hosts behind one address did at least: the
+ * rest once every other host is granted the threshold (each of them below
+ * it, the office case, leaves nothing above it), and never less than the
+ * average host (docs/detection.md, "Shared addresses").
+ */
+static double busiest(double x, uint32_t hosts, double thr)
+{
+	double rest = x - (double)(hosts - 1) * thr;
+	double avg = x / hosts;
+
+	return rest > avg ? rest : avg;
+}
+
+/*
+ * Points of an intensity rule: its base points at the threshold, growing
+ * by half the base per doubling of observed / threshold, up to twice the
+ * base (4x the threshold): then it alerts on its own, because the
+ * threshold sits above every benign client's peak at that scale.
+ */
+static double intensity_points(double base, double observed, double thr)
+{
+	double p;
+
+	if (thr <= 0)
+		return 2 * base;
+	p = base * (1 + log2(observed / thr) / 2);
+	return p > 2 * base ? 2 * base : p;
+}
+
+static void note_peaks(struct det_client *c, const struct feat *f)
+{
+	float v[SW_PEAKS];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v[SW_PEAK_INTENSITY_15 + i] = (float)f->intensity[i];
+	v[SW_PEAK_TURNS_60] = (float)f->turns60;
+	v[SW_PEAK_BUSY_60] = (float)f->busy60 / 12.0f;
+	v[SW_PEAK_BUSY_180] = (float)f->busy180 / 36.0f;
+	v[SW_PEAK_CONNS_60] = (float)f->conns60;
+	for (i = 0; i < SW_PEAKS; i++)
+		if (v[i] > c->peak[i])
+			c->peak[i] = v[i];
+}
 
 uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 			  uint64_t now, struct sw_reason *reasons,
 			  uint32_t *n_reasons, uint32_t *mask)
 {
 	struct feat f;
-	double score = 0, share;
+	double score = 0, share, x, best_pts = 0, best_x = 0;
 	uint32_t hosts = d->cfg.per_host_volume && c->hosts > 1 ? c->hosts : 1;
+	int i, best = -1;
 
 	*n_reasons = 0;
 	*mask = 0;
 	features(c, now, &f);
-	/* Several hosts behind the address: the volume rules judge the
-	 * average host (docs/detection.md "Shared addresses"). */
-	f.turns60 /= hosts;
-	f.turns180 /= hosts;
-	f.conns60 /= hosts;
-	f.bulk60 /= hosts;
-	f.distinct /= hosts;
+	note_peaks(c, &f);
 
 	/* Request rate, sustained: most of the minute's 5 s bins busy, so
 	 * one heavy page load does not count. */
-	if (ON(R_RATE) && f.turns60 >= THR(R_RATE) && f.busy60 >= 10)
-		add_reason(d, R_RATE, f.turns60, reasons, n_reasons, mask,
+	x = busiest(f.turns60, hosts, THR(R_RATE));
+	if (ON(R_RATE) && x >= THR(R_RATE) && f.busy60 >= 10)
+		add_reason(d, R_RATE, x, reasons, n_reasons, mask, &score);
+	x = busiest(f.turns60, hosts, THR(R_RATE_HIGH));
+	if (ON(R_RATE_HIGH) && x >= THR(R_RATE_HIGH) && f.busy60 >= 10)
+		add_reason(d, R_RATE_HIGH, x, reasons, n_reasons, mask, &score);
+	x = busiest(f.conns60, hosts, THR(R_CONN_CHURN));
+	if (ON(R_CONN_CHURN) && x >= THR(R_CONN_CHURN))
+		add_reason(d, R_CONN_CHURN, x, reasons, n_reasons, mask,
 			   &score);
-	if (ON(R_RATE_HIGH) && f.turns60 >= THR(R_RATE_HIGH) && f.busy60 >= 10)
-		add_reason(d, R_RATE_HIGH, f.turns60, reasons, n_reasons, mask,
-			   &score);
-	if (ON(R_CONN_CHURN) && f.conns60 >= THR(R_CONN_CHURN))
-		add_reason(d, R_CONN_CHURN, f.conns60, reasons, n_reasons, mask,
-			   &score);
+	/* Intensity: the scale with the most points speaks; the others
+	 * restate the same requests. */
+	for (i = 0; i < 4; i++) {
+		int r = R_INTENSITY_15 + i;
+		double p;
+
+		x = busiest(f.intensity[i], hosts, THR(r));
+		if (!ON(r) || x < THR(r) || x <= 0)
+			continue;
+		p = intensity_points(d->rules[r].points, x, THR(r));
+		if (p > best_pts) {
+			best_pts = p;
+			best = r;
+			best_x = x;
+		}
+	}
+	if (best >= 0)
+		add_reason_points(d, best, best_x, best_pts, reasons, n_reasons,
+				  mask, &score);
 	/* No think time: page-sized fetches in (nearly) every 5 s bin for
 	 * three minutes. Media players fetch big segments at the playback
 	 * rate, hence the size and count conditions. */
@@ -497,9 +632,9 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 	    (f.n_sizes == 0 || f.size_median < 256 * 1024))
 		add_reason(d, R_NO_PAUSE, f.busy180 / 36.0, reasons, n_reasons,
 			   mask, &score);
-	if (ON(R_BREADTH) && f.distinct >= THR(R_BREADTH))
-		add_reason(d, R_BREADTH, f.distinct, reasons, n_reasons, mask,
-			   &score);
+	x = busiest(f.distinct, hosts, THR(R_BREADTH));
+	if (ON(R_BREADTH) && x >= THR(R_BREADTH))
+		add_reason(d, R_BREADTH, x, reasons, n_reasons, mask, &score);
 	share = f.documents ? (double)f.assets / f.documents : 0;
 	if (ON(R_NO_ASSETS) && c->ua_class == UA_BROWSER && f.documents >= 20 &&
 	    share <= THR(R_NO_ASSETS))
@@ -507,7 +642,9 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 			   &score);
 	if (ON(R_SCRIPT_UA) && c->ua_class == UA_SCRIPT)
 		add_reason(d, R_SCRIPT_UA, 1, reasons, n_reasons, mask, &score);
-	if (ON(R_LIB_TLS) && c->tls_lib && !c->tls_browser)
+	/* Beside a browser on an address of several hosts, a library stack
+	 * is still a program's. */
+	if (ON(R_LIB_TLS) && c->tls_lib && (!c->tls_browser || hosts > 1))
 		add_reason(d, R_LIB_TLS, c->tls_lib, reasons, n_reasons, mask,
 			   &score);
 	if (ON(R_MISMATCH) && c->ua_class == UA_BROWSER &&
@@ -519,16 +656,17 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 	    f.int_cv <= THR(R_REGULAR))
 		add_reason(d, R_REGULAR, f.int_cv, reasons, n_reasons, mask,
 			   &score);
-	if (ON(R_PARALLEL_BULK) && f.bulk60 >= THR(R_PARALLEL_BULK))
-		add_reason(d, R_PARALLEL_BULK, f.bulk60, reasons, n_reasons,
-			   mask, &score);
+	x = busiest(f.bulk60, hosts, THR(R_PARALLEL_BULK));
+	if (ON(R_PARALLEL_BULK) && x >= THR(R_PARALLEL_BULK))
+		add_reason(d, R_PARALLEL_BULK, x, reasons, n_reasons, mask,
+			   &score);
 	/* A program (its fingerprint or one connection per fetch says so)
 	 * that has not paused for a minute, one request every two seconds
 	 * or more, page-sized responses: R004's evidence over a shorter
 	 * window, made strong enough by the program's own fingerprint. A
 	 * media player's segment cadence is far slower. */
 	if (ON(R_PROGRAM_NO_PAUSE) && (*mask & PROGRAM_MASK) &&
-	    f.turns60 >= 30 &&
+	    busiest(f.turns60, hosts, 30) >= 30 &&
 	    (double)f.busy60 / 12.0 >= THR(R_PROGRAM_NO_PAUSE) &&
 	    (f.n_sizes == 0 || f.size_median < 256 * 1024))
 		add_reason(d, R_PROGRAM_NO_PAUSE, f.busy60 / 12.0, reasons,

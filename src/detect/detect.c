@@ -599,6 +599,19 @@ static uint32_t client_find(const struct sw_detect *d,
 	return i;
 }
 
+int sw_detect_client_peaks(const struct sw_detect *d,
+			   const struct sw_det_addr *a, double out[SW_PEAKS])
+{
+	uint32_t ci = client_find(d, a);
+	int i;
+
+	if (ci == NIL)
+		return -ENOENT;
+	for (i = 0; i < SW_PEAKS; i++)
+		out[i] = d->clients[ci].peak[i];
+	return 0;
+}
+
 static void client_unhash(struct sw_detect *d, uint32_t ci)
 {
 	uint32_t *pp = &d->client_hash[sw_det_addr_hash(&d->clients[ci].addr) &

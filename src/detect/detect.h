@@ -233,6 +233,34 @@ void sw_detect_finish(struct sw_detect *d);
 
 const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
 
+/*
+ * The largest value each behaviour feature reached for one client over the
+ * run, sampled at every evaluation. Thresholds are derived from the peaks
+ * of benign clients (scripts/eval/derive.py; docs/detection.md, "Where
+ * the thresholds come from"). Intensity at a scale is the requests in that
+ * window beyond its two busiest 5 s bins, so one page load's burst is left
+ * out wherever it falls.
+ */
+enum sw_peak {
+	SW_PEAK_INTENSITY_15 = 0,
+	SW_PEAK_INTENSITY_60,
+	SW_PEAK_INTENSITY_180,
+	SW_PEAK_INTENSITY_600,
+	SW_PEAK_TURNS_60, /* requests in 60 s */
+	SW_PEAK_BUSY_60, /* share of the 12 bins of 60 s with requests */
+	SW_PEAK_BUSY_180, /* share of the 36 bins of 180 s */
+	SW_PEAK_CONNS_60, /* new connections in 60 s */
+	SW_PEAKS,
+};
+
+/* The names of the peaks in reports ("intensity_15", ...). */
+extern const char *const sw_peak_names[SW_PEAKS];
+
+/* Copy a tracked client's peaks into out: 0, or -ENOENT if the detector
+ * does not track that address (never admitted, or evicted). */
+int sw_detect_client_peaks(const struct sw_detect *d,
+			   const struct sw_det_addr *a, double out[SW_PEAKS]);
+
 /* Rule catalogue, for docs and tests. */
 struct sw_rule_info {
 	const char *id;

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the detector through its event API: the Space-Saving
  * sketch, rule settings, the alert lifecycle (start, update, end, one
- * alert per client), exemptions, protected services and campaigns.
+ * alert per client), exemptions, protected services, campaigns, and the
+ * intensity rules (a burst alerts, page loads do not).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -28,6 +29,8 @@ struct got {
 	char first_rule[16];
 	uint32_t first_score; /* of the first start */
 	uint64_t first_turns; /* the client's turns at the first start */
+	uint64_t first_ts; /* packet time of the first start */
+	char first_reasons[128]; /* rule IDs of the first start's reasons */
 };
 
 static void on_alert(const struct sw_alert *a, void *ctx)
@@ -44,6 +47,14 @@ static void on_alert(const struct sw_alert *a, void *ctx)
 				 a->rule_id);
 			g->first_score = a->score;
 			g->first_turns = a->counters.turns;
+			g->first_ts = a->ts_ns;
+			for (uint32_t i = 0; i < a->n_reasons; i++) {
+				size_t n = strlen(g->first_reasons);
+
+				snprintf(g->first_reasons + n,
+					 sizeof(g->first_reasons) - n, "%s ",
+					 a->reasons[i].id);
+			}
 		}
 	} else if (a->action == SW_ACTION_UPDATE) {
 		g->update++;
@@ -485,6 +496,78 @@ static void test_hosts_behind_one_address(void **state)
 	assert_int_equal(shared_after(3, 0, 33000), 1);
 }
 
+/*
+ * A client with no fingerprint and no visible request heads (TLS) making
+ * per_s requests a second for secs seconds from t, spread over nconns
+ * keep-alive connections.
+ */
+static void hidden_requests(struct sw_detect *d, uint8_t host, uint64_t t,
+			    int secs, int per_s, int nconns)
+{
+	struct sw_flow_key k[32];
+	struct sw_detect_snap s[32];
+	int i, c, n = secs * per_s;
+
+	for (c = 0; c < nconns && c < 32; c++) {
+		mkkey(&k[c], 33, host, (uint16_t)(41000 + c));
+		memset(&s[c], 0, sizeof(s[c]));
+		sw_detect_flow_start(d, &k[c], 0, t);
+	}
+	for (i = 0; i < n; i++) {
+		c = i % nconns;
+		s[c].ts_ns = t + (uint64_t)i * S / (uint64_t)per_s;
+		s[c].turns++;
+		s[c].up_bytes += 300;
+		s[c].down_bytes += 3000;
+		sw_detect_flow_progress(d, &k[c], 0, &s[c]);
+	}
+	for (c = 0; c < nconns; c++)
+		sw_detect_flow_end(d, &k[c], 0, &s[c]);
+}
+
+static void test_burst_alerts_on_intensity(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct got g = { 0 };
+	struct sw_detect *d;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	d = small(&cfg, &g);
+	/* 2,000 pages in 15 s over 16 connections, nothing else known: no
+	 * User-Agent, no TLS tell, no churn. */
+	hidden_requests(d, 50, T0 + 2 * S, 15, 133, 16);
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 1);
+	/* Within 15 s of its first request, on intensity alone. */
+	assert_true(g.first_ts <= T0 + 2 * S + 15 * S);
+	assert_non_null(strstr(g.first_reasons, "SW-R013"));
+	assert_true(g.first_score >= 60);
+	sw_detect_free(d);
+}
+
+static void test_page_loads_do_not_alert(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct got g = { 0 };
+	struct sw_detect *d;
+	int p;
+
+	(void)state;
+	sw_detect_default_cfg(&cfg);
+	d = small(&cfg, &g);
+	/* A heavy page: 100 requests in 2 s over six connections, across a
+	 * bin boundary; then a page every 30 s, 20 requests each (the rest
+	 * is cached). */
+	hidden_requests(d, 60, T0 + 4 * S, 2, 50, 6);
+	for (p = 1; p <= 8; p++)
+		hidden_requests(d, 60, T0 + 4 * S + (uint64_t)p * 30 * S, 1, 20,
+				6);
+	sw_detect_finish(d);
+	assert_int_equal(g.start, 0);
+	sw_detect_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +583,8 @@ int main(void)
 		cmocka_unit_test(test_unwatched_service),
 		cmocka_unit_test(test_campaign_joins_slow_members),
 		cmocka_unit_test(test_hosts_behind_one_address),
+		cmocka_unit_test(test_burst_alerts_on_intensity),
+		cmocka_unit_test(test_page_loads_do_not_alert),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
