@@ -61,7 +61,7 @@ BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
 AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
-.PHONY: FORCE all deps test demo bench corpus fuzz fuzz-build format format-check clean
+.PHONY: FORCE all deps test demo bench corpus eval thresholds fuzz fuzz-build format format-check clean
 # Objects made by pattern rules for the test binaries are kept, so a second
 # `make test` does not rebuild the sanitizer build from scratch.
 .SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
@@ -205,6 +205,21 @@ corpus: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/corpus/record.sh --seed $(CORPUS_SEED) --duration $(CORPUS_DURATION) \
 		--profile $(CORPUS_PROFILE) $(CORPUS_OUT)
+
+# Detection scored so that it cannot flatter itself (docs/detection.md,
+# "Evaluation"): every tool family of the corpus fixtures with thresholds
+# derived without it, the held-out recording with thresholds derived from
+# all the others, and the access-log crawl baseline beside each.
+eval: deps
+	@$(MAKE) --no-print-directory all
+	@/usr/bin/python3 scripts/eval/corpus_eval.py eval
+
+# Rederive the intensity thresholds from the corpus fixtures: rewrites
+# src/detect/detect-derived.h (the feature peaks do not depend on the
+# thresholds, so the binary that measures them may be the old one).
+thresholds: all
+	@/usr/bin/python3 scripts/eval/corpus_eval.py derive --write src/detect/detect-derived.h
+	@$(MAKE) --no-print-directory all
 
 # FUZZ_SECONDS per harness (default 120).
 fuzz: deps
