@@ -244,6 +244,12 @@ void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 
 /* What makes a member a participant (see group_view). */
 #define MEMBER_MIN_DISTINCT 10
+/* A brief member: its whole session so far no longer than this, at
+ * least MEMBER_BRIEF_MIN_TURNS requests, at most MEMBER_BRIEF_GAP_NS
+ * apart on average (member_brief). */
+#define MEMBER_BRIEF_NS (60 * NS_PER_S)
+#define MEMBER_BRIEF_MIN_TURNS 3
+#define MEMBER_BRIEF_GAP_NS (10 * NS_PER_S)
 #define MEMBER_MIN_BUSY_MIN 4 /* of the 12 bins of the last minute */
 #define WIN_BINS 12 /* 60 s */
 
@@ -302,6 +308,28 @@ static int member_harvests(const struct det_client *c, uint64_t now,
 	return !requests && med && med <= DOCUMENT_BYTES_MAX;
 }
 
+/*
+ * Rotation: an address that a program uses for a handful of document-sized
+ * fetches within a minute and no more, seconds apart, the next address
+ * taking over. A poller is no brief member: its requests are far apart. Alone it is nothing; several such members of one
+ * group are the harvest. Unlike member_harvests() this is no lasting
+ * mark: a member whose session grows past a minute (a poller, a script at
+ * its start) is brief no more.
+ */
+static int member_brief(const struct det_client *c, uint64_t now)
+{
+	uint64_t med;
+	uint32_t requests;
+
+	if (!(c->last_mask & AUTOMATION_MASK) ||
+	    c->turns < MEMBER_BRIEF_MIN_TURNS ||
+	    c->last_ns - c->session_ns > MEMBER_BRIEF_NS ||
+	    c->last_ns - c->session_ns > (c->turns - 1) * MEMBER_BRIEF_GAP_NS)
+		return 0;
+	det_client_shape(c, now, &med, &requests);
+	return med && med <= DOCUMENT_BYTES_MAX;
+}
+
 static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		       struct group_view *v)
 {
@@ -316,6 +344,7 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		struct det_client *c;
 		struct sw_alert_counters cc;
 		uint32_t t, busy, dist, mine[WIN_BINS] = { 0 };
+		int brief = 0;
 
 		if (m->last_ns + hist < now)
 			continue;
@@ -326,11 +355,13 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 			dist = det_client_distinct(c, now);
 			if (member_harvests(c, now, busy, dist))
 				m->participant = 1;
+			else
+				brief = member_brief(c, now);
 		} else {
 			c = NULL; /* state evicted; what it did stays known */
 			busy = dist = 0;
 		}
-		if (!m->participant)
+		if (!m->participant && !brief)
 			continue;
 		v->related[v->n_part++] = m->addr;
 		v->n_auto++;

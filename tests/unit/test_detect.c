@@ -31,6 +31,7 @@ struct got {
 	uint64_t first_turns; /* the client's turns at the first start */
 	uint64_t first_ts; /* packet time of the first start */
 	char first_reasons[128]; /* rule IDs of the first start's reasons */
+	int poller_related; /* alerts listing 198.18.90.7 */
 };
 
 static void on_alert(const struct sw_alert *a, void *ctx)
@@ -65,6 +66,9 @@ static void on_alert(const struct sw_alert *a, void *ctx)
 	}
 	if (a->n_related > g->related_max)
 		g->related_max = a->n_related;
+	for (uint32_t i = 0; i < a->n_related; i++)
+		if (a->related[i].a[2] == 90 && a->related[i].a[3] == 7)
+			g->poller_related++;
 	/* related.ip is never empty. */
 	assert_true(a->n_related >= 1);
 }
@@ -568,6 +572,80 @@ static void test_page_loads_do_not_alert(void **state)
 	sw_detect_free(d);
 }
 
+/* A TLS library's hello: no GREASE, no h2 (SW-R008). */
+static void library_hello(struct sw_detect *d, const struct sw_flow_key *k,
+			  uint64_t t)
+{
+	struct sw_detect_fp fp = { 0 };
+
+	fp.has_tls = 1;
+	fp.ja4 = "t13i1811h1_85036bcba153_b26ce05bbdd6";
+	fp.ja3 = "0123456789abcdef0123456789abcdef";
+	sw_detect_flow_fp(d, k, 0, t, &fp);
+}
+
+/* A keep-alive TLS connection of a library client from 198.18.net3.host
+ * (port 443): tls_request() makes its n-th request at t. */
+struct tls_conn {
+	struct sw_flow_key k;
+	struct sw_detect_snap s;
+};
+
+static void tls_request(struct sw_detect *d, struct tls_conn *c, uint8_t net3,
+			uint8_t host, uint64_t t)
+{
+	if (!c->s.turns) {
+		mkkey(&c->k, net3, host, 45000);
+		c->k.port_b = 443;
+		sw_detect_flow_start(d, &c->k, 0, t);
+	}
+	c->s.ts_ns = t;
+	c->s.turns++;
+	c->s.up_bytes += 300;
+	c->s.down_bytes += 6000;
+	sw_detect_flow_progress(d, &c->k, 0, &c->s);
+	if (c->s.turns == 1) /* once the client is admitted */
+		library_hello(d, &c->k, t);
+}
+
+static void test_rotation_joins_brief_members(void **state)
+{
+	struct sw_detect_cfg cfg;
+	struct got g = { 0 };
+	struct sw_detect *d;
+	struct tls_conn poller = { 0 }, rot[30];
+	uint64_t t;
+	int m;
+
+	(void)state;
+	memset(rot, 0, sizeof(rot));
+	sw_detect_default_cfg(&cfg);
+	d = small(&cfg, &g);
+	/* A poller with the same TLS library, a request every 30 s; a
+	 * scraper rotating over 30 addresses in unrelated /24s, two at a
+	 * time: five pages 2 s apart from each, then the next address. */
+	for (t = 0; t < 400; t++) {
+		if (t % 30 == 0)
+			tls_request(d, &poller, 90, 7, T0 + t * S);
+		m = (int)(t / 10) * 2;
+		if (m < 30 && t % 2 == 0) {
+			tls_request(d, &rot[m], (uint8_t)(100 + m), 9,
+				    T0 + t * S);
+			tls_request(d, &rot[m + 1], (uint8_t)(101 + m), 9,
+				    T0 + t * S + S / 2);
+		}
+	}
+	sw_detect_finish(d);
+	/* No address alerts alone; the fingerprint campaign does, without
+	 * the poller. */
+	assert_int_equal(g.start, 0);
+	assert_true(g.campaign_start >= 1);
+	assert_true(g.related_max >= 3);
+	assert_true(g.related_max <= 30);
+	assert_int_equal(g.poller_related, 0);
+	sw_detect_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_hosts_behind_one_address),
 		cmocka_unit_test(test_burst_alerts_on_intensity),
 		cmocka_unit_test(test_page_loads_do_not_alert),
+		cmocka_unit_test(test_rotation_joins_brief_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
