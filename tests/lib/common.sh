@@ -141,7 +141,7 @@ r007_config() { # file output alert_score points
 		echo "  alert_score: $3"
 		echo "  rules:"
 		for r in R001 R002 R003 R004 R005 R006 R008 R009 R010 R011 R012 \
-			C001 C002 C003 C004 C005; do
+			R013 R014 R015 R016 C001 C002 C003 C004 C005; do
 			echo "    SW-$r: {enabled: false}"
 		done
 		echo "    SW-R007: {points: $4}"
