@@ -291,11 +291,6 @@ int det_is_library_tls(const struct sw_detect_fp *fp);
 void det_bins_advance(struct det_bin *bins, uint64_t *bin_last, uint64_t now);
 uint32_t det_bins_sum(const struct det_bin *bins, uint64_t bin_last,
 		      uint64_t now, uint32_t nbins, int field, uint32_t *busy);
-/* Requests over the last nbins bins less the two busiest of them: a
- * window's intensity with one burst of up to 5 s (a page load, wherever it
- * falls across bins) left out. */
-uint32_t det_bins_trimmed(const struct det_bin *bins, uint64_t bin_last,
-			  uint64_t now, uint32_t nbins);
 double det_bitmap_estimate(const uint32_t *a, const uint32_t *b);
 uint32_t det_client_distinct(const struct det_client *c, uint64_t now);
 

@@ -218,28 +218,38 @@ uint32_t det_bins_sum(const struct det_bin *bins, uint64_t bin_last,
 	return sum;
 }
 
-uint32_t det_bins_trimmed(const struct det_bin *bins, uint64_t bin_last,
-			  uint64_t now, uint32_t nbins)
+/* The intensity scales: 5 s bins per window, 15 s to 10 min, shortest
+ * first. */
+static const uint32_t intensity_bins[4] = { 3, 12, 36, 120 };
+
+/*
+ * Intensity at every scale in one walk from the newest bin back: the
+ * requests of each window less its two busiest bins (det_bins_trimmed in
+ * detect-int.h says why).
+ */
+static void bins_intensity(const struct det_bin *bins, uint64_t bin_last,
+			   uint64_t now, uint32_t out[4])
 {
 	uint64_t nb = now / BIN_NS;
-	uint32_t i, sum = 0, top = 0, second = 0;
+	uint32_t i, k = 0, sum = 0, top = 0, second = 0;
 
-	for (i = 0; i < nbins && i <= nb; i++) {
+	for (i = 0; k < 4; i++) {
 		uint64_t b = nb - i;
-		uint32_t v;
 
-		if (b > bin_last || b + NBINS <= bin_last)
-			continue;
-		v = bins[b % NBINS].turns;
-		sum += v;
-		if (v > top) {
-			second = top;
-			top = v;
-		} else if (v > second) {
-			second = v;
+		if (i <= nb && b <= bin_last && b + NBINS > bin_last) {
+			uint32_t v = bins[b % NBINS].turns;
+
+			sum += v;
+			if (v > top) {
+				second = top;
+				top = v;
+			} else if (v > second) {
+				second = v;
+			}
 		}
+		if (i + 1 == intensity_bins[k])
+			out[k++] = sum - top - second;
 	}
-	return sum - top - second;
 }
 
 double det_bitmap_estimate(const uint32_t *a, const uint32_t *b)
@@ -276,11 +286,8 @@ uint32_t det_client_distinct(const struct det_client *c, uint64_t now)
 	return (uint32_t)(det_bitmap_estimate(a, b) + 0.5);
 }
 
-/* The intensity scales: 5 s bins per window, 15 s to 10 min. */
-static const uint32_t intensity_bins[4] = { 3, 12, 36, 120 };
-
 struct feat {
-	uint32_t intensity[4]; /* requests per window beyond its top bin */
+	uint32_t intensity[4]; /* bins_intensity(): set by det_client_score */
 	uint32_t turns60, busy60, conns60, bulk60;
 	uint32_t turns180, busy180;
 	uint32_t distinct;
@@ -311,9 +318,6 @@ static void features(const struct det_client *c, uint64_t now, struct feat *f)
 			f->bulk60++;
 	f->turns180 =
 		det_bins_sum(c->bins, c->bin_last, now, 36, 0, &f->busy180);
-	for (i = 0; i < 4; i++)
-		f->intensity[i] = det_bins_trimmed(c->bins, c->bin_last, now,
-						   intensity_bins[i]);
 	f->distinct = det_client_distinct(c, now);
 	for (e = 0; e < 2; e++) {
 		const struct det_epoch *x = &c->ep[e];
@@ -590,6 +594,7 @@ uint32_t det_client_score(struct sw_detect *d, struct det_client *c,
 	*n_reasons = 0;
 	*mask = 0;
 	features(c, now, &f);
+	bins_intensity(c->bins, c->bin_last, now, f.intensity);
 	note_peaks(c, &f);
 
 	/* Request rate, sustained: most of the minute's 5 s bins busy, so
