@@ -53,7 +53,7 @@ class Browser:
              "--remote-debugging-port=%d" % port, "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = None
-        for _ in range(100):
+        for _ in range(300):
             try:
                 with urllib.request.urlopen(
                         "http://127.0.0.1:%d/json/version" % port,

@@ -6,12 +6,17 @@
 # whose traffic makes up the corpus. They are kept out of
 # scripts/install-deps.sh on purpose: the tests read the committed corpus
 # fixture and never run these tools. Idempotent: prints nothing and changes
-# nothing when all of them are present.
+# nothing when all of them are present. The profile "wide" adds Go,
+# wget2, httpx with h2, Node, Perl LWP, Java, axel, nftables (NAT), apt's
+# dpkg-dev tools and git.
 set -eu
 
 PACKAGES="
 chromium httrack python3-scrapy aria2 python3-requests python3-websocket
 nginx-light curl wget openssl tcpdump wireshark-common iproute2 python3
+golang-go wget2 python3-httpx python3-h2 nodejs libwww-perl
+liblwp-protocol-https-perl default-jdk-headless axel nftables dpkg-dev git
+xz-utils
 "
 
 missing=""

@@ -16,9 +16,12 @@
 # run (ports, scheduling). Writes into OUTDIR:
 #   corpus.pcap   the capture (trimmed, see --trim)
 #   labels.csv    client_ip,label,tool,scenario,proto,family,start_s,
-#                 first_activity,rate_kbit,params
+#                 first_activity,rate_kbit,params,tool_family
 #   plan.txt      seed, profile, duration, tool versions
-#   access.log    nginx's log (not with --trim)
+#   access.log    nginx's log, one line per request (also with --trim):
+#                 msec remote_addr server_port server_protocol "request"
+#                 status body_bytes_sent "user_agent" remote_port
+#                 connection connection_requests request_time http2
 #   logs/         each client's output (not with --trim)
 # With --trim (used for the committed fixtures), corpus.pcap keeps
 # client->server packets whole and cuts server->client packets to 128
@@ -28,15 +31,22 @@
 #
 # Profiles: "full" (large files 200 MB at 24-40 Mbit/s, media at
 # 800 kbit/s, faster scrapers) and "small" (12 MB, 128 kbit/s, slower
-# scrapers: for fixtures of a few MB).
+# scrapers: for fixtures of a few MB). "wide" is "small" plus many more
+# tools and three sites (shop, social feed, file archive: gensite.py and
+# gensite_wide.py): HTTP/2 crawlers (Go, wget2, curl --parallel, httpx),
+# Node, Perl LWP and Java crawlers, short bursts (scrapy, aria2, axel),
+# address rotation (a /64, a /48, many /24s), NATs (a scraper with a
+# person; an office), and benign single-page app loads, HTTP/2 downloads,
+# a podcast app, apt, git, a feed reader and a mobile poller. See
+# docs/corpus.md.
 #
 # Needs root and scripts/corpus/install-deps.sh. Every namespace, file
 # under /etc/netns and process it starts is removed on exit, also on
 # failure and Ctrl-C.
 #
 # Usage: scripts/corpus/record.sh [--seed N] [--duration SEC]
-#            [--profile full|small] [--trim] [--keep-full] [--plan-only]
-#            OUTDIR
+#            [--profile full|small|wide] [--site-seed N] [--trim]
+#            [--keep-full] [--plan-only] OUTDIR
 set -euo pipefail
 
 SEED=1
@@ -45,6 +55,7 @@ PROFILE=full
 TRIM=0
 KEEP_FULL=0
 PLAN_ONLY=0
+SITE_SEED=""
 usage() {
 	sed -n '/^# Usage:/,/OUTDIR$/p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
@@ -54,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--seed) SEED=$2; shift 2 ;;
 	--duration) DUR=$2; shift 2 ;;
 	--profile) PROFILE=$2; shift 2 ;;
+	--site-seed) SITE_SEED=$2; shift 2 ;;
 	--trim) TRIM=1; shift ;;
 	--keep-full) KEEP_FULL=1; shift ;;
 	--plan-only) PLAN_ONLY=1; shift ;;
@@ -64,8 +76,10 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 1 ] || usage
 OUTDIR=$1
-case $PROFILE in full | small) ;; *) usage ;; esac
-[[ $SEED =~ ^[0-9]+$ && $DUR =~ ^[0-9]+$ ]] || usage
+case $PROFILE in full | small | wide) ;; *) usage ;; esac
+# The site is generated from the seed unless --site-seed names another.
+SITE_SEED=${SITE_SEED:-$SEED}
+[[ $SEED =~ ^[0-9]+$ && $DUR =~ ^[0-9]+$ && $SITE_SEED =~ ^[0-9]+$ ]] || usage
 [ "$DUR" -ge 60 ] || { echo "record: --duration must be >= 60" >&2; exit 2; }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -81,11 +95,22 @@ for tool in ip tc nginx openssl tcpdump editcap mergecap curl wget httrack \
 		exit 2
 	}
 done
+if [ "$PROFILE" = wide ] && [ "$PLAN_ONLY" = 0 ]; then
+	for tool in go wget2 node perl java axel nft dpkg-deb dpkg-scanpackages \
+		git apt-get xz; do
+		command -v "$tool" >/dev/null 2>&1 || {
+			echo "record: missing tool: $tool (run scripts/corpus/install-deps.sh)" >&2
+			exit 2
+		}
+	done
+fi
 
 TAG=swcp
 NS_SRV="$TAG-srv"
 BR="${TAG}br0"
 HOST=shop.corpus.test
+SOCIAL=social.corpus.test
+FILES=files.corpus.test
 SRV4=198.18.16.1
 SRV6=2001:db8:16::1
 WORK=$(mktemp -d /tmp/swcp-corpus.XXXXXX)
@@ -159,6 +184,7 @@ if [ "$PROFILE" = full ]; then
 	BIG_MB=200 SEG_KBIT=800 SCALE=2
 	BIG_KBIT=$(rnd bigrate 24000 40000)
 else
+	# small, and wide (small plus the clients of wide_plan.sh)
 	BIG_MB=6 SEG_KBIT=96 SCALE=1
 	BIG_KBIT=$(rnd bigrate 6000 10000)
 fi
@@ -182,6 +208,12 @@ ip6() {
 #   name|label|tool|scenario|proto|ip|start_s|down_kbit|command...
 CLIENTS=()
 add() { CLIENTS+=("$(IFS='|'; echo "$*")"); }
+# Per client name: its tool family (the last labels.csv column); the NAT
+# router it sits behind (PARENT: no address of its own on the wire, not
+# in labels.csv); the LAN /24 of a NAT router (NATLAN); a file listing
+# extra source addresses it binds to (ADDRS: every one of them seen in
+# the access log gets a labels.csv row).
+declare -A TFAM=() PARENT=() NATLAN=() ADDRS=()
 # Start offset within the first quarter; a client's access-link rate.
 late() { rnd "start.$1" 0 $((DUR / 4)); }
 link() { rnd "link.$1" "$2" "$3"; }
@@ -238,6 +270,11 @@ for k in $(seq 0 7); do
 		"$(rndf "dist$k.gap1" $((10000 / SCALE)) $((16000 / SCALE)))"
 done
 
+TFAM[wget]=wget TFAM[httrack]=httrack TFAM[scrapy]=scrapy
+TFAM[apiwalk]=api-walker TFAM[aria2]=aria2 TFAM[lowslow]=lowslow-curl
+TFAM[curlloop]=curl-loop TFAM[chromecrawl]=headless-crawl
+for k in $(seq 0 7); do TFAM[dist$k]=distributed; done
+
 # Benign.
 add browse1 benign "chromium 156 (CDP)" browse https "$(ip4 6)" \
 	"$(late browse1)" "$(link browse1 4000 20000)" \
@@ -269,15 +306,24 @@ for k in 1 2 3; do
 		--think 4 20 --pages "$(rnd "short$k.pages" 2 4)"
 done
 
+TFAM[browse1]=browser TFAM[browse2]=browser TFAM[dlcurl]=download
+TFAM[dlchrome]=download TFAM[player]=player TFAM[poller]=poller
+for k in 1 2 3; do TFAM[short$k]=browser; done
+
+[ "$PROFILE" = wide ] && . "$HERE/wide_plan.sh"
+
 if [ "$PLAN_ONLY" = 1 ]; then
-	printf '%s\n' "${CLIENTS[@]}" | sed "s#$WORK#\$WORK#g"
+	for c in "${CLIENTS[@]}"; do
+		n=${c%%|*}
+		echo "$c|${TFAM[$n]:-}${PARENT[$n]:+|behind ${PARENT[$n]}}"
+	done | sed "s#$WORK#\$WORK#g"
 	exit 0
 fi
 
 # ------------------------------------------------------------------ site
 log "seed $SEED, profile $PROFILE, duration ${DUR}s: generating the site"
 DOCROOT="$WORK/docroot"
-$PY "$HERE/gensite.py" "$DOCROOT" --seed "$SEED" --products "$PRODUCTS" \
+$PY "$HERE/gensite.py" "$DOCROOT" --seed "$SITE_SEED" --products "$PRODUCTS" \
 	--big-mb "$BIG_MB" --big-files 2 --seg-kbit "$SEG_KBIT" \
 	--segments $((DUR / 4 + 10))
 chmod -R a+rX "$DOCROOT"
@@ -288,10 +334,12 @@ chmod -R a+rX "$DOCROOT"
 ) | awk -v s="$SEED" -v base="https://$HOST/" \
 	'BEGIN { srand(s) } { printf "%.6f %s%s\n", rand(), base, $0 }' |
 	sort -n | cut -d' ' -f2 >"$WORK/aria2.list"
+NAMES="$HOST"
+[ "$PROFILE" = wide ] && . "$HERE/wide_site.sh"
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-days 30 -subj "/CN=$HOST" \
-	-addext "subjectAltName=DNS:$HOST,IP:$SRV4,IP:$SRV6" \
+	-addext "subjectAltName=DNS:$HOST,DNS:$SOCIAL,DNS:$FILES,IP:$SRV4,IP:$SRV6" \
 	-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 
 cat >"$WORK/nginx.conf" <<EOF
@@ -306,7 +354,9 @@ http {
     types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
     default_type application/octet-stream;
     log_format corpus '\$msec \$remote_addr \$server_port \$server_protocol '
-                      '"\$request" \$status \$body_bytes_sent "\$http_user_agent"';
+                      '"\$request" \$status \$body_bytes_sent "\$http_user_agent" '
+                      '\$remote_port \$connection \$connection_requests '
+                      '\$request_time \$http2';
     access_log $WORK/access.log corpus;
     client_body_temp_path $WORK/prefix/body;
     proxy_temp_path $WORK/prefix/proxy;
@@ -336,8 +386,44 @@ http {
             try_files /api/status.json =404;
         }
     }
-}
 EOF
+if [ "$PROFILE" = wide ]; then
+	cat >>"$WORK/nginx.conf" <<EOF
+    server {
+        listen 80;
+        listen [::]:80;
+        listen 443 ssl http2;
+        listen [::]:443 ssl http2;
+        server_name $SOCIAL;
+        ssl_certificate $WORK/cert.pem;
+        ssl_certificate_key $WORK/key.pem;
+        root $SOCIALROOT;
+        location = /api/feed {
+            default_type application/json;
+            try_files /api/feed/page-\$arg_page.json =404;
+        }
+    }
+    server {
+        listen 80;
+        listen [::]:80;
+        listen 443 ssl http2;
+        listen [::]:443 ssl http2;
+        server_name $FILES;
+        ssl_certificate $WORK/cert.pem;
+        ssl_certificate_key $WORK/key.pem;
+        root $FILESROOT;
+        types {
+            text/html html;
+            text/css css;
+            application/rss+xml xml;
+            audio/mpeg mp3;
+            application/x-tar tar;
+        }
+        default_type application/octet-stream;
+    }
+EOF
+fi
+echo "}" >>"$WORK/nginx.conf"
 
 # --------------------------------------------------------------- network
 netns_new() {
@@ -364,26 +450,75 @@ shape() {
 		burst "$burst" latency 100ms
 }
 
+# Addresses outside the bridge's own prefixes (the wide profile's) are
+# on-link too: one route each way covers them.
+ip -n "$NS_SRV" route add 198.18.0.0/15 dev "$BR"
+ip -n "$NS_SRV" -6 route add 2001:db8::/32 dev "$BR"
+
 i=0
 for c in "${CLIENTS[@]}"; do
 	IFS='|' read -r name label tool scen proto ip start kbit _ <<<"$c"
 	ns="$TAG-$name"
 	netns_new "$ns"
+	mkdir -p "/etc/netns/$ns"
+	if [ -n "${PARENT[$name]:-}" ]; then
+		# Behind a NAT router: a veth into the router's LAN bridge.
+		r=$TAG-${PARENT[$name]} lan=${NATLAN[${PARENT[$name]}]}
+		ip link add "${TAG}m$i" netns "$r" type veth peer name "${TAG}c$i" \
+			netns "$ns"
+		ip -n "$r" link set dev "${TAG}m$i" gso_max_segs 1 master "${TAG}L" up
+		ip -n "$ns" link set dev "${TAG}c$i" gso_max_segs 1 up
+		ip -n "$ns" addr add "$ip/24" dev "${TAG}c$i"
+		ip -n "$ns" route add default via "$lan.1"
+		echo "$SRV4 $NAMES" >"/etc/netns/$ns/hosts"
+		i=$((i + 1))
+		continue
+	fi
 	ip link add "${TAG}s$i" netns "$NS_SRV" type veth peer name "${TAG}c$i" \
 		netns "$ns"
 	# At most one MSS per packet on the capture, as on a real wire.
 	ip -n "$NS_SRV" link set dev "${TAG}s$i" gso_max_segs 1 master "$BR" up
 	ip -n "$ns" link set dev "${TAG}c$i" gso_max_segs 1 up
-	mkdir -p "/etc/netns/$ns"
 	if [[ $ip == *:* ]]; then
-		ip -n "$ns" addr add "$ip/48" dev "${TAG}c$i" nodad
+		# The server's /48, or (wide) a /48 of its own, on-link in /32.
+		plen=48
+		[[ $ip == 2001:db8:16:* ]] || plen=32
+		ip -n "$ns" addr add "$ip/$plen" dev "${TAG}c$i" nodad
 		# A default route only so that chromium's IPv6 reachability probe
 		# (a UDP connect, no packet) passes; nothing forwards beyond.
 		ip -n "$ns" -6 route add default via "$SRV6"
-		echo "$SRV6 $HOST" >"/etc/netns/$ns/hosts"
+		echo "$SRV6 $NAMES" >"/etc/netns/$ns/hosts"
 	else
-		ip -n "$ns" addr add "$ip/20" dev "${TAG}c$i"
-		echo "$SRV4 $HOST" >"/etc/netns/$ns/hosts"
+		plen=20
+		[[ $ip =~ ^198\.18\.(1[6-9]|2[0-9]|3[01])\. ]] || plen=15
+		ip -n "$ns" addr add "$ip/$plen" dev "${TAG}c$i"
+		echo "$SRV4 $NAMES" >"/etc/netns/$ns/hosts"
+	fi
+	if [ -n "${ADDRS[$name]:-}" ]; then
+		# Address rotation: every source address on the one interface.
+		while read -r a; do
+			[ "$a" = "$ip" ] && continue
+			if [[ $a == *:* ]]; then
+				ip -n "$ns" addr add "$a/128" dev "${TAG}c$i" nodad
+			else
+				ip -n "$ns" addr add "$a/32" dev "${TAG}c$i"
+			fi
+		done <"${ADDRS[$name]}"
+	fi
+	if [ -n "${NATLAN[$name]:-}" ]; then
+		# A NAT router: a LAN bridge, forwarding, nftables masquerade out.
+		ip -n "$ns" link add "${TAG}L" type bridge
+		ip -n "$ns" addr add "${NATLAN[$name]}.1/24" dev "${TAG}L"
+		ip -n "$ns" link set "${TAG}L" up
+		ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
+		ip netns exec "$ns" nft -f - <<EOF
+table ip corpusnat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "${TAG}c$i" masquerade
+	}
+}
+EOF
 	fi
 	shape "$NS_SRV" "${TAG}s$i" "$kbit"
 	up=$((kbit / 4))
@@ -440,33 +575,51 @@ log "recorded $(($(date +%s) - T0))s"
 # ---------------------------------------------------------------- output
 mkdir -p "$OUTDIR"
 {
-	echo "client_ip,label,tool,scenario,proto,family,start_s,first_activity,rate_kbit,params"
+	echo "client_ip,label,tool,scenario,proto,family,start_s,first_activity,rate_kbit,params,tool_family"
+	# Addresses that made at least one request (for address rotation).
+	awk '{ print $2 }' "$WORK/access.log" | sort -u >"$WORK/seen.addrs"
 	for c in "${CLIENTS[@]}"; do
 		IFS='|' read -r name label tool scen proto ip start kbit rest <<<"$c"
-		fam=ipv4
-		[[ $ip == *:* ]] && fam=ipv6
+		# Behind a NAT: no address of its own on the wire (plan.txt only).
+		[ -n "${PARENT[$name]:-}" ] && continue
 		# params: the tool's timing options only (no temporary paths).
-		params=$(tr '|' ' ' <<<"$rest" | grep -oE -- '(--wait|--gap|--think|-c|-%c|-A|DOWNLOAD_DELAY|CONCURRENT_REQUESTS_PER_DOMAIN|--max-overall-download-limit|-j|--pages)[= ]?[0-9.]+K?( [0-9.]+)?' | tr '\n' ' ' | sed 's/ *$//' || true)
+		params=$(tr '|' ' ' <<<"$rest" | grep -oE -- '(--wait|--gap|--think|-c|-%c|-A|DOWNLOAD_DELAY|CONCURRENT_REQUESTS_PER_DOMAIN|CONCURRENT_REQUESTS|CLOSESPIDER_PAGECOUNT|--max-overall-download-limit|-j|--pages|--rate|--workers|--seconds|--session|--conc)[= ]?[0-9.]+K?( [0-9.]+)?' | tr '\n' ' ' | sed 's/ *$//' || true)
 		first=$(cat "$WORK/first.$name" 2>/dev/null || echo "")
-		echo "$ip,$label,$tool,$scen,$proto,$fam,$start,$first,$kbit,\"$name: $params\""
+		if [ -n "${ADDRS[$name]:-}" ]; then
+			addrs=$(grep -xF -f "$WORK/seen.addrs" "${ADDRS[$name]}" || true)
+		else
+			addrs=$ip
+		fi
+		for a in $addrs; do
+			fam=ipv4
+			[[ $a == *:* ]] && fam=ipv6
+			echo "$a,$label,$tool,$scen,$proto,$fam,$start,$first,$kbit,\"$name: $params\",${TFAM[$name]:-$name}"
+		done
 	done
 } >"$OUTDIR/labels.csv"
 {
-	echo "seed=$SEED profile=$PROFILE duration_s=$DUR start=$(date -u -d "@$T0" +%FT%TZ)"
-	echo "server=$HOST $SRV4 $SRV6 (nginx $(nginx -v 2>&1 | cut -d/ -f2))"
+	echo "seed=$SEED site_seed=$SITE_SEED profile=$PROFILE duration_s=$DUR start=$(date -u -d "@$T0" +%FT%TZ)"
+	echo "server=$NAMES $SRV4 $SRV6 (nginx $(nginx -v 2>&1 | cut -d/ -f2))"
 	echo "big_file_mb=$BIG_MB media_kbit=$SEG_KBIT products=$PRODUCTS"
 	for c in "${CLIENTS[@]}"; do
-		echo "$c" | tr '|' ' ' | sed "s#$WORK#\$WORK#g"
+		n=${c%%|*}
+		echo "$c|${TFAM[$n]:-}${PARENT[$n]:+|behind ${PARENT[$n]}}" |
+			tr '|' ' ' | sed "s#$WORK#\$WORK#g"
+	done
+	for n in "${!ADDRS[@]}"; do
+		echo "addresses of $n: $(wc -l <"${ADDRS[$n]}") configured, $(grep -cxF -f "$WORK/seen.addrs" "${ADDRS[$n]}") used"
 	done
 } >"$OUTDIR/plan.txt"
 
 if [ "$TRIM" = 1 ]; then
 	"$HERE/trim.sh" "$WORK/full.pcap" "$OUTDIR/corpus.pcap" "$SRV4" "$SRV6"
 	[ "$KEEP_FULL" = 1 ] && mv "$WORK/full.pcap" "$OUTDIR/full.pcap"
+	# The access log is the oracle for requests per connection: kept too.
+	cp "$WORK/access.log" "$OUTDIR/access.log"
 else
 	mv "$WORK/full.pcap" "$OUTDIR/corpus.pcap"
 	cp "$WORK/access.log" "$OUTDIR/access.log"
 	rm -rf "$OUTDIR/logs"
 	cp -r "$LOGS" "$OUTDIR/logs"
 fi
-log "wrote $OUTDIR/corpus.pcap ($(du -h "$OUTDIR/corpus.pcap" | cut -f1)) and $OUTDIR/labels.csv (${#CLIENTS[@]} clients)"
+log "wrote $OUTDIR/corpus.pcap ($(du -h "$OUTDIR/corpus.pcap" | cut -f1)) and $OUTDIR/labels.csv ($(($(wc -l <"$OUTDIR/labels.csv") - 1)) addresses, ${#CLIENTS[@]} clients)"
