@@ -171,11 +171,17 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 # The config loader links the flow table it fills and the detector, whose
 # rule catalogue it checks rule IDs against.
 CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) $(sort $(wildcard src/detect/*.c)) \
-	src/track/flow_table.c $(DECODE_SRC)
+	src/track/flow_table.c src/output/sink-uri.c $(DECODE_SRC)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(CONFIG_FUZZ_SRC) -o $@ -lcyaml -lyaml -lm -lcrypto
+
+# The sink URI parser alone (every --output and outputs[] entry).
+$(BUILD)/fuzz/fuzz_sink_uri: tests/fuzz/fuzz_sink_uri.c src/output/sink-uri.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< src/output/sink-uri.c -o $@
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "config/config-int.h"
+#include "output/sink-backend.h"
 #include "scrapewatch/flow_kern_user.h"
 
 /* Rule ID syntax: SW-[A-Z]+[0-9]+; whether it exists is the detector's. */
@@ -363,13 +364,18 @@ int sw_cfg_listen_ok(const char *s)
 	return svc.net.family == SW_FAMILY_IPV4 || s[0] == '[';
 }
 
+/* The scheme is one we know, and the URI parses as --output parses it
+ * (every port 1..65535). */
 int sw_cfg_output_ok(const char *s)
 {
 	static const char *const schemes[] = {
 		"file:///", "syslog+udp://", "syslog+tcp://", "syslog+tls://",
 		"http://",  "https://",	     "kafka://",
 	};
+	char errbuf[SW_SINK_ERRBUF];
+	struct sw_uri u;
 	size_t i, n;
+	int rc;
 
 	if (!strcmp(s, "-") || !strcmp(s, "stdout"))
 		return 1;
@@ -377,8 +383,13 @@ int sw_cfg_output_ok(const char *s)
 		return 0;
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		n = strlen(schemes[i]);
-		if (!strncmp(s, schemes[i], n))
-			return s[n] != '\0';
+		if (!strncmp(s, schemes[i], n)) {
+			if (s[n] == '\0')
+				return 0;
+			rc = sw_uri_parse(s, s, &u, errbuf);
+			sw_uri_free(&u);
+			return rc == 0;
+		}
 	}
 	return 0;
 }

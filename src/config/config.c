@@ -403,7 +403,8 @@ static int conv_outputs(struct loader *ld, const struct raw_top *raw)
 				ld, path, *v ? v : NULL,
 				"a sink URI: -, file:///path, "
 				"syslog+udp|tcp|tls://host:port, "
-				"http(s)://..., kafka://brokers/topic");
+				"http(s)://..., kafka://brokers/topic, "
+				"every port 1..65535");
 		c->outputs[i] = strdup(v);
 		if (!c->outputs[i])
 			return -ENOMEM;

@@ -59,6 +59,15 @@ struct sw_uri {
 	int nopts;
 };
 
+/*
+ * Parse uri into u (sink-uri.c); name is the URI as messages show it
+ * (secrets masked). 0, or -errno with errbuf set: a port that is not
+ * 1..65535 is refused here, for every scheme.
+ */
+int sw_uri_parse(const char *uri, const char *name, struct sw_uri *u,
+		 char *errbuf);
+void sw_uri_free(struct sw_uri *u);
+
 /* An option's value (marked used), or def if absent. */
 const char *sw_uri_opt(struct sw_uri *u, const char *name, const char *def);
 

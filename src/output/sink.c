@@ -302,140 +302,7 @@ int sw_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* ---- URIs ---- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode in place. */
-static void pct_decode(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++) {
-		if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			*w++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
-			s += 2;
-		} else {
-			*w++ = *s;
-		}
-	}
-	*w = '\0';
-}
-
-static void uri_free(struct sw_uri *u)
-{
-	int i;
-
-	free(u->scheme);
-	free(u->host);
-	free(u->port);
-	free(u->path);
-	free(u->base);
-	for (i = 0; i < u->nopts; i++) {
-		free(u->opts[i].name);
-		free(u->opts[i].value);
-	}
-	memset(u, 0, sizeof(*u));
-}
-
-static int uri_parse(const char *uri, struct sw_uri *u, char *errbuf)
-{
-	const char *p, *auth, *auth_end, *q, *path_end;
-	char *colon, *opt, *save = NULL, *qs = NULL;
-
-	memset(u, 0, sizeof(*u));
-	p = strstr(uri, "://");
-	if (!p || p == uri) {
-		snprintf(errbuf, SW_SINK_ERRBUF,
-			 "--output %s: expected SCHEME://..., '-' or 'stdout'",
-			 uri);
-		return -EINVAL;
-	}
-	u->scheme = strndup(uri, (size_t)(p - uri));
-	auth = p + 3;
-	auth_end = auth + strcspn(auth, "/?");
-	u->host = strndup(auth, (size_t)(auth_end - auth));
-	q = strchr(auth_end, '?');
-	path_end = q ? q : auth_end + strlen(auth_end);
-	u->path = strndup(*auth_end == '/' ? auth_end + 1 : auth_end,
-			  (size_t)(path_end - auth_end) - (*auth_end == '/'));
-	u->base = strndup(uri, (size_t)(path_end - uri));
-	if (!u->scheme || !u->host || !u->path || !u->base)
-		goto nomem;
-	/* host:port, with [v6]:port */
-	if (u->host[0] == '[') {
-		char *rb = strchr(u->host, ']');
-
-		if (rb && rb[1] == ':') {
-			u->port = strdup(rb + 2);
-			rb[1] = '\0';
-		}
-		if (rb) {
-			memmove(u->host, u->host + 1, strlen(u->host));
-			*strchr(u->host, ']') = '\0';
-		}
-	} else if (!strchr(u->host, ',') && (colon = strrchr(u->host, ':'))) {
-		u->port = strdup(colon + 1);
-		*colon = '\0';
-	}
-	pct_decode(u->path);
-	if (q) {
-		qs = strdup(q + 1);
-		if (!qs)
-			goto nomem;
-		for (opt = strtok_r(qs, "&", &save); opt;
-		     opt = strtok_r(NULL, "&", &save)) {
-			char *eq = strchr(opt, '=');
-
-			if (u->nopts == SW_SINK_MAX_OPTS) {
-				snprintf(errbuf, SW_SINK_ERRBUF,
-					 "--output %s: more than %d options",
-					 uri, SW_SINK_MAX_OPTS);
-				free(qs);
-				return -EINVAL;
-			}
-			if (eq)
-				*eq = '\0';
-			u->opts[u->nopts].name = strdup(opt);
-			u->opts[u->nopts].value = strdup(eq ? eq + 1 : "");
-			if (!u->opts[u->nopts].name ||
-			    !u->opts[u->nopts].value) {
-				u->nopts++;
-				free(qs);
-				goto nomem;
-			}
-			pct_decode(u->opts[u->nopts].value);
-			u->nopts++;
-		}
-		free(qs);
-	}
-	return 0;
-nomem:
-	snprintf(errbuf, SW_SINK_ERRBUF, "--output %s: %s", uri,
-		 strerror(ENOMEM));
-	return -ENOMEM;
-}
-
-const char *sw_uri_opt(struct sw_uri *u, const char *name, const char *def)
-{
-	int i;
-
-	for (i = 0; i < u->nopts; i++)
-		if (strcmp(u->opts[i].name, name) == 0) {
-			u->opts[i].used = 1;
-			return u->opts[i].value;
-		}
-	return def;
-}
+/* ---- URIs (parsed in sink-uri.c) ---- */
 
 /* The URI with the values of secret options replaced by "***". */
 static char *masked_name(const char *uri)
@@ -1451,7 +1318,7 @@ static void sink_free(struct sw_sink *s)
 		pthread_cond_destroy(&st->cond);
 		pthread_cond_destroy(&st->space);
 		pthread_cond_destroy(&st->spool_cond);
-		uri_free(&st->uri);
+		sw_uri_free(&st->uri);
 		free(st);
 	}
 	free(s->name);
@@ -1587,9 +1454,9 @@ int sw_sinks_add(struct sw_sinks *set, const char *uri, char *errbuf)
 	if (strcmp(uri, "-") == 0 || strcmp(uri, "stdout") == 0) {
 		is_stdout = 1;
 		ops = &sw_sink_stdout_ops;
-		rc = uri_parse("stdout://", &st->uri, errbuf);
+		rc = sw_uri_parse("stdout://", "stdout", &st->uri, errbuf);
 	} else {
-		rc = uri_parse(uri, &st->uri, errbuf);
+		rc = sw_uri_parse(uri, s->name, &st->uri, errbuf);
 		if (rc == 0 && strcmp(st->uri.scheme, "stdout") == 0)
 			ops = &sw_sink_stdout_ops;
 		for (i = 0; rc == 0 && !ops &&

@@ -522,7 +522,8 @@ static void test_errors(void **state)
 		  "t.yaml:4: detect.rules.SW-R099: unknown rule ID; the "
 		  "detector's rules are: SW-R001, SW-R002, SW-R003, SW-R004, "
 		  "SW-R005, SW-R006, SW-R007, SW-R008, SW-R009, SW-R010, "
-		  "SW-R011, SW-R012, SW-C001, SW-C002, SW-C003, SW-C004, SW-C005" },
+		  "SW-R011, SW-R012, SW-R013, SW-R014, SW-R015, SW-R016, SW-C001, "
+		  "SW-C002, SW-C003, SW-C004, SW-C005" },
 		{ "detect:\n  per_host_volume: maybe\n",
 		  "t.yaml:2: detect.per_host_volume: expected true or false, "
 		  "got \"maybe\"" },
@@ -538,7 +539,12 @@ static void test_errors(void **state)
 		{ "outputs: [\"ftp://x\"]\n",
 		  "t.yaml:1: outputs[0]: expected a sink URI: -, file:///path, "
 		  "syslog+udp|tcp|tls://host:port, http(s)://..., "
-		  "kafka://brokers/topic, got \"ftp://x\"" },
+		  "kafka://brokers/topic, every port 1..65535, got \"ftp://x\"" },
+		{ "outputs: [\"syslog+udp://127.0.0.1:99999\"]\n",
+		  "t.yaml:1: outputs[0]: expected a sink URI: -, file:///path, "
+		  "syslog+udp|tcp|tls://host:port, http(s)://..., "
+		  "kafka://brokers/topic, every port 1..65535, got "
+		  "\"syslog+udp://127.0.0.1:99999\"" },
 		{ "live:\n  capture: netmap\n",
 		  "t.yaml:2: live.capture: expected one of xdp, afxdp, dpdk, "
 		  "pcap, got \"netmap\"" },
