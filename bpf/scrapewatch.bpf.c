@@ -21,6 +21,7 @@
 #include "parsing.h"
 #include "scrapewatch/flow_acct.h"
 #include "scrapewatch/flow_key.h"
+#include "scrapewatch/tls_records.h"
 #include "scrapewatch/xdp_kern_user.h"
 #include "scrapewatch/xdp_stash.h"
 
@@ -382,6 +383,41 @@ static __noinline struct sw_xdp_flow *sw_flow_get(const struct sw_flow_key *key,
 	if (!f)
 		st->flow_map_full++;
 	return f;
+}
+
+/*
+ * Walk the TLS record headers that start in a client segment
+ * (tls_records.h), reading each with bpf_xdp_load_bytes (fragments
+ * included): the very code userspace runs, so records match. A function
+ * of its own: the verifier checks its loop once.
+ */
+static __noinline int sw_tls_walk_xdp(struct xdp_md *ctx,
+				      struct sw_flow_acct *a,
+				      const struct sw_acct_pkt *p,
+				      __u32 payload_off)
+{
+	__u8 h[SW_TLS_HDR];
+	__s32 off = sw_tls_first(a, p);
+	__u64 n;
+	__u32 i;
+
+	for (i = 0; i < SW_TLS_MAX_RECS; i++) {
+		if (off < 0)
+			return 0;
+		n = p->payload_len - (__u32)off;
+		if (n > SW_TLS_HDR)
+			n = SW_TLS_HDR;
+		/* Verifier: check the bound on the very register passed on,
+		 * which clang would otherwise recompute from a copy. */
+		asm volatile("" : "+r"(n));
+		if (n < 1 || n > SW_TLS_HDR || (__u32)off > 0xffff ||
+		    bpf_xdp_load_bytes(ctx, payload_off + (__u32)off, h, n))
+			break;
+		off = sw_tls_step(a, p, (__u32)off, h, (__u32)n);
+	}
+	if (off >= 0)
+		sw_tls_lose(a);
+	return 0;
 }
 
 /* Write a stash slot's pending ACKs to its flow and empty the slot. */
@@ -806,6 +842,9 @@ int sw_xdp_main(struct xdp_md *ctx)
 		ap.dir = SW_DIR_C2S;
 	}
 	state0 = f->acct.state;
+	if (x.proto == SW_IPPROTO_TCP && ap.dir == SW_DIR_C2S &&
+	    x.payload_len > 0)
+		sw_tls_walk_xdp(ctx, &f->acct, &ap, x.payload_off);
 	sw_acct_update(&f->acct, &ap, &acfg);
 	if (state0 < SW_STATE_CLOSING && f->acct.state >= SW_STATE_CLOSING)
 		sw_emit_end(&key, &f->acct, SW_XEND_CLOSING,

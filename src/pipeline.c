@@ -70,14 +70,33 @@ static void det_advance(struct sw_pipeline *p, uint64_t ts)
 		sw_detect_advance(p->det, ts);
 }
 
-static void snapshot(const struct sw_flow *f, uint64_t ts,
-		     struct sw_detect_snap *s)
+/* The requests come from the TLS records, which leave the handshake out. */
+static int req_by_tls(int by)
 {
+	return by == SW_REQ_BY_TLS || by == SW_REQ_BY_TLS_LOST;
+}
+
+/*
+ * The detector's view of a flow. Its `turns` field carries the flow's
+ * request estimate (sw_flow_requests(), the scrapewatch.flow.requests of
+ * flow records, docs/requests.md), not the raw turns: on TLS flows the
+ * requests counted from the client's records, handshake excluded, so
+ * tls_hint stays 0 there and the detector skips nothing; elsewhere the
+ * turns, with tls_hint as the caller found it. Parsed HTTP/1.x heads are
+ * not consulted here: on cleartext HTTP/1.x the turns are those requests.
+ * Returns the flow's sw_req_by.
+ */
+static int snapshot(const struct sw_flow *f, uint64_t ts,
+		    struct sw_detect_snap *s)
+{
+	int by;
+
 	s->ts_ns = ts;
-	s->turns = f->acct.turns;
+	s->turns = sw_flow_requests(f, 0, &by);
 	s->up_bytes = sw_acct_bytes(&f->acct, SW_DIR_C2S);
 	s->down_bytes = sw_acct_bytes(&f->acct, SW_DIR_S2C);
 	s->tls_hint = 0;
+	return by;
 }
 
 /*
@@ -132,8 +151,8 @@ void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
 
 	if (!detecting(p))
 		return;
-	snapshot(f, ts_ns, &s);
-	s.tls_hint = (uint8_t)(tls_hint != 0);
+	if (!req_by_tls(snapshot(f, ts_ns, &s)))
+		s.tls_hint = (uint8_t)(tls_hint != 0);
 	det_progress(p, f, &s);
 }
 
@@ -324,10 +343,11 @@ static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
 	}
 	if (dir != SW_DIR_C2S || pkt->payload_len == 0)
 		return;
-	snapshot(flow, pkt->ts_ns, &s);
 	/* A TLS handshake record (22), or a QUIC long header: the first
-	 * turns are the handshake, not requests. */
-	if (a->turns <= 1 && pkt->payload_caplen > 0)
+	 * turns are the handshake, not requests, unless the requests come
+	 * from the TLS records, which leave the handshake out. */
+	if (!req_by_tls(snapshot(flow, pkt->ts_ns, &s)) && a->turns <= 1 &&
+	    pkt->payload_caplen > 0)
 		s.tls_hint = pkt->proto == SW_IPPROTO_TCP ?
 				     pkt->payload[0] == 22 :
 				     (pkt->payload[0] & 0x80) != 0;

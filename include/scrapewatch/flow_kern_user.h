@@ -98,6 +98,28 @@ enum sw_user_flag {
 	SW_UF_HAS_FP = 1 << 0, /* a heads side record exists */
 	SW_UF_HEADS_DONE = 1 << 1, /* nothing more to read from heads */
 	SW_UF_PKTS_SAMPLED = 1 << 2, /* packet counts left pure ACKs out */
+	SW_UF_ALPN_H2 = 1 << 3, /* the ClientHello offers h2 */
+};
+
+/* sw_flow_acct.tls_state: the walk over the client's TLS records. */
+enum sw_tls_state {
+	SW_TLS_NONE = 0, /* no client payload yet */
+	SW_TLS_HANDSHAKE = 1, /* in step, no application record yet */
+	SW_TLS_APP = 2, /* in step, application records flow */
+	SW_TLS_OFF = 3, /* not TLS from the stream's start: turns count */
+	SW_TLS_LOST = 4, /* lost step (gap, cut capture): turns count */
+};
+
+/* Bits of sw_flow_acct.tls_flags. */
+enum sw_tls_flag {
+	SW_TLSF_CCS = 1 << 0, /* a ChangeCipherSpec record went by */
+	SW_TLSF_TLS12 = 1 << 1, /* a Finished record of type 22 went by */
+	SW_TLSF_FIN = 1 << 2, /* the TLS 1.3 encrypted Finished went by */
+	SW_TLSF_PREFACE = 1 << 3, /* the first application record went by */
+	SW_TLSF_FIRST_REQ = 1 << 4, /* HTTP/2: the first request was counted */
+	SW_TLSF_HELLO = 1 << 5, /* the first header was a handshake record */
+	SW_TLSF_PACKED = 1 << 6, /* HTTP/2: requests rode in the preface's
+				  * record: several go to a record */
 };
 
 /* How the client side of a flow was decided (sw_flow_acct.origin). */
@@ -124,8 +146,25 @@ struct sw_flow_acct {
 	__u8 origin; /* enum sw_client_origin */
 	__u8 client_is_b; /* 1: key endpoint b is the client; 0: a is */
 	__u8 user_flags; /* userspace only (SW_UF_*); the kernel leaves 0 */
-	__u8 pad[3]; /* zero */
+	/* The client's TLS records (tls_records.h, docs/requests.md). */
+	__u8 tls_state; /* enum sw_tls_state */
+	__u8 tls_have; /* bytes of a record header cut by a segment end */
+	__u8 tls_type; /* that header's content type, once tls_have >= 1 */
+	__u32 tls_next; /* host order: client seq of the next record header
+			 * (SW_TLS_LOST: the turns when step was lost) */
+	__u32 req_h1; /* requests if HTTP/1.x: application records */
+	__u32 req_h2; /* requests if HTTP/2: preface skipped, by size */
+	__u8 tls_len_hi; /* the cut header's length high byte (tls_have 4) */
+	__u8 tls_ovh; /* bytes: record overhead (tag, nonce, inner type) */
+	__u8 tls_unit; /* bytes: smallest HTTP/2 request record (packed), 0
+			* none yet */
+	__u8 tls_flags; /* enum sw_tls_flag bits */
+	__u32 tls_pend; /* bytes: packed HTTP/2 request plaintext counted
+			 * before a unit was known */
+	__u16 tls_pend_k; /* the requests req_h2 counted for them */
+	__u16 tls_punit; /* bytes: HTTP/2 request size while no unit is
+			  * known */
 };
-_Static_assert(sizeof(struct sw_flow_acct) == 88, "sw_flow_acct size");
+_Static_assert(sizeof(struct sw_flow_acct) == 112, "sw_flow_acct size");
 
 #endif /* SCRAPEWATCH_FLOW_KERN_USER_H */

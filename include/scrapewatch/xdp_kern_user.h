@@ -13,7 +13,7 @@
 #include "flow_kern_user.h"
 
 /* Version of every ring-buffer record; bumped on any layout change. */
-#define SW_XDP_REC_VERSION 2
+#define SW_XDP_REC_VERSION 3
 
 /* Largest frame prefix a head record carries (bytes). */
 #define SW_XDP_HEAD_SNAP_MAX 2048
@@ -73,7 +73,7 @@ struct sw_xdp_flow {
 	__u8 udp_heads; /* UDP: head records sent */
 	__u8 pad[5]; /* zero */
 };
-_Static_assert(sizeof(struct sw_xdp_flow) == 104, "sw_xdp_flow size");
+_Static_assert(sizeof(struct sw_xdp_flow) == 128, "sw_xdp_flow size");
 
 /* Pending pure ACKs sent by one endpoint of a flow. */
 struct sw_xdp_ack_side {
@@ -218,7 +218,7 @@ struct sw_xdp_end_rec {
 	__u8 event; /* enum sw_xdp_end_event */
 	__u8 pad[7]; /* zero */
 };
-_Static_assert(sizeof(struct sw_xdp_end_rec) == 144, "end rec size");
+_Static_assert(sizeof(struct sw_xdp_end_rec) == 168, "end rec size");
 
 /*
  * The stash slot of a flow key: the same on both sides of the boundary, so

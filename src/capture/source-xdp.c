@@ -226,6 +226,12 @@ static void on_head(struct sw_xdp *x, const struct sw_xdp_head_rec *r,
 					      pkt.payload[0] == 22 :
 					      (pkt.payload[0] & 0x80) != 0;
 			e->sent_turns = r->turns;
+			/* A ClientHello opening the stream: the kernel walks
+			 * the TLS records from here (tls_records.h), and its
+			 * request count, none so far, leaves the handshake
+			 * out, as userspace's does at this packet. */
+			if (pkt.proto == SW_IPPROTO_TCP && e->tls_hint)
+				f.acct.tls_state = SW_TLS_HANDSHAKE;
 			sw_pipeline_flow_progress(x->pl, &f, r->ts_ns,
 						  e->tls_hint);
 		}

@@ -239,7 +239,6 @@ static void add_fingerprints(cJSON *rec, cJSON *swo,
 					r->hdr_order_hash);
 		sw_json_add_count(o, "documents", fp->documents);
 		sw_json_add_count(o, "assets", fp->assets);
-		sw_json_add_count(child(swo, "flow"), "requests", fp->requests);
 		mismatch = ua_os_mismatch(r, fp->os_class);
 	}
 	if (fp->syn_sig[0] || fp->synack_sig[0]) {
@@ -270,6 +269,8 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 	char ts[40];
 	const char *dirs;
 	cJSON *rec, *o, *sw;
+	uint32_t req;
+	int by;
 
 	rec = cJSON_CreateObject();
 	if (!rec)
@@ -316,6 +317,10 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 	sw = cJSON_AddObjectToObject(rec, "scrapewatch");
 	o = cJSON_AddObjectToObject(sw, "flow");
 	sw_json_add_count(o, "turns", a->turns);
+	/* One definition of requests for every flow: flow_table.h. */
+	req = sw_flow_requests(f, fp ? fp->requests : 0, &by);
+	sw_json_add_count(o, "requests", req);
+	cJSON_AddStringToObject(o, "requests_by", sw_req_by_name(by));
 	cJSON_AddStringToObject(o, "directions", dirs);
 	cJSON_AddStringToObject(o, "close_reason",
 				a->close_reason < SW_CLOSE_MAX ?

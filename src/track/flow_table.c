@@ -13,6 +13,7 @@
 
 #include "flow_table.h"
 #include "scrapewatch/flow_key.h"
+#include "scrapewatch/tls_records.h"
 
 #define SWEEP_TICK_NS 100000000ULL /* 100 ms of packet time */
 #define SWEEP_PASS_NS 10000000000ULL /* every slot visited each 10 s */
@@ -315,9 +316,67 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 			(uint8_t)(src_is_b == f->acct.client_is_b ? SW_DIR_C2S :
 								    SW_DIR_S2C);
 	}
+	if (ap.dir == SW_DIR_C2S && ap.payload_len > 0)
+		sw_tls_walk(&f->acct, &ap, pkt->payload, pkt->payload_caplen);
 	sw_acct_update(&f->acct, &ap, &t->cfg.acct);
 	*dir = ap.dir;
 	return f;
+}
+
+void sw_tls_walk(struct sw_flow_acct *a, const struct sw_acct_pkt *p,
+		 const uint8_t *payload, uint32_t caplen)
+{
+	int32_t off = sw_tls_first(a, p);
+	uint32_t i, n;
+
+	for (i = 0; off >= 0 && i < SW_TLS_MAX_RECS; i++) {
+		n = p->payload_len - (uint32_t)off;
+		if (n > SW_TLS_HDR)
+			n = SW_TLS_HDR;
+		if ((uint32_t)off + n > caplen) {
+			/* The capture cut the header off. */
+			sw_tls_lose(a);
+			return;
+		}
+		off = sw_tls_step(a, p, (uint32_t)off, payload + off, n);
+	}
+	if (off >= 0)
+		sw_tls_lose(a);
+}
+
+static const char *const req_by_names[] = {
+	[SW_REQ_BY_TURNS] = "turns",
+	[SW_REQ_BY_PARSED] = "parsed",
+	[SW_REQ_BY_TLS] = "tls_records",
+	[SW_REQ_BY_TLS_LOST] = "tls_records_then_turns",
+};
+
+const char *sw_req_by_name(int by)
+{
+	return by >= 0 && by < SW_REQ_BY_MAX ? req_by_names[by] : "turns";
+}
+
+uint32_t sw_flow_requests(const struct sw_flow *f, uint32_t parsed, int *by)
+{
+	const struct sw_flow_acct *a = &f->acct;
+
+	uint32_t tls = (a->user_flags & SW_UF_ALPN_H2) ? a->req_h2 : a->req_h1;
+
+	if (f->key.proto == SW_IPPROTO_TCP && sw_tls_walking(a)) {
+		*by = SW_REQ_BY_TLS;
+		return tls;
+	}
+	if (f->key.proto == SW_IPPROTO_TCP && a->tls_state == SW_TLS_LOST) {
+		/* The records' count up to the loss, then one a turn. */
+		*by = SW_REQ_BY_TLS_LOST;
+		return tls + (a->turns - a->tls_next);
+	}
+	if (parsed > 0) {
+		*by = SW_REQ_BY_PARSED;
+		return parsed;
+	}
+	*by = SW_REQ_BY_TURNS;
+	return a->turns;
 }
 
 static int cmp_first_seen(const void *a, const void *b)

@@ -19,7 +19,7 @@ struct sw_flow {
 	struct sw_flow_key key;
 	struct sw_flow_acct acct;
 };
-_Static_assert(sizeof(struct sw_flow) == 128, "flow entry is 128 bytes");
+_Static_assert(sizeof(struct sw_flow) == 152, "flow entry is 152 bytes");
 
 struct sw_flow_table_cfg {
 	uint32_t max_flows; /* flows held at once; more evict the stalest */
@@ -74,6 +74,33 @@ uint32_t sw_flow_table_capacity(const struct sw_flow_table *t);
 uint64_t sw_flow_timeout(const struct sw_flow_table_cfg *cfg,
 			 const struct sw_flow *f);
 int sw_flow_end_reason(const struct sw_flow *f, int open_reason);
+
+/*
+ * Walk the TLS record headers of a client segment (tls_records.h) before
+ * sw_acct_update(): payload holds caplen of its payload_len bytes.
+ */
+void sw_tls_walk(struct sw_flow_acct *a, const struct sw_acct_pkt *p,
+		 const uint8_t *payload, uint32_t caplen);
+
+/* How a flow's request count was estimated (docs/requests.md). */
+enum sw_req_by {
+	SW_REQ_BY_TURNS = 0, /* request turns: cleartext, QUIC, UDP */
+	SW_REQ_BY_PARSED = 1, /* HTTP/1.x request heads parsed */
+	SW_REQ_BY_TLS = 2, /* the client's TLS records, handshake excluded */
+	SW_REQ_BY_TLS_LOST = 3, /* the records' count until the walk lost
+				 * step (a gap, a cut capture), then turns */
+	SW_REQ_BY_MAX,
+};
+
+/*
+ * The flow's requests, and how they were estimated (*by, enum sw_req_by):
+ * from the TLS records while their walk is in step (HTTP/2's estimate if
+ * the ClientHello offered h2 first; after the walk lost step, plus the
+ * turns since), else the request heads parsed (parsed, 0 if none), else
+ * the turns.
+ */
+uint32_t sw_flow_requests(const struct sw_flow *f, uint32_t parsed, int *by);
+const char *sw_req_by_name(int by);
 
 /* The hash of a flow key, for every table keyed by flows. */
 uint64_t sw_flow_key_hash(const struct sw_flow_key *k);

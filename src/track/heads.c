@@ -184,7 +184,7 @@ static void finish(struct sw_flow *f, struct sw_flow_fp *fp)
 	f->acct.user_flags |= SW_UF_HEADS_DONE;
 }
 
-static void take_hello(struct sw_heads *h, const struct sw_flow *f,
+static void take_hello(struct sw_heads *h, struct sw_flow *f,
 		       struct sw_flow_fp *fp, const struct sw_tls_hello *t,
 		       char transport)
 {
@@ -213,6 +213,14 @@ static void take_hello(struct sw_heads *h, const struct sw_flow *f,
 				      t->alpn_first_len :
 				      SW_TLS_ALPN_MAX;
 		memcpy(x->alpn, t->alpn_first, x->alpn_len);
+		/* The TLS record walk counts requests as HTTP/2 (its
+		 * preface, several requests a record) if the client offers
+		 * h2 first or last (of the names kept): tls_records.h. */
+		if ((t->alpn_first_len == 2 &&
+		     memcmp(t->alpn_first, "h2", 2) == 0) ||
+		    (t->alpn_last_len == 2 &&
+		     memcmp(t->alpn_last, "h2", 2) == 0))
+			f->acct.user_flags |= SW_UF_ALPN_H2;
 	}
 	fp->tls = x;
 	if (h->obs.hello)
