@@ -126,6 +126,8 @@ static void usage(FILE *out)
 		"      --config FILE     YAML config (docs/config.md, etc/scrapewatch.yaml);\n"
 		"                        without it the defaults apply; flags given on the\n"
 		"                        command line override the file\n"
+		"      --force           accept a detect.memory_cap above this machine's\n"
+		"                        RAM (also: check-config --force FILE)\n"
 		"      --through-xdp     run every packet through the XDP program\n"
 		"                        (BPF_PROG_TEST_RUN, packet time) and take the\n"
 		"                        accounting from its maps and ring buffer;\n"
@@ -727,6 +729,7 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 		{ "labels", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "metrics", required_argument, NULL, 'P' },
+		{ "force", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .emit = emit,
@@ -791,6 +794,9 @@ static int cmd_offline(int argc, char **argv, unsigned emit, int mode)
 			break;
 		case 'P':
 			metrics_listen = optarg;
+			break;
+		case 'O':
+			sw_config_set_force(1);
 			break;
 		case 'h':
 			usage(stdout);
@@ -904,6 +910,11 @@ static int cmd_check_config(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
+	if (argc == 3 && strcmp(argv[1], "--force") == 0) {
+		sw_config_set_force(1);
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
 		fprintf(stderr, "scrapewatch check-config: give one config "
 				"file. Try 'scrapewatch check-config "
@@ -959,6 +970,7 @@ static int cmd_live(int argc, char **argv)
 		{ "pcap-filter", required_argument, NULL, 'B' },
 		{ "pcap-buffer", required_argument, NULL, 'S' },
 		{ "user", required_argument, NULL, 'U' },
+		{ "force", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *run_as = NULL;
@@ -1065,6 +1077,9 @@ static int cmd_live(int argc, char **argv)
 			po.buffer_bytes = (uint32_t)size;
 			break;
 		case 'q':
+			break;
+		case 'O':
+			sw_config_set_force(1);
 			break;
 		case 'h':
 			usage(stdout);

@@ -20,8 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config-int.h"
+#include "detect/detect-int.h"
 
 /* ---- The schema: every leaf a string, parsed in step 3. ---- */
 
@@ -660,6 +662,85 @@ static int conv_services(struct loader *ld, const struct raw_services *raw)
 	return 0;
 }
 
+/* --force: detect.memory_cap may be above this machine's RAM. */
+static int force_memory_cap;
+
+void sw_config_set_force(int force)
+{
+	force_memory_cap = force;
+}
+
+static uint64_t pow2_at_least(uint64_t n)
+{
+	uint64_t p = 16;
+
+	while (p < n && p < (1u << 30))
+		p <<= 1;
+	return p;
+}
+
+/*
+ * What the detector allocates whatever the traffic: the sketch and the
+ * tables of its smallest client set (16 clients). It shrinks the client
+ * tables to fit memory_cap, never the sketch. The same sum as
+ * plan_bytes() in src/detect/detect.c, which must stay in step.
+ */
+static uint64_t detect_fixed_bytes(uint32_t sketch)
+{
+	uint64_t clients = 16, flows = clients * FLOWS_PER_CLIENT, groups = 64;
+
+	return sizeof(struct sw_detect) + sw_sketch_bytes(sketch) +
+	       clients * sizeof(struct det_client) +
+	       pow2_at_least(clients * 2) * sizeof(uint32_t) +
+	       flows * sizeof(struct det_flow) +
+	       pow2_at_least(flows * 2) * sizeof(uint32_t) +
+	       groups * sizeof(struct det_group) +
+	       pow2_at_least(groups * 2) * sizeof(uint32_t);
+}
+
+/*
+ * The detector's sizes together: its fixed allocation within memory_cap,
+ * and memory_cap within the machine's RAM (unless --force). The line is
+ * memory_cap's, or sketch_capacity's when the file sets only that.
+ */
+static int check_detect_memory(struct loader *ld)
+{
+	const struct sw_detect_cfg *d = &ld->cfg->detect;
+	const struct key_line *kl = sw_cfg_find_line(ld, "detect.memory_cap");
+	const char *path = "detect.memory_cap";
+	uint64_t fixed = detect_fixed_bytes(d->sketch_capacity), ram;
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+
+	if (fixed > d->memory_cap_bytes) {
+		if (!kl) {
+			kl = sw_cfg_find_line(ld, "detect.sketch_capacity");
+			path = "detect.sketch_capacity";
+		}
+		return sw_cfg_fail(
+			ld, kl ? kl->line : 0, path,
+			"detect.sketch_capacity %u with the smallest client "
+			"tables takes %llu bytes, more than detect.memory_cap "
+			"(%llu bytes); raise detect.memory_cap to at least "
+			"%llu MiB or lower detect.sketch_capacity",
+			d->sketch_capacity, (unsigned long long)fixed,
+			(unsigned long long)d->memory_cap_bytes,
+			(unsigned long long)((fixed + (1u << 20) - 1) >> 20));
+	}
+	if (force_memory_cap || pages <= 0 || psize <= 0)
+		return 0;
+	ram = (uint64_t)pages * (uint64_t)psize;
+	if (d->memory_cap_bytes > ram)
+		return sw_cfg_fail(
+			ld, kl ? kl->line : 0, "detect.memory_cap",
+			"%llu MiB is more than this machine's RAM (%llu MiB), "
+			"and the detector's tables (detect.client_capacity, "
+			"detect.sketch_capacity) may grow to it; lower "
+			"detect.memory_cap, or pass --force to start anyway",
+			(unsigned long long)(d->memory_cap_bytes >> 20),
+			(unsigned long long)(ram >> 20));
+	return 0;
+}
+
 static int conv_detect(struct loader *ld, const struct raw_detect *raw)
 {
 	struct sw_detect_cfg *d = &ld->cfg->detect;
@@ -767,6 +848,8 @@ static int convert(struct loader *ld, const struct raw_top *raw)
 		rc = conv_flows(ld, &raw->flows);
 	if (!rc)
 		rc = conv_detect(ld, &raw->detect);
+	if (!rc)
+		rc = check_detect_memory(ld);
 	return rc;
 }
 

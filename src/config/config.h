@@ -95,6 +95,13 @@ void sw_config_default(struct sw_config *cfg);
  */
 struct sw_config *sw_config_load(const char *path, char *errbuf);
 
+/*
+ * --force: let detect.memory_cap be above the machine's RAM. Without it
+ * the loader refuses such a file (the detector's tables may grow to the
+ * cap). Process-wide, so that a reload keeps what the command line said.
+ */
+void sw_config_set_force(int force);
+
 /* The same from memory; name is what error messages call the input. */
 struct sw_config *sw_config_load_data(const char *name, const void *data,
 				      size_t len, char *errbuf);

@@ -37,4 +37,33 @@ check_grep "port in the config: file:line and key" \
 $SW replay "$REAL" -o 'syslog+udp://127.0.0.1:65535' >"$tmp/out" 2>"$tmp/err"
 check "port 65535: accepted" $? 0
 
+# --- one validation path: what check-config accepts, every command accepts ---
+printf 'detect:\n  memory_cap: 1MiB\n' >"$tmp/cap.yaml"
+want="$tmp/cap.yaml:2: detect.memory_cap: detect.sketch_capacity 16384 with the smallest client tables takes"
+$SW check-config "$tmp/cap.yaml" >"$tmp/out" 2>"$tmp/err"
+check "memory_cap 1MiB: check-config exit 2" $? 2
+check "memory_cap 1MiB: check-config names file:line and both keys" \
+	"$(cut -c1-${#want} "$tmp/err")" "$want"
+$SW replay --config "$tmp/cap.yaml" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "memory_cap 1MiB: replay exit 2" $? 2
+check "memory_cap 1MiB: replay gives the same file:line" \
+	"$(cut -c1-${#want} "$tmp/err")" "$want"
+printf 'detect:\n  sketch_capacity: 268435456\n' >"$tmp/sketch.yaml"
+$SW check-config "$tmp/sketch.yaml" >"$tmp/out" 2>"$tmp/err"
+check "sketch over the default memory_cap: exit 2" $? 2
+check_grep "sketch over the default memory_cap: names the keys" \
+	"^$tmp/sketch.yaml:2: detect.sketch_capacity: .*more than detect.memory_cap" "$tmp/err"
+ram_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+if [ "$ram_kib" -lt $((1 << 30)) ]; then
+	printf 'detect:\n  client_capacity: 268435456\n  sketch_capacity: 268435456\n  memory_cap: 1TiB\n' >"$tmp/huge.yaml"
+	$SW check-config "$tmp/huge.yaml" >"$tmp/out" 2>"$tmp/err"
+	check "memory_cap above RAM: exit 2" $? 2
+	check_grep "memory_cap above RAM: file:line, the keys and --force" \
+		"^$tmp/huge.yaml:4: detect.memory_cap: .*more than this machine's RAM.*detect.client_capacity, detect.sketch_capacity.*--force" "$tmp/err"
+	$SW replay --config "$tmp/huge.yaml" "$REAL" >"$tmp/out" 2>"$tmp/err"
+	check "memory_cap above RAM: replay exit 2 before allocating" $? 2
+	$SW check-config --force "$tmp/huge.yaml" >"$tmp/out" 2>"$tmp/err"
+	check "memory_cap above RAM with --force: check-config exit 0" $? 0
+fi
+
 finish
