@@ -19,6 +19,7 @@ libcurl4-openssl-dev librdkafka-dev rsyslog rsyslog-gnutls openssl
 libdpdk-dev libxdp-dev
 tshark tcpdump p0f valgrind
 nginx-light curl wget iproute2 nftables procps time
+nghttp2-client python3-httpx python3-h2
 python3 python3-jsonschema
 libmicrohttpd-dev prometheus libcap-dev libsystemd-dev man-db
 "

@@ -3,7 +3,8 @@
 #
 # Runs every test: unit tests (plain and under ASan/UBSan; the threaded
 # merge of detector events under TSan too), the BPF build
-# chain test, CLI and golden tests, the tshark oracle, live capture tests
+# chain test, CLI and golden tests, the tshark oracle and the request
+# estimate against nginx's access log (tests/oracle/), live capture tests
 # on veth mirror ports, a short fuzz run and the format check. Each test is
 # a program whose exit code says pass (0), skip (77) or fail (anything
 # else). Ends with "N passed, N failed".
