@@ -606,6 +606,69 @@ static int walk_value(struct loader *ld, const yaml_node_t *n,
 	}
 }
 
+/*
+ * Caps checked on the event stream before libyaml builds the document:
+ * its loader (and the scanner's simple-key list in flow context) take
+ * time that grows faster than the square of the nesting depth, so a
+ * hostile file of 600 KB could stall check-config for minutes. The
+ * deepest key a config has is 5 levels down, and every list at its
+ * SW_CONFIG_LIST_MAX entries stays far below the node cap.
+ */
+#define CFG_DEPTH_MAX 64
+#define CFG_NODES_MAX (1u << 17)
+
+static int prescan(struct loader *ld, const void *data, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	unsigned depth = 0, nodes = 0;
+	int rc = 0, done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, data, len);
+	while (!done && !rc) {
+		if (!yaml_parser_parse(&parser, &ev))
+			break; /* the loader reports syntax errors */
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > CFG_DEPTH_MAX)
+				rc = sw_cfg_fail(
+					ld, (unsigned)ev.start_mark.line + 1,
+					NULL,
+					"nested deeper than %d levels; a "
+					"config needs at most 5 (see "
+					"etc/scrapewatch.yaml)",
+					CFG_DEPTH_MAX);
+			/* fall through */
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+			if (!rc && ++nodes > CFG_NODES_MAX)
+				rc = sw_cfg_fail(
+					ld, (unsigned)ev.start_mark.line + 1,
+					NULL,
+					"more than %u YAML nodes (keys, "
+					"values and lists); a config needs "
+					"far fewer",
+					CFG_NODES_MAX);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 /* Parse the document tree; 1 if it holds a mapping to load, 0 if empty. */
 int sw_cfg_walk(struct loader *ld, const void *data, size_t len,
 		const cyaml_schema_value_t *top_schema)
@@ -615,6 +678,9 @@ int sw_cfg_walk(struct loader *ld, const void *data, size_t len,
 	yaml_node_t *root;
 	int rc = 0, more;
 
+	rc = prescan(ld, data, len);
+	if (rc)
+		return rc;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, data, len);

@@ -66,4 +66,22 @@ if [ "$ram_kib" -lt $((1 << 30)) ]; then
 	check "memory_cap above RAM with --force: check-config exit 0" $? 0
 fi
 
+# --- deep nesting and node floods: refused while parsing, with the line ---
+# (depth 64000 took libyaml's loader 10 s, 600 KB more than 7 minutes)
+$PY -c "n=64000; open('$tmp/deep.yaml','w').write('zzz: '+'['*n+']'*n+'\\n')"
+$SW check-config "$tmp/deep.yaml" >"$tmp/out" 2>"$tmp/err"
+check "deep flow nesting: exit 2" $? 2
+check "deep flow nesting: message with the line" "$(cat "$tmp/err")" \
+	"$tmp/deep.yaml:1: nested deeper than 64 levels; a config needs at most 5 (see etc/scrapewatch.yaml)"
+$PY -c "open('$tmp/deepb.yaml','w').write(''.join('  '*i+'k%d:\\n'%i for i in range(100)))"
+$SW replay --config "$tmp/deepb.yaml" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "deep block nesting: replay exit 2" $? 2
+check_grep "deep block nesting: the line of level 65" \
+	"^$tmp/deepb.yaml:65: nested deeper than 64 levels" "$tmp/err"
+$PY -c "open('$tmp/many.yaml','w').write('outputs: ['+','.join(['-']*200000)+']\\n')"
+$SW check-config "$tmp/many.yaml" >"$tmp/out" 2>"$tmp/err"
+check "node flood: exit 2" $? 2
+check_grep "node flood: message with the line" \
+	"^$tmp/many.yaml:1: more than 131072 YAML nodes" "$tmp/err"
+
 finish
