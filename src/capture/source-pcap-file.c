@@ -25,7 +25,9 @@ struct pcap_file_priv {
 	uint64_t good_offset; /* end of the last record read whole */
 	int is_pcapng; /* offsets known only where libpcap stopped */
 	uint32_t since_tell; /* records read since good_offset was updated */
-	/* For stdin: the magic we peeked, replayed ahead of the stream. */
+	/* A stream that cannot seek back (stdin, a pipe): read through
+	 * fopencookie, the magic we peeked replayed ahead of it. */
+	FILE *src;
 	uint8_t peek[4];
 	size_t peek_len;
 	size_t peek_pos;
@@ -66,13 +68,22 @@ static void describe_magic(char *errbuf, const char *path, const uint8_t *m,
 			path, m[0], m[1], m[2], m[3]);
 }
 
+/*
+ * Before anything runs: the file exists and starts with a known magic.
+ * A stream (stdin, a named pipe, <(...)) is not opened here, since its
+ * bytes can be read only once: the open sniffs it instead.
+ */
 int sw_capture_pcap_file_probe(const char *path, char *errbuf)
 {
+	struct stat st;
 	uint8_t m[4];
 	size_t n;
 	FILE *fp;
 
 	if (strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode))
 		return 0;
 	fp = fopen(path, "rb");
 	if (!fp) {
@@ -89,8 +100,12 @@ int sw_capture_pcap_file_probe(const char *path, char *errbuf)
 	return 0;
 }
 
-/* fopencookie read hook for stdin: the peeked magic first, then the rest. */
-static ssize_t stdin_read(void *cookie, char *buf, size_t size)
+/*
+ * fopencookie hooks for a stream that cannot seek back (stdin, a named
+ * pipe, <(...)): the peeked magic first, then the rest of the one open
+ * stream.
+ */
+static ssize_t stream_read(void *cookie, char *buf, size_t size)
 {
 	struct pcap_file_priv *p = cookie;
 
@@ -103,7 +118,17 @@ static ssize_t stdin_read(void *cookie, char *buf, size_t size)
 		p->peek_pos += n;
 		return (ssize_t)n;
 	}
-	return (ssize_t)fread(buf, 1, size, stdin);
+	return (ssize_t)fread(buf, 1, size, p->src);
+}
+
+static int stream_close(void *cookie)
+{
+	struct pcap_file_priv *p = cookie;
+
+	if (p->src != stdin)
+		fclose(p->src);
+	p->src = NULL;
+	return 0;
 }
 
 /* libpcap hands out DLT_ values; the decoder wants LINKTYPE_ numbers. They
@@ -127,32 +152,41 @@ static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 		return -ENOMEM;
 	}
 	p->path = path;
-	if (strcmp(path, "-") == 0) {
-		cookie_io_functions_t io = { .read = stdin_read };
-
-		p->peek_len = fread(p->peek, 1, sizeof(p->peek), stdin);
-		if (p->peek_len < 4 || !magic_known(p->peek)) {
-			describe_magic(errbuf, "-", p->peek, p->peek_len);
-			err = -EINVAL;
-			goto fail;
-		}
-		p->fp = fopencookie(p, "r", io);
-		p->is_pcapng = p->peek[0] == 0x0a && p->peek[1] == 0x0d;
-	} else {
-		p->fp = fopen(path, "rb");
-		if (p->fp && fstat(fileno(p->fp), &st) == 0 &&
-		    S_ISREG(st.st_mode))
-			p->size = (uint64_t)st.st_size;
-		if (p->fp && fread(p->peek, 1, 4, p->fp) == 4)
-			p->is_pcapng = p->peek[0] == 0x0a && p->peek[1] == 0x0d;
-		if (p->fp)
-			rewind(p->fp);
-	}
-	if (!p->fp) {
+	/* One open of the input: the magic is sniffed from the stream that
+	 * is then read, so a pipe gives its bytes once. */
+	p->src = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!p->src) {
 		err = -errno;
 		snprintf(errbuf, SW_ERRBUF_SIZE, "%s: %s", path,
 			 strerror(errno));
 		goto fail;
+	}
+	if (fstat(fileno(p->src), &st) == 0 && S_ISREG(st.st_mode))
+		p->size = (uint64_t)st.st_size;
+	p->peek_len = fread(p->peek, 1, sizeof(p->peek), p->src);
+	if (p->peek_len < 4 || !magic_known(p->peek)) {
+		describe_magic(errbuf, path, p->peek, p->peek_len);
+		err = -EINVAL;
+		goto fail_src;
+	}
+	p->is_pcapng = p->peek[0] == 0x0a && p->peek[1] == 0x0d;
+	if (p->src != stdin && p->size && fseeko(p->src, 0, SEEK_SET) == 0) {
+		/* A regular file: libpcap reads it directly, and ftello
+		 * gives pcapng offsets. */
+		p->fp = p->src;
+		p->src = NULL;
+	} else {
+		cookie_io_functions_t io = { .read = stream_read,
+					     .close = stream_close };
+
+		p->size = 0;
+		p->fp = fopencookie(p, "r", io);
+		if (!p->fp) {
+			err = -ENOMEM;
+			snprintf(errbuf, SW_ERRBUF_SIZE, "%s: %s", path,
+				 strerror(ENOMEM));
+			goto fail_src;
+		}
 	}
 	p->pcap = pcap_fopen_offline_with_tstamp_precision(
 		p->fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
@@ -172,6 +206,9 @@ static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 	p->good_offset = p->is_pcapng ? 0 : 24;
 	c->priv = p;
 	return 0;
+fail_src:
+	if (p->src && p->src != stdin)
+		fclose(p->src);
 fail:
 	free(p);
 	return err;

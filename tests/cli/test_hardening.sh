@@ -84,4 +84,30 @@ check "node flood: exit 2" $? 2
 check_grep "node flood: message with the line" \
 	"^$tmp/many.yaml:1: more than 131072 YAML nodes" "$tmp/err"
 
+# --- named pipes and <(...): the format is sniffed from the one open stream ---
+NG=tests/fixtures/synthetic/pcapng.pcapng
+$SW flows "$REAL" >"$tmp/ref.json"
+$SW flows "$NG" >"$tmp/ref-ng.json"
+mkfifo "$tmp/fifo"
+cat "$REAL" >"$tmp/fifo" &
+$SW replay "$tmp/fifo" >"$tmp/out" 2>"$tmp/err"
+check "replay a named pipe: exit 0" $? 0
+check "replay a named pipe: nothing on stderr" "$(cat "$tmp/err")" ""
+check_grep "replay a named pipe: every packet read" '"packets":[1-9]' "$tmp/out"
+wait
+$SW flows <(cat "$REAL") >"$tmp/out" 2>"$tmp/err"
+check "flows <(cat pcap): exit 0" $? 0
+check "flows <(cat pcap): the same records as the file" \
+	"$(cmp -s "$tmp/out" "$tmp/ref.json" && echo same)" same
+$SW flows <(cat "$NG") >"$tmp/out" 2>"$tmp/err"
+check "flows <(cat pcapng): exit 0" $? 0
+check "flows <(cat pcapng): the same records as the file" \
+	"$(cmp -s "$tmp/out" "$tmp/ref-ng.json" && echo same)" same
+echo "not a capture" >"$tmp/fifo" &
+$SW flows "$tmp/fifo" >"$tmp/out" 2>"$tmp/err"
+check "garbage through a pipe: exit 2" $? 2
+check "garbage through a pipe: message" "$(cat "$tmp/err")" \
+	"scrapewatch: $tmp/fifo: not a pcap/pcapng file (magic 0x6e6f7420)"
+wait
+
 finish
