@@ -34,6 +34,10 @@ struct sw_eval {
 	struct eval_client *c;
 	size_t n;
 	uint64_t alerts;
+	/* Open addressing on the address: index + 1 into c, 0 empty.
+	 * At most half full, so a lookup is a probe or two. */
+	uint32_t *slot;
+	size_t nslots; /* a power of two */
 };
 
 static int split_csv(char *line, char **f, int max)
@@ -75,16 +79,126 @@ static int parse_addr(const char *s, struct sw_det_addr *a)
 	return -1;
 }
 
+/* FNV-1a over the family and the 16 address bytes. */
+static size_t addr_hash(const struct sw_det_addr *a)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ a->family;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a->a[i]) * 0x100000001b3ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static int same_addr(const struct sw_det_addr *x, const struct sw_det_addr *y)
+{
+	return x->family == y->family && memcmp(x->a, y->a, 16) == 0;
+}
+
 static struct eval_client *find(const struct sw_eval *ev,
 				const struct sw_det_addr *a)
 {
-	size_t i;
+	size_t i, mask = ev->nslots - 1;
 
-	for (i = 0; i < ev->n; i++)
-		if (ev->c[i].addr.family == a->family &&
-		    memcmp(ev->c[i].addr.a, a->a, 16) == 0)
-			return &ev->c[i];
+	if (!ev->nslots)
+		return NULL;
+	for (i = addr_hash(a) & mask; ev->slot[i]; i = (i + 1) & mask)
+		if (same_addr(&ev->c[ev->slot[i] - 1].addr, a))
+			return &ev->c[ev->slot[i] - 1];
 	return NULL;
+}
+
+static void slot_put(uint32_t *slot, size_t nslots, const struct sw_eval *ev,
+		     size_t idx)
+{
+	size_t i, mask = nslots - 1;
+
+	for (i = addr_hash(&ev->c[idx].addr) & mask; slot[i];
+	     i = (i + 1) & mask)
+		;
+	slot[i] = (uint32_t)idx + 1;
+}
+
+/* Index c[n] (the client just read); the table doubles past half full.
+ * 0 or -ENOMEM. */
+static int index_add(struct sw_eval *ev)
+{
+	if ((ev->n + 1) * 2 > ev->nslots) {
+		size_t nslots = ev->nslots ? ev->nslots * 2 : 256, i;
+		uint32_t *slot = calloc(nslots, sizeof(*slot));
+
+		if (!slot)
+			return -ENOMEM;
+		for (i = 0; i < ev->n; i++)
+			slot_put(slot, nslots, ev, i);
+		free(ev->slot);
+		ev->slot = slot;
+		ev->nslots = nslots;
+	}
+	slot_put(ev->slot, ev->nslots, ev, ev->n);
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (len > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * Copy a label field into out (size bytes): valid UTF-8 is kept, every
+ * byte that is not part of a valid sequence becomes the four characters
+ * \xNN (as the ECS records do for wire strings), and a sequence is never
+ * cut at the end, so eval --json writes valid UTF-8 whatever the CSV holds.
+ */
+static void copy_utf8(char *out, size_t size, const char *in)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = strlen(in), i = 0, o = 0, len;
+
+	while (i < n) {
+		len = utf8_len(s + i, n - i);
+		if (len) {
+			if (o + len >= size)
+				break;
+			memcpy(out + o, s + i, len);
+			o += len;
+			i += len;
+		} else {
+			if (o + 4 >= size)
+				break;
+			snprintf(out + o, 5, "\\x%02x", s[i]);
+			o += 4;
+			i++;
+		}
+	}
+	out[o] = '\0';
 }
 
 struct sw_eval *sw_eval_new(const char *path)
@@ -186,14 +300,15 @@ struct sw_eval *sw_eval_new(const char *path)
 			goto fail;
 		}
 		if (tool_col >= 0 && tool_col < nf)
-			snprintf(c->tool, sizeof(c->tool), "%s", f[tool_col]);
+			copy_utf8(c->tool, sizeof(c->tool), f[tool_col]);
 		/* The last column is read from the end: a quoted field
 		 * before it may hold commas. */
 		if (fam_col >= 0 && fam_col == ncols - 1)
-			snprintf(c->family, sizeof(c->family), "%s", f[nf - 1]);
+			copy_utf8(c->family, sizeof(c->family), f[nf - 1]);
 		else if (fam_col >= 0 && fam_col < nf)
-			snprintf(c->family, sizeof(c->family), "%s",
-				 f[fam_col]);
+			copy_utf8(c->family, sizeof(c->family), f[fam_col]);
+		if (index_add(ev))
+			goto fail_errno;
 		ev->n++;
 	}
 	if (ferror(fp))
@@ -218,6 +333,7 @@ void sw_eval_free(struct sw_eval *ev)
 	if (!ev)
 		return;
 	free(ev->c);
+	free(ev->slot);
 	free(ev);
 }
 

@@ -110,4 +110,39 @@ check "garbage through a pipe: message" "$(cat "$tmp/err")" \
 	"scrapewatch: $tmp/fifo: not a pcap/pcapng file (magic 0x6e6f7420)"
 wait
 
+# --- eval: 80k labels go into a hash (loading was quadratic: 12 s) ---
+$PY -c "
+with open('$tmp/l80k.csv', 'w') as f:
+    f.write('client_ip,label,tool\\n')
+    for i in range(80000):
+        f.write('10.%d.%d.%d,benign,t%d\\n' % (i >> 16, (i >> 8) & 255, i & 255, i))
+    f.write('198.18.0.2,scraper,curl\\n')
+"
+$SW eval --labels "$tmp/l80k.csv" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "80k labels: exit 0" $? 0
+check "80k labels: one row per label" "$(grep -c '^10\.' "$tmp/out")" 80000
+check_grep "80k labels: the last label is found in the capture" \
+	"^198\.18\.0\.2 +scraper +curl +(TP|FN) " "$tmp/out"
+check "80k labels: the others are not in the capture" \
+	"$(grep -c '(not in the capture)' "$tmp/out")" 80000
+{ cat "$tmp/l80k.csv"; echo "10.1.2.3,scraper,dup"; } >"$tmp/dup.csv"
+$SW eval --labels "$tmp/dup.csv" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "80k labels, one twice: exit 2" $? 2
+check "80k labels, one twice: the line" "$(cat "$tmp/err")" \
+	"scrapewatch eval: $tmp/dup.csv:80003: client_ip 10.1.2.3 is labeled twice"
+
+# --- eval --json: valid UTF-8 whatever the labels CSV holds ---
+printf 'client_ip,label,tool,tool_family\n198.18.0.2,scraper,bad\377\376x,f\303\274r\n198.18.0.3,benign,%s\303\274,\355\240\200\n' \
+	"$(printf 'a%.0s' $(seq 62))" >"$tmp/utf8.csv"
+$SW eval --json --labels "$tmp/utf8.csv" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "invalid UTF-8 in labels: exit 0" $? 0
+check "invalid UTF-8 in labels: the JSON is valid UTF-8" \
+	"$($PY -c "import sys; open(sys.argv[1], encoding='utf-8', errors='strict').read(); print('valid')" "$tmp/out" 2>&1)" valid
+check "invalid UTF-8 in labels: bytes shown as \\xNN, valid text kept" \
+	"$($PY -c "
+import json, sys
+r = json.load(open(sys.argv[1]))
+print('|'.join(c['tool'] + '/' + c.get('tool_family', '') for c in r['clients']))" "$tmp/out")" \
+	"bad\\xff\\xfex/für|$(printf 'a%.0s' $(seq 62))/\\xed\\xa0\\x80"
+
 finish
