@@ -203,10 +203,11 @@ static void copy_utf8(char *out, size_t size, const char *in)
 
 struct sw_eval *sw_eval_new(const char *path)
 {
-	char line[EVAL_LINE_MAX], *f[32];
+	char *line = NULL, *f[32], *nul;
 	int ip_col = -1, label_col = -1, tool_col = -1, fam_col = -1, ncols = 0,
 	    nf, i;
-	size_t cap = 0, lineno = 0;
+	size_t cap = 0, lineno = 0, linecap = 0;
+	ssize_t len;
 	struct sw_eval *ev;
 	FILE *fp = fopen(path, "r");
 
@@ -218,17 +219,29 @@ struct sw_eval *sw_eval_new(const char *path)
 	ev = calloc(1, sizeof(*ev));
 	if (!ev)
 		goto fail_errno;
-	while (fgets(line, sizeof(line), fp)) {
+	while ((len = getline(&line, &linecap, fp)) >= 0) {
 		struct eval_client *c;
 
 		lineno++;
-		if (!strchr(line, '\n') && !feof(fp)) {
+		nul = memchr(line, '\0', (size_t)len);
+		if (nul) {
+			fprintf(stderr,
+				"scrapewatch eval: %s:%zu: a NUL byte at "
+				"column %zu; a labels file is CSV text\n",
+				path, lineno, (size_t)(nul - line) + 1);
+			goto fail;
+		}
+		if (len > EVAL_LINE_MAX - 1) {
 			fprintf(stderr,
 				"scrapewatch eval: %s:%zu: line longer than "
 				"%d bytes\n",
 				path, lineno, EVAL_LINE_MAX - 1);
 			goto fail;
 		}
+		/* A UTF-8 byte-order mark (spreadsheet exports): skipped,
+		 * as the YAML loader does. */
+		if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
+			memmove(line, line + 3, (size_t)len - 2);
 		trim(line);
 		if (!line[0] || line[0] == '#')
 			continue;
@@ -318,11 +331,13 @@ struct sw_eval *sw_eval_new(const char *path)
 			path);
 		goto fail;
 	}
+	free(line);
 	fclose(fp);
 	return ev;
 fail_errno:
 	fprintf(stderr, "scrapewatch eval: %s: %s\n", path, strerror(errno));
 fail:
+	free(line);
 	fclose(fp);
 	sw_eval_free(ev);
 	return NULL;

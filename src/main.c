@@ -442,7 +442,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	char errbuf[SW_ERRBUF_SIZE];
 	uint64_t total = 0, done_before = 0;
 	struct sw_xdp *xdp = NULL;
-	int i, rc, status = EXIT_OK, stdin_seen = 0;
+	int i, rc, status = EXIT_OK, stdin_seen = 0, reader_gone = 0;
 
 	for (i = 0; i < nfiles; i++) {
 		if (strcmp(files[i], "-") == 0 && stdin_seen++) {
@@ -494,7 +494,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	pl.flow_start_ctx = o->hook_ctx;
 	sw_progress_init(&prog, o->quiet, total);
 
-	for (i = 0; i < nfiles && !stop_requested; i++) {
+	for (i = 0; i < nfiles && !stop_requested && !reader_gone; i++) {
 		struct sw_capture cap = { .ops = &sw_capture_pcap_file_ops };
 		struct sw_capture_progress cp = { 0 };
 		struct sw_frame fr;
@@ -524,6 +524,12 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 				sw_progress_update(&prog,
 						   done_before + cp.bytes_done,
 						   pl.stats.packets);
+			}
+			/* stdout closed (| head) and no other sink: done. */
+			if (!(pl.stats.packets & 1023) &&
+			    sw_sinks_reader_gone(o->out)) {
+				reader_gone = 1;
+				break;
 			}
 		}
 		if (rc < 0) {

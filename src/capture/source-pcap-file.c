@@ -82,8 +82,12 @@ int sw_capture_pcap_file_probe(const char *path, char *errbuf)
 
 	if (strcmp(path, "-") == 0)
 		return 0;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode))
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: is a directory, not a pcap/pcapng file", path);
+		return -1;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return 0;
 	fp = fopen(path, "rb");
 	if (!fp) {

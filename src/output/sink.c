@@ -892,6 +892,12 @@ static void confirm(struct sw_sink_state *st, uint64_t now)
 	}
 }
 
+/* stdout's reader went away (| head): not an error, nothing to say. */
+static int reader_gone(const struct sw_sink_state *st, int err)
+{
+	return st->sink->ops == &sw_sink_stdout_ops && err == -EPIPE;
+}
+
 static void go_down(struct sw_sink_state *st, int err, uint64_t now)
 {
 	struct sw_sink *s = st->sink;
@@ -904,10 +910,12 @@ static void go_down(struct sw_sink_state *st, int err, uint64_t now)
 	s->tune.stalled = 0;
 	if (!st->down_since_ns) {
 		st->down_since_ns = now;
-		fprintf(stderr,
-			"scrapewatch: sink %s: %s; queueing and spooling, "
-			"retrying with backoff\n",
-			s->name, st->errbuf[0] ? st->errbuf : strerror(-err));
+		if (!(s->tune.fatal && reader_gone(st, err)))
+			fprintf(stderr,
+				"scrapewatch: sink %s: %s; queueing and spooling, "
+				"retrying with backoff\n",
+				s->name,
+				st->errbuf[0] ? st->errbuf : strerror(-err));
 	}
 	add_ctr(&st->c.errors, 1);
 	st->unsent = st->ihead; /* everything in flight goes again */
@@ -1711,7 +1719,8 @@ uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms)
 		lost = 0;
 		for (r = 0; r < SW_DROP_MAX; r++)
 			lost += get_ctr(&st->c.dropped[r]);
-		if (lost)
+		/* Counted as closed in the stats record, but not said. */
+		if (lost && !(st->fatal && reader_gone(st, st->fatal_err)))
 			fprintf(stderr,
 				"scrapewatch: sink %s: %llu records not "
 				"delivered (%llu at shutdown); see "
@@ -1732,6 +1741,20 @@ int sw_sinks_fatal_error(struct sw_sinks *set)
 		if (set->sinks[i]->st->fatal)
 			return set->sinks[i]->st->fatal_err;
 	return 0;
+}
+
+int sw_sinks_reader_gone(struct sw_sinks *set)
+{
+	int i;
+
+	for (i = 0; i < set->n; i++) {
+		struct sw_sink_state *st = set->sinks[i]->st;
+
+		if (!(__atomic_load_n(&st->fatal, __ATOMIC_RELAXED) &&
+		      reader_gone(st, st->fatal_err)))
+			return 0;
+	}
+	return set->n > 0;
 }
 
 void sw_sinks_add_stats(struct sw_sinks *set, cJSON *obj)

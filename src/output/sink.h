@@ -48,6 +48,9 @@ uint64_t sw_sinks_close(struct sw_sinks *set, unsigned timeout_ms);
 void sw_sinks_add_stats(struct sw_sinks *set, cJSON *obj);
 /* Did a sink fail for good (e.g. stdout closed)? -errno of the first. */
 int sw_sinks_fatal_error(struct sw_sinks *set);
+/* Is every sink stdout, and its reader gone (| head)? Then there is no
+ * one left to write for: the caller may stop reading. */
+int sw_sinks_reader_gone(struct sw_sinks *set);
 void sw_sinks_free(struct sw_sinks *set);
 
 /* Async-signal-safe: ask file sinks to reopen their file (SIGHUP). */

@@ -145,4 +145,31 @@ r = json.load(open(sys.argv[1]))
 print('|'.join(c['tool'] + '/' + c.get('tool_family', '') for c in r['clients']))" "$tmp/out")" \
 	"bad\\xff\\xfex/für|$(printf 'a%.0s' $(seq 62))/\\xed\\xa0\\x80"
 
+# --- messages that say what is wrong ---
+$SW flows "$tmp" >"$tmp/out" 2>"$tmp/err"
+check "a directory: exit 2" $? 2
+check "a directory: says so" "$(cat "$tmp/err")" \
+	"scrapewatch: $tmp: is a directory, not a pcap/pcapng file"
+printf 'client_ip,label\n198.18.0.2,scr\0aper\n' >"$tmp/nul.csv"
+$SW eval --labels "$tmp/nul.csv" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "NUL in the labels: exit 2" $? 2
+check "NUL in the labels: says so, with line and column" "$(cat "$tmp/err")" \
+	"scrapewatch eval: $tmp/nul.csv:2: a NUL byte at column 15; a labels file is CSV text"
+printf '\357\273\277client_ip,label,tool\n198.18.0.2,scraper,curl\n' >"$tmp/bom.csv"
+$SW eval --labels "$tmp/bom.csv" "$REAL" >"$tmp/out" 2>"$tmp/err"
+check "UTF-8 byte-order mark in the labels: exit 0" $? 0
+check_grep "UTF-8 byte-order mark in the labels: the header is read" \
+	"^198\.18\.0\.2 +scraper +curl " "$tmp/out"
+# stdout whose reader is gone before the first write: every write is EPIPE
+for cmd in flows replay; do
+	$PY -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+sys.stdout.write("%d|%s" % (p.returncode, p.stderr.decode()))' \
+		$SW $cmd "$REAL" "$REAL" "$REAL" >"$tmp/out"
+	check "$cmd into a closed pipe: exit 0, nothing on stderr" "$(cat "$tmp/out")" "0|"
+done
+
 finish
