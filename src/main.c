@@ -4,8 +4,8 @@
  * offline through the shared pipeline; `check-config` validates a config
  * file; the other subcommands of the CLI contract answer with what is
  * missing from this build. Exit codes: 0 success, 1 partial (input cut
- * short, everything readable processed), 2 bad usage, bad config or
- * unreadable input.
+ * short, everything readable processed; or records a sink could not
+ * deliver), 2 bad usage, bad config or unreadable input.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -186,8 +186,10 @@ static void usage(FILE *out)
 		"  --flush-timeout S, --metrics ADDR:PORT  as above\n"
 		"\n"
 		"Exit status: 0 success; 1 an input was cut short or corrupt (everything\n"
-		"readable was processed, the file and offset are on stderr); 2 bad usage,\n"
-		"a bad config or unreadable input.\n"
+		"readable was processed, the file and offset are on stderr), or a sink\n"
+		"could not deliver every record (stderr says how many, the stats record\n"
+		"why; a closed stdout is not counted); 2 bad usage, a bad config,\n"
+		"unreadable input or a failed setup.\n"
 		"\n"
 		"Examples:\n"
 		"  scrapewatch flows capture.pcap | jq .destination.bytes\n"

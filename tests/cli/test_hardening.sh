@@ -172,4 +172,13 @@ sys.stdout.write("%d|%s" % (p.returncode, p.stderr.decode()))' \
 	check "$cmd into a closed pipe: exit 0, nothing on stderr" "$(cat "$tmp/out")" "0|"
 done
 
+# --- exit 1 is documented for both of its causes, in --help and the man page ---
+$SW --help >"$tmp/help"
+check_grep "--help: exit 1 for a cut input" "1 an input was cut short or corrupt" "$tmp/help"
+check "--help: exit 1 for records a sink could not deliver" \
+	"$(tr '\n' ' ' <"$tmp/help" | grep -c 'or a sink could not deliver every record')" 1
+check "man page: exit 1 for both" \
+	"$(sed -n '/^\.SH EXIT STATUS/,/^\.SH/p' docs/scrapewatch.8 | tr '\n' ' ' |
+		grep -c 'cut short or corrupt.*or a sink could not deliver every record')" 1
+
 finish
