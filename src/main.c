@@ -558,7 +558,9 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	if (o->on_detect_done && pl.det)
 		o->on_detect_done(o->hook_ctx, pl.det);
 	sw_metrics_publish(o->metrics, &pl, "pcap-file", NULL, 0);
-	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats)
+	/* No stats record when no input could be opened: nothing was read,
+	 * as when the probe refuses a file before anything starts. */
+	if (!(o->emit & SW_EMIT_FLOWS) && !o->no_stats && pl.stats.files)
 		emit_stats(o, &pl);
 	if (sw_sinks_close(o->out, o->flush_timeout_ms) &&
 	    sw_sinks_fatal_error(o->out) != -EPIPE && status == EXIT_OK)

@@ -181,4 +181,26 @@ check "man page: exit 1 for both" \
 	"$(sed -n '/^\.SH EXIT STATUS/,/^\.SH/p' docs/scrapewatch.8 | tr '\n' ' ' |
 		grep -c 'cut short or corrupt.*or a sink could not deliver every record')" 1
 
+# --- no stats record when nothing was read, whatever the reason ---
+$PY -c "
+import sys
+d = open(sys.argv[1], 'rb').read()
+open(sys.argv[2], 'wb').write(d[:4] + bytes([9, 0, 9, 0]) + d[8:])" "$REAL" "$tmp/v99.pcap"
+: >"$tmp/zero.pcap"
+echo "garbage garbage" >"$tmp/garbage.pcap"
+for input in v99.pcap zero.pcap garbage.pcap stdin; do
+	if [ $input = stdin ]; then
+		$SW replay - </dev/null >"$tmp/out" 2>"$tmp/err"
+	else
+		$SW replay "$tmp/$input" >"$tmp/out" 2>"$tmp/err"
+	fi
+	check "replay $input: exit 2" $? 2
+	check "replay $input: no stats record" "$(wc -c <"$tmp/out")" 0
+	check "replay $input: one message" "$(wc -l <"$tmp/err")" 1
+done
+$SW replay "$REAL" "$tmp/v99.pcap" >"$tmp/out" 2>"$tmp/err"
+check "replay good then unreadable: exit 2" $? 2
+check "replay good then unreadable: the stats record of what was read" \
+	"$(grep -c '"dataset":"scrapewatch.stats"' "$tmp/out")" 1
+
 finish
