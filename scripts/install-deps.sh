@@ -39,9 +39,34 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 2
 fi
 
+# On a freshly booted machine unattended-upgrades often holds the dpkg
+# lock: wait for it (apt's own DPkg::Lock::Timeout) rather than fail, and
+# say so. DPKG_LOCK and APT_LOCK_TIMEOUT (seconds) are for tests and slow
+# mirrors.
+DPKG_LOCK=${DPKG_LOCK:-/var/lib/dpkg/lock-frontend}
+APT_LOCK_TIMEOUT=${APT_LOCK_TIMEOUT:-900}
+lock_held() { # 0 when another process holds the lock (apt uses fcntl locks)
+	command -v python3 >/dev/null || return 1
+	python3 -c '
+import fcntl, sys
+try:
+    f = open(sys.argv[1], "r+")
+except OSError:
+    sys.exit(1)
+try:
+    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except OSError:
+    sys.exit(0)
+sys.exit(1)' "$DPKG_LOCK" 2>/dev/null
+}
+if lock_held; then
+	echo "install-deps: another package manager holds $DPKG_LOCK" \
+		"(unattended-upgrades?); waiting up to ${APT_LOCK_TIMEOUT}s for it" >&2
+fi
+
 echo "install-deps: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-apt-get update -qq >&2
+apt-get -o DPkg::Lock::Timeout="$APT_LOCK_TIMEOUT" update -qq >&2
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout="$APT_LOCK_TIMEOUT" install -y -qq --no-install-recommends $missing >&2
