@@ -56,16 +56,22 @@ attached() { # how many of the server veths have an XDP program
 	echo $n
 }
 
+# A new stderr file per start: the shell truncates the redirect target in
+# the child, after the poll below may already have read the previous
+# run's "XDP attached" from a shared file.
+starts=0
 start_collector() {
+	starts=$((starts + 1))
+	sw_err=$tmp/sw-$starts.err
 	ip netns exec $NS_S "$SW" live --interface $T-s1 --interface $T-s2 \
-		--capture xdp --flows -o "file://$tmp/flows.ndjson" 2>"$tmp/sw.err" &
+		--capture xdp --flows -o "file://$tmp/flows.ndjson" 2>"$sw_err" &
 	sw_pid=$!
 	for _ in $(seq 1 100); do
-		grep -q "XDP attached" "$tmp/sw.err" && return 0
+		grep -q "XDP attached" "$sw_err" 2>/dev/null && return 0
 		kill -0 $sw_pid 2>/dev/null || break
 		sleep 0.1
 	done
-	cat "$tmp/sw.err"
+	cat "$sw_err"
 	return 1
 }
 
@@ -79,7 +85,7 @@ wait_detached() { # polls: detaching is asynchronous to the exit
 
 start_collector || { echo "FAIL collector did not attach"; exit 1; }
 check "XDP attached on both server veths" "$(attached)" 2
-grep -q "generic" "$tmp/sw.err" && echo "note: $(grep generic "$tmp/sw.err")"
+grep -q "generic" "$sw_err" && echo "note: $(grep generic "$sw_err")"
 for _ in $(seq 1 50); do
 	ip netns exec $NS_A curl -s -o /dev/null http://$SRV_A/p1.html && break
 	sleep 0.1
