@@ -11,7 +11,7 @@
 #           100 assets: script chunks, stylesheets, images, fonts; its
 #           main script fetches the feed API, as such apps do)
 #   files   files.corpus.test: a file archive. Directory pages listing
-#           files of 5-100 kB, a podcast feed with its episodes, a few
+#           files of 4-60 kB, a podcast feed with its episodes, a few
 #           large files, and room for the apt repository and the git
 #           repository that record.sh builds at record time (/debian/,
 #           /git/)
@@ -165,8 +165,8 @@ def social(root, rng, users=400, posts=3000, feed_pages=150, per_feed=20):
             write(os.path.join(root, "app/index.html"), html)
 
 
-def files(root, rng, dirs=12, per_dir=40, episodes=10, episode_mb=5,
-          big=3, big_mb=8):
+def files(root, rng, dirs=12, per_dir=40, episodes=10, episode_mb=3,
+          big=3, big_mb=5):
     write(os.path.join(root, "robots.txt"), "User-agent: *\nDisallow:\n")
     top = ['<h1>archive</h1><ul>\n']
     for d in range(dirs):
@@ -176,7 +176,7 @@ def files(root, rng, dirs=12, per_dir=40, episodes=10, episode_mb=5,
         for k in range(per_dir):
             fn = "%s-%03d.%s" % (rng.choice(WORDS), k,
                                  rng.choice(("pdf", "zip", "tar.gz", "csv")))
-            size = rng.randrange(5000, 100000)
+            size = rng.randrange(4000, 60000)
             write(os.path.join(root, "archive", name, fn),
                   rng.randbytes(size))
             listing.append('<li><a href="/archive/%s/%s">%s</a> %d</li>\n' %
@@ -214,8 +214,8 @@ def main():
     ap.add_argument("social")
     ap.add_argument("files")
     ap.add_argument("--seed", type=int, required=True)
-    ap.add_argument("--big-mb", type=int, default=8)
-    ap.add_argument("--episode-mb", type=int, default=5)
+    ap.add_argument("--big-mb", type=int, default=5)
+    ap.add_argument("--episode-mb", type=int, default=3)
     a = ap.parse_args()
     rng = random.Random(a.seed * 7919 + 1)
     social(a.social, rng)

@@ -22,6 +22,7 @@
 #                 msec remote_addr server_port server_protocol "request"
 #                 status body_bytes_sent "user_agent" remote_port
 #                 connection connection_requests request_time http2
+#                 (http2: "h2", or "-" on HTTP/1.x)
 #   logs/         each client's output (not with --trim)
 # With --trim (used for the committed fixtures), corpus.pcap keeps
 # client->server packets whole and cuts server->client packets to 128
@@ -353,10 +354,16 @@ http {
     include /etc/nginx/mime.types;
     types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
     default_type application/octet-stream;
+    # \$http2 is empty on HTTP/1.x: logged as "-", so every line has 13
+    # fields.
+    map \$http2 \$corpus_http2 {
+        "" "-";
+        default \$http2;
+    }
     log_format corpus '\$msec \$remote_addr \$server_port \$server_protocol '
                       '"\$request" \$status \$body_bytes_sent "\$http_user_agent" '
                       '\$remote_port \$connection \$connection_requests '
-                      '\$request_time \$http2';
+                      '\$request_time \$corpus_http2';
     access_log $WORK/access.log corpus;
     client_body_temp_path $WORK/prefix/body;
     proxy_temp_path $WORK/prefix/proxy;
@@ -576,8 +583,14 @@ log "recorded $(($(date +%s) - T0))s"
 mkdir -p "$OUTDIR"
 {
 	echo "client_ip,label,tool,scenario,proto,family,start_s,first_activity,rate_kbit,params,tool_family"
-	# Addresses that made at least one request (for address rotation).
-	awk '{ print $2 }' "$WORK/access.log" | sort -u >"$WORK/seen.addrs"
+	# Addresses seen (for address rotation): every source address in the
+	# capture (a connection cut off by the end of the run may have made
+	# no request) and every address in the access log.
+	{
+		awk '{ print $2 }' "$WORK/access.log"
+		tcpdump -n -r "$WORK/full.pcap" 2>/dev/null | awk '{ print $3 }' |
+			sed -E 's/\.[0-9]+$//'
+	} | sort -u >"$WORK/seen.addrs"
 	for c in "${CLIENTS[@]}"; do
 		IFS='|' read -r name label tool scen proto ip start kbit rest <<<"$c"
 		# Behind a NAT: no address of its own on the wire (plan.txt only).

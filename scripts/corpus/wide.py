@@ -37,41 +37,60 @@ MOBILE_UA = "SocialApp/5.12.1 (Android 14; Pixel 7) okhttp/4.12.0"
 def httpx_crawl(a, rng):
     import httpx
 
-    async def run():
-        lim = httpx.Limits(max_connections=2, max_keepalive_connections=2)
-        async with httpx.AsyncClient(http2=True, verify=False, limits=lim,
-                                     trust_env=False, timeout=30) as c:
-            pages = list(range(1, 151))
-            rng.shuffle(pages)
-            queue = ["/api/feed?page=%d" % p for p in pages]
-            seen = set()
-            interval = 1.0 / a.rate
-            next_t = [time.monotonic()]
-            end = time.monotonic() + a.seconds
-            count = {"n": 0, "h2": 0}
+    lim = httpx.Limits(max_connections=2, max_keepalive_connections=2)
 
-            async def worker():
-                while queue and time.monotonic() < end:
-                    path = queue.pop(0)
-                    now = time.monotonic()
-                    t = max(now, next_t[0])
-                    next_t[0] = t + interval * rng.uniform(0.6, 1.4)
-                    await asyncio.sleep(t - now)
-                    try:
-                        r = await c.get(a.base + path)
-                    except httpx.HTTPError as e:
-                        print("httpx-crawl:", e, flush=True)
-                        continue
-                    count["n"] += 1
-                    count["h2"] += r.http_version == "HTTP/2"
-                    if path.startswith("/api/feed"):
-                        for p in r.json().get("posts", []):
-                            if p["url"] not in seen:
-                                seen.add(p["url"])
-                                queue.insert(rng.randrange(len(queue) + 1),
-                                             p["url"])
-            await asyncio.gather(*(worker() for _ in range(a.workers)))
-            print("httpx-crawl: %(n)d requests, %(h2)d over HTTP/2" % count)
+    def new_client():
+        return httpx.AsyncClient(http2=True, verify=False, limits=lim,
+                                 trust_env=False, timeout=30)
+
+    async def run():
+        # One shared client; when the server ends its connection (nginx
+        # sends GOAWAY after keepalive_requests), this httpx may not open
+        # a new one by itself: the first task to see the error replaces
+        # the client, as a crawler's retry logic would.
+        cl = {"c": new_client()}
+        pages = list(range(1, 151))
+        rng.shuffle(pages)
+        queue = ["/api/feed?page=%d" % p for p in pages]
+        seen = set()
+        interval = 1.0 / a.rate
+        next_t = [time.monotonic()]
+        end = time.monotonic() + a.seconds
+        count = {"n": 0, "h2": 0, "new": 0}
+
+        async def worker():
+            while queue and time.monotonic() < end:
+                path = queue.pop(0)
+                now = time.monotonic()
+                t = max(now, next_t[0])
+                next_t[0] = t + interval * rng.uniform(0.6, 1.4)
+                await asyncio.sleep(t - now)
+                c = cl["c"]
+                try:
+                    r = await c.get(a.base + path)
+                except Exception as e:
+                    print("httpx-crawl:", e, flush=True)
+                    queue.insert(0, path)
+                    if cl["c"] is c:
+                        cl["c"] = new_client()
+                        count["new"] += 1
+                        try:
+                            await c.aclose()
+                        except Exception:
+                            pass
+                    continue
+                count["n"] += 1
+                count["h2"] += r.http_version == "HTTP/2"
+                if path.startswith("/api/feed"):
+                    for p in r.json().get("posts", []):
+                        if p["url"] not in seen:
+                            seen.add(p["url"])
+                            queue.insert(rng.randrange(len(queue) + 1),
+                                         p["url"])
+        await asyncio.gather(*(worker() for _ in range(a.workers)))
+        await cl["c"].aclose()
+        print("httpx-crawl: %(n)d requests, %(h2)d over HTTP/2, "
+              "%(new)d new clients" % count)
     asyncio.run(run())
 
 

@@ -60,7 +60,7 @@ add wget2 scraper "wget2 1.99.1 (HTTP/2)" mirror https "$(ip4w 0)" \
 	"$(late wget2)" "$(link wget2 3000 6000)" \
 	timeout "$(rnd wget2.secs 120 180)" wget2 --mirror --robots=off -q \
 	--check-certificate=off --filter-urls --reject-regex '/(downloads|media)/' --max-threads=4 \
-	--wait="$(rndf wget2.wait 60 120)" -P "$WORK/cli/wget2" "$S/"
+	--wait="$(rndf wget2.wait 150 250)" -P "$WORK/cli/wget2" "$S/"
 TFAM[wget2]=wget2
 add curlh2 scraper "curl 7.88.1 --http2 --parallel" h2-url-list https \
 	"$(ip4w 1)" "$(late curlh2)" "$(link curlh2 350 600)" \
@@ -101,7 +101,7 @@ add burstscrapy scraper "scrapy 2.8.0 (16 concurrent)" burst https \
 	-s CLOSESPIDER_TIMEOUT=30 -s LOG_LEVEL=WARNING
 TFAM[burstscrapy]=burst-scrapy
 add burstaria2 scraper "aria2 1.36.0 (-j16)" burst https "$(ip4w 7)" \
-	"$(mid burstaria2)" "$(link burstaria2 8000 12000)" \
+	"$(mid burstaria2)" "$(link burstaria2 3000 5000)" \
 	aria2c -i "$WORK/aria2burst.list" -j 16 -q --check-certificate=false \
 	--file-allocation=none --allow-overwrite=true -d "$WORK/cli/aria2burst"
 TFAM[burstaria2]=burst-aria2
