@@ -154,6 +154,13 @@ void sw_sink_drop(struct sw_sink *s, struct sw_rec *r, enum sw_sink_drop why);
 
 /* Helpers for backends. */
 uint64_t sw_now_ns(void); /* CLOCK_MONOTONIC */
+/*
+ * Once close has asked the sink to finish: the --flush-timeout deadline
+ * (sw_now_ns() time) by which a connect, a handshake or a request under
+ * way must give up; UINT64_MAX before. It may be set while a backend
+ * waits, so a backend waits in short slices and asks again. Any thread.
+ */
+uint64_t sw_sink_deadline_ns(const struct sw_sink *s);
 /* Parse a byte size with optional k/m/g suffix. 0, or -EINVAL. */
 int sw_parse_size(const char *s, uint64_t *out);
 /* Parse a bounded unsigned integer. 0, or -EINVAL. */

@@ -171,6 +171,17 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 	return len;
 }
 
+/* A POST under way gives up at the --flush-timeout deadline. */
+static int on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return sw_now_ns() >= sw_sink_deadline_ns(clientp);
+}
+
 static int http_connect(struct sw_sink *s, char *errbuf)
 {
 	struct http_sink *h = s->priv;
@@ -198,6 +209,9 @@ static int http_connect(struct sw_sink *s, char *errbuf)
 	if (h->ca)
 		curl_easy_setopt(h->curl, CURLOPT_CAINFO, h->ca);
 	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, s);
+	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
 	return 0;
 }
 
@@ -377,6 +391,12 @@ static long http_send(struct sw_sink *s, struct sw_rec *r, size_t n,
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, data);
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	cc = curl_easy_perform(h->curl);
+	if (cc == CURLE_ABORTED_BY_CALLBACK) {
+		snprintf(errbuf, SW_SINK_ERRBUF,
+			 "POST %s: no answer by the --flush-timeout deadline",
+			 h->url);
+		return -ETIMEDOUT;
+	}
 	if (cc != CURLE_OK) {
 		snprintf(errbuf, SW_SINK_ERRBUF, "POST %s: %s", h->url,
 			 curl_easy_strerror(cc));

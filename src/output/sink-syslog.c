@@ -226,13 +226,46 @@ static int syslog_tls_open(struct sw_sink *s, struct sw_uri *u, char *errbuf)
 	return rc ? rc : tls_setup(s, u, errbuf);
 }
 
-/* Connect with a timeout; the socket stays blocking with SO_SNDTIMEO so a
- * peer that stops reading fails the send instead of stalling the sink. */
-static int connect_timeout(struct syslog_sink *y, const struct addrinfo *ai)
+#define SW_SYSLOG_SLICE_MS 50
+
+/*
+ * Wait for events on fd until timeout_ms from now, or the --flush-timeout
+ * deadline once close has set one (in slices, since it may be set while
+ * we wait). 1 ready, 0 timed out or past the deadline, -errno.
+ */
+static int wait_fd(struct sw_sink *s, int fd, short events, unsigned timeout_ms)
 {
+	uint64_t until = sw_now_ns() + timeout_ms * 1000000ull, now, end;
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int rc;
+
+	for (;;) {
+		now = sw_now_ns();
+		end = sw_sink_deadline_ns(s);
+		if (until < end)
+			end = until;
+		if (now >= end)
+			return 0;
+		rc = poll(&pfd, 1,
+			  end - now > SW_SYSLOG_SLICE_MS * 1000000ull ?
+				  SW_SYSLOG_SLICE_MS :
+				  (int)((end - now + 999999) / 1000000));
+		if (rc > 0)
+			return 1;
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Connect with a timeout (and the --flush-timeout deadline). UDP sockets
+ * end up blocking, with SO_SNDTIMEO so a peer that stops reading fails
+ * the send; stream sockets stay non-blocking for the handshake and the
+ * sends (see syslog_stream_send). */
+static int connect_timeout(struct sw_sink *s, const struct addrinfo *ai)
+{
+	struct syslog_sink *y = s->priv;
 	struct timeval tv = { .tv_sec = y->timeout_ms / 1000,
 			      .tv_usec = (y->timeout_ms % 1000) * 1000 };
-	struct pollfd pfd;
 	int fd, err = 0, on = 1;
 	socklen_t elen = sizeof(err);
 
@@ -246,9 +279,7 @@ static int connect_timeout(struct syslog_sink *y, const struct addrinfo *ai)
 			err = -errno;
 			goto fail;
 		}
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, (int)y->timeout_ms) != 1) {
+		if (wait_fd(s, fd, POLLOUT, y->timeout_ms) != 1) {
 			err = -ETIMEDOUT;
 			goto fail;
 		}
@@ -258,7 +289,8 @@ static int connect_timeout(struct syslog_sink *y, const struct addrinfo *ai)
 			goto fail;
 		}
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (ai->ai_socktype != SOCK_STREAM)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (ai->ai_socktype == SOCK_STREAM)
@@ -292,6 +324,7 @@ static int tls_handshake(struct sw_sink *s, char *errbuf)
 	struct syslog_sink *y = s->priv;
 	unsigned long e;
 	long vr;
+	int rc, want;
 
 	y->ssl = SSL_new(y->ctx);
 	if (!y->ssl)
@@ -300,8 +333,27 @@ static int tls_handshake(struct sw_sink *s, char *errbuf)
 	SSL_set_tlsext_host_name(y->ssl, y->verify_name);
 	if (y->verify)
 		SSL_set1_host(y->ssl, y->verify_name);
-	if (SSL_connect(y->ssl) == 1)
-		return 0;
+	/* Non-blocking, so that a peer that accepts and never answers
+	 * holds shutdown no longer than the --flush-timeout deadline. */
+	for (;;) {
+		rc = SSL_connect(y->ssl);
+		if (rc == 1)
+			return 0;
+		want = SSL_get_error(y->ssl, rc);
+		if (want != SSL_ERROR_WANT_READ && want != SSL_ERROR_WANT_WRITE)
+			break;
+		if (wait_fd(s, y->fd,
+			    want == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
+			    y->timeout_ms) != 1) {
+			snprintf(errbuf, SW_SINK_ERRBUF,
+				 "TLS handshake with %s:%s: no answer in "
+				 "time",
+				 y->host, y->port);
+			ERR_clear_error();
+			syslog_disconnect(s);
+			return -ETIMEDOUT;
+		}
+	}
 	vr = SSL_get_verify_result(y->ssl);
 	e = ERR_get_error();
 	if (vr != X509_V_OK)
@@ -330,7 +382,7 @@ static int syslog_connect(struct sw_sink *s, char *errbuf)
 		return -EHOSTUNREACH;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
-		fd = connect_timeout(y, ai);
+		fd = connect_timeout(s, ai);
 		if (fd >= 0)
 			break;
 	}

@@ -817,6 +817,15 @@ static int stopping(const struct sw_sink_state *st)
 	return __atomic_load_n(&st->stop, __ATOMIC_ACQUIRE);
 }
 
+uint64_t sw_sink_deadline_ns(const struct sw_sink *s)
+{
+	const struct sw_sink_state *st = s->st;
+
+	if (!stopping(st))
+		return UINT64_MAX;
+	return __atomic_load_n(&st->deadline_ns, __ATOMIC_RELAXED);
+}
+
 /* Sleep up to ns; new records wake the writer early unless it waits for
  * something else (WAIT_OTHER: the peer, backoff, the spooler). */
 static void wait_ns(struct sw_sink_state *st, uint64_t ns, enum writer_wait why)

@@ -203,4 +203,37 @@ check "replay good then unreadable: exit 2" $? 2
 check "replay good then unreadable: the stats record of what was read" \
 	"$(grep -c '"dataset":"scrapewatch.stats"' "$tmp/out")" 1
 
+# --- --flush-timeout bounds a handshake or a POST under way ---
+# A peer that accepts and never answers, and a sink timeout_ms of 60 s:
+# shutdown must give up at the 1 s flush deadline, not at timeout_ms (a
+# TLS handshake waited its whole timeout, then another). `timeout 30`
+# only keeps a regression from hanging the suite; what is checked is the
+# exit status and the message.
+port=$(free_port)
+$PY -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(64)
+open(sys.argv[2], "w").close()
+held = []
+while True:
+    held.append(s.accept())' "$port" "$tmp/listening" &
+mute_pid=$!
+for _ in $(seq 1 100); do [ -e "$tmp/listening" ] && break; sleep 0.1; done
+for u in "syslog+tls://127.0.0.1:$port?verify=off&timeout_ms=60000" \
+	"http://127.0.0.1:$port/_bulk?format=bulk&timeout_ms=60000"; do
+	timeout 30 $SW replay "$REAL" -o "$u" --flush-timeout 1 >"$tmp/out" 2>"$tmp/err"
+	check "mute peer, $u: exit 1 (records not delivered)" $? 1
+	case $u in
+	syslog*) want="TLS handshake with 127.0.0.1:$port: no answer in time" ;;
+	http*) want="POST http://127.0.0.1:$port/_bulk: no answer by the --flush-timeout deadline" ;;
+	esac
+	check "mute peer, $u: gives up at the deadline" \
+		"$(grep -c -F "$want" "$tmp/err")" 1
+done
+kill $mute_pid
+wait $mute_pid 2>/dev/null
+
 finish
