@@ -39,7 +39,8 @@ import tempfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SW = os.environ.get("SW", os.path.join(ROOT, "build", "scrapewatch"))
-FIXTURES = os.path.join(ROOT, "tests", "fixtures", "corpus")
+FIXTURES = os.environ.get("CORPUS_FIXTURES",
+                          os.path.join(ROOT, "tests", "fixtures", "corpus"))
 CACHE = os.path.join(ROOT, "build", "corpus-fixtures")
 # The recordings thresholds may be derived from, and the one they never
 # are: derive() refuses it.

@@ -244,12 +244,18 @@ void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 
 /* What makes a member a participant (see group_view). */
 #define MEMBER_MIN_DISTINCT 10
-/* A brief member: its whole session so far no longer than this, at
- * least MEMBER_BRIEF_MIN_TURNS requests, at most MEMBER_BRIEF_GAP_NS
- * apart on average (member_brief). */
+/* Hit-and-run members (member_hit_and_run): a brief one's whole session
+ * so far is no longer than MEMBER_BRIEF_NS, with at least
+ * MEMBER_BRIEF_MIN_TURNS requests at most MEMBER_BRIEF_GAP_NS apart on
+ * average; a sparse one made at most MEMBER_SPARSE_MAX_TURNS requests in
+ * all. They take part only where at least HIT_AND_RUN_MIN of them were
+ * active in the last HIT_AND_RUN_WINDOW_NS. */
 #define MEMBER_BRIEF_NS (60 * NS_PER_S)
 #define MEMBER_BRIEF_MIN_TURNS 3
 #define MEMBER_BRIEF_GAP_NS (10 * NS_PER_S)
+#define MEMBER_SPARSE_MAX_TURNS 8
+#define HIT_AND_RUN_MIN 5
+#define HIT_AND_RUN_WINDOW_NS (600 * NS_PER_S)
 #define MEMBER_MIN_BUSY_MIN 4 /* of the 12 bins of the last minute */
 #define WIN_BINS 12 /* 60 s */
 
@@ -310,21 +316,26 @@ static int member_harvests(const struct det_client *c, uint64_t now,
 
 /*
  * Rotation: an address that a program uses for a handful of document-sized
- * fetches within a minute and no more, seconds apart, the next address
- * taking over. A poller is no brief member: its requests are far apart. Alone it is nothing; several such members of one
- * group are the harvest. Unlike member_harvests() this is no lasting
- * mark: a member whose session grows past a minute (a poller, a script at
- * its start) is brief no more.
+ * fetches and no more, the next address taking over (a residential proxy
+ * network, a /64 or a /48 walked address by address). Brief: a few
+ * requests seconds apart within a minute. Sparse: a few requests in all,
+ * whenever. Alone such a member is nothing, and one or two of them in a
+ * group are people's one-off scripts; many in one group are the harvest
+ * (HIT_AND_RUN_MIN). Unlike member_harvests() this is no lasting mark: a
+ * poller or a script that goes on is brief and sparse no more.
  */
-static int member_brief(const struct det_client *c, uint64_t now)
+static int member_hit_and_run(const struct det_client *c, uint64_t now)
 {
-	uint64_t med;
+	uint64_t med, span = c->last_ns - c->session_ns;
 	uint32_t requests;
+	int brief, sparse;
 
-	if (!(c->last_mask & AUTOMATION_MASK) ||
-	    c->turns < MEMBER_BRIEF_MIN_TURNS ||
-	    c->last_ns - c->session_ns > MEMBER_BRIEF_NS ||
-	    c->last_ns - c->session_ns > (c->turns - 1) * MEMBER_BRIEF_GAP_NS)
+	if (!(c->last_mask & AUTOMATION_MASK) || !c->turns)
+		return 0;
+	brief = c->turns >= MEMBER_BRIEF_MIN_TURNS && span <= MEMBER_BRIEF_NS &&
+		span <= (c->turns - 1) * MEMBER_BRIEF_GAP_NS;
+	sparse = c->turns <= MEMBER_SPARSE_MAX_TURNS;
+	if (!brief && !sparse)
 		return 0;
 	det_client_shape(c, now, &med, &requests);
 	return med && med <= DOCUMENT_BYTES_MAX;
@@ -337,14 +348,29 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 	uint32_t fpg[GROUP_MEMBERS_MAX], fpn[GROUP_MEMBERS_MAX], nfp = 0, i, j;
 	uint32_t bins[WIN_BINS] = { 0 };
 	const uint32_t *p0 = NULL, *p1 = NULL;
+	uint8_t hit[GROUP_MEMBERS_MAX] = { 0 };
+	uint32_t n_hit = 0;
 
 	memset(v, 0, sizeof(*v));
+	/* Hit-and-run members count only where there are many. */
+	for (i = 0; i < g->n_members; i++) {
+		struct det_member *m = &g->m[i];
+		struct det_client *c = &d->clients[m->client];
+
+		if (m->participant ||
+		    m->last_ns + HIT_AND_RUN_WINDOW_NS < now || !c->used ||
+		    c->gen != m->gen)
+			continue;
+		hit[i] = (uint8_t)member_hit_and_run(c, now);
+		n_hit += hit[i];
+	}
+	if (n_hit < HIT_AND_RUN_MIN)
+		memset(hit, 0, sizeof(hit));
 	for (i = 0; i < g->n_members; i++) {
 		struct det_member *m = &g->m[i];
 		struct det_client *c;
 		struct sw_alert_counters cc;
 		uint32_t t, busy, dist, mine[WIN_BINS] = { 0 };
-		int brief = 0;
 
 		if (m->last_ns + hist < now)
 			continue;
@@ -355,13 +381,11 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 			dist = det_client_distinct(c, now);
 			if (member_harvests(c, now, busy, dist))
 				m->participant = 1;
-			else
-				brief = member_brief(c, now);
 		} else {
 			c = NULL; /* state evicted; what it did stays known */
 			busy = dist = 0;
 		}
-		if (!m->participant && !brief)
+		if (!m->participant && !hit[i])
 			continue;
 		v->related[v->n_part++] = m->addr;
 		v->n_auto++;

@@ -27,7 +27,7 @@
 #define EVAL_NS (1 * NS_PER_S) /* a client is scored at most this often */
 #define GROUP_EVAL_NS (5 * NS_PER_S)
 #define SWEEP_NS (1 * NS_PER_S)
-#define GROUP_MEMBERS_MAX 64
+#define GROUP_MEMBERS_MAX 256
 #define FLOWS_PER_CLIENT 4 /* flow table of tracked clients, per slot */
 #define BULK_RESPONSE_BYTES (1ull << 20)
 

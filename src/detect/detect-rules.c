@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode/http.h"
@@ -68,16 +69,16 @@ static const struct sw_rule_info rule_info[R_COUNT] = {
 			     "bins" },
 	[R_INTENSITY_60] = { "SW-R014", "request intensity, 1 min",
 			     DERIVED_INTENSITY_60, INTENSITY_POINTS, 60,
-			     "requests in 60 s beyond its two busiest 5 s "
+			     "requests in 60 s beyond its busiest four 5 s "
 			     "bins" },
 	[R_INTENSITY_180] = { "SW-R015", "request intensity, 3 min",
 			      DERIVED_INTENSITY_180, INTENSITY_POINTS, 180,
-			      "requests in 180 s beyond its two busiest 5 s "
-			      "bins" },
+			      "requests in 180 s beyond its busiest third of "
+			      "5 s bins" },
 	[R_INTENSITY_600] = { "SW-R016", "request intensity, 10 min",
 			      DERIVED_INTENSITY_600, INTENSITY_POINTS, 600,
-			      "requests in 600 s beyond its two busiest 5 s "
-			      "bins" },
+			      "requests in 600 s beyond its busiest third of "
+			      "5 s bins" },
 	[C_RATE] = { "SW-C001", "coordinated request rate", 60, 25, 60,
 		     "request turns per minute, all members" },
 	[C_BREADTH] = { "SW-C002", "coordinated breadth", 40, 30,
@@ -222,33 +223,47 @@ uint32_t det_bins_sum(const struct det_bin *bins, uint64_t bin_last,
  * first. */
 static const uint32_t intensity_bins[4] = { 3, 12, 36, 120 };
 
+static int cmp_u16_desc(const void *x, const void *y)
+{
+	return (int)*(const uint16_t *)y - (int)*(const uint16_t *)x;
+}
+
 /*
- * Intensity at every scale in one walk from the newest bin back: the
- * requests of each window less its two busiest bins (det_bins_trimmed in
- * detect-int.h says why).
+ * Intensity at every scale: the requests of the window less its busiest
+ * third of bins, and at least its two busiest. What is left is what the
+ * client kept up in its quieter bins: a page load (up to 5 s, wherever it
+ * falls across bins), and a person's page loads every few bins with
+ * reading between them, leave nothing; a program that keeps fetching
+ * leaves about two thirds of its requests.
  */
 static void bins_intensity(const struct det_bin *bins, uint64_t bin_last,
 			   uint64_t now, uint32_t out[4])
 {
 	uint64_t nb = now / BIN_NS;
-	uint32_t i, k = 0, sum = 0, top = 0, second = 0;
+	uint16_t v[NBINS], w[NBINS];
+	uint32_t i, k, busy = 0;
 
-	for (i = 0; k < 4; i++) {
+	for (i = 0; i < NBINS; i++) {
 		uint64_t b = nb - i;
 
-		if (i <= nb && b <= bin_last && b + NBINS > bin_last) {
-			uint32_t v = bins[b % NBINS].turns;
+		v[i] = i <= nb && b <= bin_last && b + NBINS > bin_last ?
+			       bins[b % NBINS].turns :
+			       0;
+	}
+	for (k = 0; k < 4; k++) {
+		uint32_t n = intensity_bins[k], drop = n / 3 > 2 ? n / 3 : 2,
+			 sum = 0;
 
-			sum += v;
-			if (v > top) {
-				second = top;
-				top = v;
-			} else if (v > second) {
-				second = v;
-			}
-		}
-		if (i + 1 == intensity_bins[k])
-			out[k++] = sum - top - second;
+		for (i = busy = 0; i < n; i++)
+			busy += v[i] != 0;
+		out[k] = 0;
+		if (busy <= drop)
+			continue;
+		memcpy(w, v, n * sizeof(w[0]));
+		qsort(w, n, sizeof(w[0]), cmp_u16_desc);
+		for (i = drop; i < n; i++)
+			sum += w[i];
+		out[k] = sum;
 	}
 }
 

@@ -169,7 +169,7 @@ static size_t plan_bytes(uint32_t clients, uint32_t sketch, uint32_t *groups)
 {
 	uint64_t flows = (uint64_t)clients * FLOWS_PER_CLIENT;
 
-	*groups = clients / 8 > 64 ? clients / 8 : 64;
+	*groups = clients / 16 > 64 ? clients / 16 : 64;
 	return sizeof(struct sw_detect) + sw_sketch_bytes(sketch) +
 	       (size_t)clients * sizeof(struct det_client) +
 	       (size_t)pow2_at_least((uint64_t)clients * 2) * sizeof(uint32_t) +

@@ -608,40 +608,47 @@ static void tls_request(struct sw_detect *d, struct tls_conn *c, uint8_t net3,
 		library_hello(d, &c->k, t);
 }
 
-static void test_rotation_joins_brief_members(void **state)
+static void test_rotation_joins_hit_and_run_members(void **state)
 {
 	struct sw_detect_cfg cfg;
 	struct got g = { 0 };
 	struct sw_detect *d;
-	struct tls_conn poller = { 0 }, rot[30];
+	struct tls_conn poller = { 0 }, rot[30], sparse[20];
 	uint64_t t;
 	int m;
 
 	(void)state;
 	memset(rot, 0, sizeof(rot));
+	memset(sparse, 0, sizeof(sparse));
 	sw_detect_default_cfg(&cfg);
 	d = small(&cfg, &g);
-	/* A poller with the same TLS library, a request every 30 s; a
-	 * scraper rotating over 30 addresses in unrelated /24s, two at a
-	 * time: five pages 2 s apart from each, then the next address. */
-	for (t = 0; t < 400; t++) {
+	/* A poller with the same TLS library, a request every 30 s all
+	 * along. From 300 s a scraper rotates over 30 addresses in
+	 * unrelated /24s, two at a time: five pages 2 s apart from each,
+	 * then the next address (brief members); and over 20 more, one
+	 * request an address, each address again 40 s later (sparse). */
+	for (t = 0; t < 700; t++) {
 		if (t % 30 == 0)
 			tls_request(d, &poller, 90, 7, T0 + t * S);
-		m = (int)(t / 10) * 2;
-		if (m < 30 && t % 2 == 0) {
+		m = (int)((t - 300) / 10) * 2;
+		if (t >= 300 && m < 30 && t % 2 == 0) {
 			tls_request(d, &rot[m], (uint8_t)(100 + m), 9,
 				    T0 + t * S);
 			tls_request(d, &rot[m + 1], (uint8_t)(101 + m), 9,
 				    T0 + t * S + S / 2);
 		}
+		if (t >= 300 && t < 540 && t % 2 == 1)
+			tls_request(d, &sparse[(t / 2) % 20],
+				    (uint8_t)(140 + (t / 2) % 20), 9,
+				    T0 + t * S);
 	}
 	sw_detect_finish(d);
 	/* No address alerts alone; the fingerprint campaign does, without
 	 * the poller. */
 	assert_int_equal(g.start, 0);
 	assert_true(g.campaign_start >= 1);
-	assert_true(g.related_max >= 3);
-	assert_true(g.related_max <= 30);
+	assert_true(g.related_max >= 20);
+	assert_true(g.related_max <= 50);
 	assert_int_equal(g.poller_related, 0);
 	sw_detect_free(d);
 }
@@ -663,7 +670,7 @@ int main(void)
 		cmocka_unit_test(test_hosts_behind_one_address),
 		cmocka_unit_test(test_burst_alerts_on_intensity),
 		cmocka_unit_test(test_page_loads_do_not_alert),
-		cmocka_unit_test(test_rotation_joins_brief_members),
+		cmocka_unit_test(test_rotation_joins_hit_and_run_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
