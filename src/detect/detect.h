@@ -238,8 +238,8 @@ const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
  * run, sampled at every evaluation. Thresholds are derived from the peaks
  * of benign clients (scripts/eval/derive.py; docs/detection.md, "Where
  * the thresholds come from"). Intensity at a scale is the requests in that
- * window beyond its two busiest 5 s bins, so one page load's burst is left
- * out wherever it falls.
+ * window beyond its busiest third of 5 s bins (at least two), so page loads
+ * with reading between them are left out wherever they fall.
  */
 enum sw_peak {
 	SW_PEAK_INTENSITY_15 = 0,
