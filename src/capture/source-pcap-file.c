@@ -231,7 +231,13 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 		f->data = data;
 		f->caplen = hdr->caplen;
 		f->wirelen = hdr->len;
-		f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ULL +
+		/* Classic pcap's seconds are an unsigned 32-bit field
+		 * (good to 2106), which libpcap sign-extends: past
+		 * 2038-01-19 that made year 2486. pcapng's 64-bit stamps
+		 * come through time_t whole. */
+		f->ts_ns = (p->is_pcapng ? (uint64_t)hdr->ts.tv_sec :
+					   (uint64_t)(uint32_t)hdr->ts.tv_sec) *
+				   1000000000ULL +
 			   (uint64_t)hdr->ts.tv_usec;
 		f->linktype = p->linktype;
 		if (!p->is_pcapng)

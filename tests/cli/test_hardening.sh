@@ -236,4 +236,52 @@ done
 kill $mute_pid
 wait $mute_pid 2>/dev/null
 
+# --- timestamps past 2038 (pcap: unsigned 32-bit seconds) and past 2106
+# (pcapng: 64-bit stamps) ---
+$PY - "$REAL" "$NG" "$tmp" <<'PY'
+import struct, sys
+real, ng, tmp = sys.argv[1:4]
+def shift_pcap(src, dst, start):
+    d = bytearray(open(src, "rb").read())
+    off, first = 24, None
+    while off < len(d):
+        s, us, incl, orig = struct.unpack_from("<IIII", d, off)
+        first = s if first is None else first
+        struct.pack_into("<I", d, off, s - first + start)
+        off += 16 + incl
+    open(dst, "wb").write(d)
+shift_pcap(real, tmp + "/y2040.pcap", 2208988800)   # 2040-01-01
+shift_pcap(real, tmp + "/y2038.pcap", 2**31 - 1)    # across 2038-01-19
+d = bytearray(open(ng, "rb").read())  # nanosecond if_tsresol
+off, first = 0, None
+while off < len(d):
+    t, l = struct.unpack_from("<II", d, off)
+    if t == 6:
+        hi, lo = struct.unpack_from("<II", d, off + 12)
+        ts = (hi << 32) | lo
+        first = ts if first is None else first
+        ts = ts - first + 4417977600 * 10**9  # 2110-01-01
+        struct.pack_into("<II", d, off + 12, ts >> 32, ts & 0xffffffff)
+    off += l
+open(tmp + "/y2110.pcapng", "wb").write(d)
+PY
+durations() { # file: the flows' start years and durations, in order
+	$SW flows "$1" | $PY -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l)["event"]
+    print(e["start"][:4], e["duration"])'
+}
+durations "$REAL" | cut -d' ' -f2 >"$tmp/dur-ref"
+durations "$NG" | cut -d' ' -f2 >"$tmp/dur-ref-ng"
+for f in y2040.pcap:2040 y2038.pcap:2038 y2110.pcapng:2110; do
+	durations "$tmp/${f%%:*}" >"$tmp/dur"
+	ref=$tmp/dur-ref
+	[ "${f%%:*}" = y2110.pcapng ] && ref=$tmp/dur-ref-ng
+	check "${f%%:*}: every flow starts in ${f##*:}" \
+		"$(cut -d' ' -f1 "$tmp/dur" | sort -u)" "${f##*:}"
+	check "${f%%:*}: the same durations as the original" \
+		"$(cut -d' ' -f2 "$tmp/dur" | tr '\n' ' ')" "$(tr '\n' ' ' <"$ref")"
+done
+
 finish
