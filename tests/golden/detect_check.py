@@ -55,8 +55,10 @@ def ts(s):
     return datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 
 
-def check_run(name, capture, labels, gen_cmd=None):
-    """capture is a path, or '-' with gen_cmd writing the capture."""
+def check_run(name, capture, labels, gen_cmd=None, every_scraper=True):
+    """capture is a path, or '-' with gen_cmd writing the capture. With
+    every_scraper False, recall and time to detect are left to the caller
+    (a recording whose target is a share of scrapers)."""
     alert_v, stats_v = schema("alert"), schema("stats")
     p = run_sw(["replay", "-q", capture], gen_cmd)
     check(f"{name}: replay exit status", p.returncode, 0)
@@ -125,15 +127,17 @@ def check_run(name, capture, labels, gen_cmd=None):
             tools[row["client_ip"]] = row.get("tool", "")
     missed = [c["client_ip"] + " " + c["tool"] for c in rep["clients"]
               if c["label"] == "scraper" and not c["flagged"]]
-    check(f"{name}: every scraper flagged", missed, [])
+    if every_scraper:
+        check(f"{name}: every scraper flagged", missed, [])
     wrong = [c["client_ip"] + " " + c["tool"] for c in rep["clients"]
              if c["label"] == "benign" and c["flagged"]]
     check(f"{name}: no benign client flagged", wrong, [])
     ttd = sorted(c["ttd_s"] for c in rep["clients"]
                  if c["label"] == "scraper" and "ttd_s" in c)
     med = rep.get("ttd_median_s")
-    check(f"{name}: median time to detect {med} s <= 60 s", med, "<= 60",
-          ok=med is not None and med <= 60)
+    if every_scraper:
+        check(f"{name}: median time to detect {med} s <= 60 s", med,
+              "<= 60", ok=med is not None and med <= 60)
     slow = [(c["client_ip"], c.get("ttd_s")) for c in rep["clients"]
             if c["label"] == "scraper" and
             ("low" in c["tool"] and "slow" in c["tool"])]
