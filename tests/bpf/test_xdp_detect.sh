@@ -36,11 +36,16 @@ fail=0
 for ns in 1 16; do
 for d in tests/fixtures/corpus/*/; do
 	c="$(basename "$d") (pure ACKs 1 in $ns)"
-	$SW eval --labels "$d/labels.csv" "$d/corpus.pcap" >"$tmp/user.txt" \
+	# The capture, decompressed into build/ where stored as .xz.
+	pcap=$(/usr/bin/python3 -c 'import sys
+sys.path.insert(0, "scripts/eval")
+import corpus_eval as ce
+print(ce.fixture_file(sys.argv[1], "corpus.pcap") or "")' "$(basename "$d")")
+	$SW eval --labels "$d/labels.csv" "$pcap" >"$tmp/user.txt" \
 		2>"$tmp/user.err"
 	urc=$?
 	$SW eval --through-xdp --xdp-ack-sample $ns --labels "$d/labels.csv" \
-		"$d/corpus.pcap" >"$tmp/xdp.txt" 2>"$tmp/xdp.err"
+		"$pcap" >"$tmp/xdp.txt" 2>"$tmp/xdp.err"
 	xrc=$?
 	if [ $urc -ne 0 ] || [ $xrc -ne 0 ]; then
 		echo "FAIL corpus $c: exit actual $xrc (xdp) $urc (user), expected 0"
