@@ -41,7 +41,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SW = os.environ.get("SW", os.path.join(ROOT, "build", "scrapewatch"))
 FIXTURES = os.environ.get("CORPUS_FIXTURES",
                           os.path.join(ROOT, "tests", "fixtures", "corpus"))
-CACHE = os.path.join(ROOT, "build", "corpus-fixtures")
+CACHE = os.path.join(ROOT, "build", "fixtures", "corpus")
 # The recordings thresholds may be derived from, and the one they never
 # are: derive() refuses it.
 TUNING = ("a", "b", "wide-a")
@@ -353,12 +353,26 @@ def cmd_eval(args):
                 recs[ip] = run(d, thr).get(ip)
         rows = [(row, recs.get(ip)) for ip, row in lab.items()]
         tp, fn, fp, tn, ttds = score(rows)
+        # One-address scrapers: not a campaign's rotating or distributed
+        # members, which are told one by one as the campaign lists them.
+        one = score([(row, rec) for row, rec in rows
+                     if row.get("scenario") not in ("rotation",
+                                                    "distributed")])[4]
+        bursts = [rec["ttd_s"] for row, rec in rows
+                  if row.get("scenario") == "burst" and rec and
+                  rec.get("flagged") and rec.get("ttd_s") is not None]
         base = baseline(d)
         line = (f"  {d} ({what}): scrapers {tp}/{tp + fn} flagged, benign "
-                f"flagged {fp}/{fp + tn}, median TTD {fmt_ttd(ttds)} s")
+                f"flagged {fp}/{fp + tn}, median TTD {fmt_ttd(ttds)} s "
+                f"(one-address scrapers {fmt_ttd(one)} s"
+                + (f", bursts {', '.join(f'{t:.1f}' for t in bursts)} s"
+                   if bursts else "") + ")")
         entry = {"fixture": d, "what": what, "scrapers": tp + fn,
                  "flagged": tp, "benign_flagged": fp, "benign": fp + tn,
-                 "ttd_median_s": statistics.median(ttds) if ttds else None}
+                 "ttd_median_s": statistics.median(ttds) if ttds else None,
+                 "ttd_one_address_median_s":
+                     statistics.median(one) if one else None,
+                 "burst_ttd_s": bursts}
         if base is not None:
             b_sc = [ip for ip in base if lab.get(ip, {}).get("label") ==
                     "scraper"]
@@ -366,7 +380,7 @@ def cmd_eval(args):
                     "benign"]
             missed = [ip for ip in b_sc
                       if not (recs.get(ip) or {}).get("flagged")]
-            line += (f"; baseline flags {len(b_sc)} scrapers, "
+            line += (f";\n    baseline flags {len(b_sc)} scrapers, "
                      f"{len(b_fp)} benign; baseline scrapers we miss: "
                      f"{len(missed)}")
             entry.update(baseline_scrapers=len(b_sc),

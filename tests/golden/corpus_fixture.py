@@ -12,7 +12,7 @@
 # TLS library, distinct between python-requests, curl, aria2 and
 # chromium); the capture is long enough and trimmed as documented.
 #
-# Fixtures of the "wide" profile (labels.csv ends in tool_family) are
+# Fixtures of the "wide" profile (plan.txt says profile=wide) are
 # checked further: every row has a tool family, there are at least 30
 # tool families and scenarios together, the rotation families cover many
 # addresses (a /64, a /48, many /24s), and the access log (access.log or
@@ -261,7 +261,9 @@ def check_dir(sw, d):
             both = ja3_by_family[a] & ja3_by_family[b]
             check(not both, d + " JA3 shared by " + a + " and " + b,
                   sorted(both), "none")
-    if header[-1] == "tool_family":
+    with open(os.path.join(d, "plan.txt")) as f:
+        wide = "profile=wide" in f.readline().split()
+    if wide:
         check_wide(d, rows)
     print("%s: %d clients (%s), %d packets over %d s, %d flows" %
           (d, len(rows), dict(kinds), npk, last - first,
