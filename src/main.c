@@ -435,6 +435,35 @@ static int start_metrics(const struct sw_config *cfg, const char *flag,
 	return 0;
 }
 
+/*
+ * Once per file, what was read but cannot be used, with the counts (the
+ * stats record has them too): frames of a link type the decoder does not
+ * know (802.11, USB, ...), and frames cut shorter than on the wire, whose
+ * TLS, QUIC and HTTP fields past the cut are lost.
+ */
+static void warn_dropped(const char *file, const struct sw_stats *st,
+			 uint64_t unknown_before, uint64_t cut_before,
+			 int linktype)
+{
+	uint64_t unknown = st->reasons[SW_DR_UNKNOWN_LINKTYPE] - unknown_before;
+	uint64_t cut = st->frames_cut - cut_before;
+
+	if (unknown)
+		fprintf(stderr,
+			"scrapewatch: %s: %llu frames of link type %d, which "
+			"scrapewatch does not decode (Ethernet, raw IP, Linux "
+			"cooked, NULL/loopback), were skipped; see "
+			"scrapewatch.stats skipped.unknown_linktype\n",
+			file, (unsigned long long)unknown, linktype);
+	if (cut)
+		fprintf(stderr,
+			"scrapewatch: %s: %llu frames were captured shorter "
+			"than on the wire (the snap length): accounting "
+			"holds, but TLS, QUIC and HTTP fields past the cut "
+			"are lost; see scrapewatch.stats frames_cut\n",
+			file, (unsigned long long)cut);
+}
+
 /* Read every input through the pipeline. Returns an exit code. */
 static int run_files(const struct run_opts *o, char **files, int nfiles)
 {
@@ -445,6 +474,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	uint64_t total = 0, done_before = 0;
 	struct sw_xdp *xdp = NULL;
 	int i, rc, status = EXIT_OK, stdin_seen = 0, reader_gone = 0;
+	uint64_t unknown_before, cut_before;
 
 	for (i = 0; i < nfiles; i++) {
 		if (strcmp(files[i], "-") == 0 && stdin_seen++) {
@@ -499,7 +529,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 	for (i = 0; i < nfiles && !stop_requested && !reader_gone; i++) {
 		struct sw_capture cap = { .ops = &sw_capture_pcap_file_ops };
 		struct sw_capture_progress cp = { 0 };
-		struct sw_frame fr;
+		struct sw_frame fr = { 0 };
 
 		rc = cap.ops->open_op(&cap, files[i], errbuf);
 		if (rc) {
@@ -509,8 +539,12 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			break;
 		}
 		pl.stats.files++;
+		unknown_before = pl.stats.reasons[SW_DR_UNKNOWN_LINKTYPE];
+		cut_before = pl.stats.frames_cut;
 		while (!stop_requested &&
 		       (rc = cap.ops->read_op(&cap, &fr, errbuf)) == 1) {
+			if (fr.caplen < fr.wirelen)
+				pl.stats.frames_cut++;
 			if (xdp)
 				xdp_replay_frame(xdp, &pl, &fr);
 			else
@@ -541,6 +575,8 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 			if (status == EXIT_OK)
 				status = EXIT_PARTIAL;
 		}
+		warn_dropped(files[i], &pl.stats, unknown_before, cut_before,
+			     fr.linktype);
 		cap.ops->progress_op(&cap, &cp);
 		done_before += cp.bytes_done;
 		cap.ops->cleanup_op(&cap);

@@ -26,6 +26,7 @@ struct sw_stats {
 	uint64_t reasons[SW_DR_MAX]; /* frames not decoded, by reason */
 	uint64_t anomalies[SW_DR_MAX]; /* decoded, with a non-fatal problem */
 	uint64_t fragments; /* IPv4/IPv6 fragments, first ones included */
+	uint64_t frames_cut; /* read shorter than on the wire (snap length) */
 	uint64_t files; /* inputs opened */
 	uint64_t read_errors; /* inputs that stopped early */
 	uint64_t first_ns; /* packet time of the first frame */

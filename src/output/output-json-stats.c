@@ -121,6 +121,7 @@ cJSON *sw_json_stats(const struct sw_stats *st,
 	sw_json_add_count(s, "bytes", st->bytes);
 	sw_json_add_count(s, "decoded", st->decoded);
 	sw_json_add_count(s, "fragments", st->fragments);
+	sw_json_add_count(s, "frames_cut", st->frames_cut);
 	add_reasons(s, "skipped", st->reasons, 0);
 	add_reasons(s, "decode_errors", st->reasons, 1);
 	add_reasons(s, "anomalies", st->anomalies, 1);
