@@ -156,8 +156,8 @@ struct sw_flow_acct {
 	__u32 req_h2; /* requests if HTTP/2: preface skipped, by size */
 	__u8 tls_len_hi; /* the cut header's length high byte (tls_have 4) */
 	__u8 tls_ovh; /* bytes: record overhead (tag, nonce, inner type) */
-	__u8 tls_unit; /* bytes: smallest HTTP/2 request record (packed), 0
-			* none yet */
+	__u8 tls_unit; /* bytes: smallest HTTP/2 request record after the
+			* first (packing clients: at most 32), 0 none yet */
 	__u8 tls_flags; /* enum sw_tls_flag bits */
 	__u32 tls_pend; /* bytes: packed HTTP/2 request plaintext counted
 			 * before a unit was known */

@@ -140,12 +140,18 @@ static inline __u32 sw_tls_div_round(__u32 n, __u32 d)
  * size. A packing client's records are divided by its unit, the smallest
  * request record, once one is known; until then by tls_punit, keeping the
  * bytes and the count in tls_pend and tls_pend_k, to divide them again
- * when the unit shows.
+ * when the unit shows. Any other client's by the larger of tls_punit and
+ * its smallest request record so far.
  */
 static inline void sw_tls_h2_requests(struct sw_flow_acct *a, __u32 plen)
 {
-	__u32 unit = a->tls_unit ? a->tls_unit : a->tls_punit;
-	__u32 k = sw_tls_div_round(plen, unit ? unit : SW_TLS_UNIT_MAX);
+	__u32 unit, k;
+
+	if (a->tls_flags & SW_TLSF_PACKED)
+		unit = a->tls_unit ? a->tls_unit : a->tls_punit;
+	else
+		unit = a->tls_unit > a->tls_punit ? a->tls_unit : a->tls_punit;
+	k = sw_tls_div_round(plen, unit ? unit : SW_TLS_UNIT_MAX);
 
 	if (!k)
 		k = 1;
@@ -162,15 +168,20 @@ static inline void sw_tls_h2_requests(struct sw_flow_acct *a, __u32 plen)
 }
 
 /*
- * A packing client's record of plen bytes: a request alone in its record
- * if at most SW_TLS_UNIT_MAX, the unit if smaller than the one so far. The
- * first unit divides again what was counted before it, if well below
- * SW_TLS_UNIT_MAX (near it, the first count stands).
+ * A request record of plen bytes. A packing client's is a request alone
+ * in its record if at most SW_TLS_UNIT_MAX, the unit if smaller than the
+ * one so far. The first unit divides again what was counted before it, if
+ * well below SW_TLS_UNIT_MAX (near it, the first count stands).
  */
 static inline void sw_tls_h2_unit(struct sw_flow_acct *a, __u32 plen)
 {
-	if (!(a->tls_flags & SW_TLSF_PACKED) || plen > SW_TLS_UNIT_MAX ||
-	    (a->tls_unit && plen >= a->tls_unit))
+	if (!(a->tls_flags & SW_TLSF_PACKED)) {
+		/* Any other client: the smallest request record so far. */
+		if (!a->tls_unit || plen < a->tls_unit)
+			a->tls_unit = (__u8)(plen < 0xff ? plen : 0xff);
+		return;
+	}
+	if (plen > SW_TLS_UNIT_MAX || (a->tls_unit && plen >= a->tls_unit))
 		return;
 	if (!a->tls_unit && plen * 4 <= SW_TLS_UNIT_MAX * 3)
 		a->req_h2 = a->req_h2 - a->tls_pend_k +
@@ -204,8 +215,9 @@ static inline void sw_tls_app_record(struct sw_flow_acct *a, __u32 plen)
 		 * The first request carries literal headers that later ones
 		 * index. A packing client: what exceeds a first request's
 		 * allowance is more requests. Otherwise one request a
-		 * record, two where a record is twice the usual size: half
-		 * the first request, at least SW_TLS_UNIT_MAX.
+		 * record, two where a record is twice the usual size: the
+		 * larger of half the first request (at least
+		 * SW_TLS_UNIT_MAX) and the smallest request record since.
 		 */
 		a->tls_flags |= SW_TLSF_FIRST_REQ;
 		a->req_h2++;

@@ -312,6 +312,48 @@ static void test_h2_packed_requests(void **state)
 	assert_int_equal(by, SW_REQ_BY_TLS);
 }
 
+/* Clients that write a request a record, over TLS 1.3: whatever the
+ * sizes of their HEADERS, one request each, two where a record holds two
+ * of the client's smallest. */
+static void one_a_record(const struct rec *app, size_t n, uint32_t want)
+{
+	static struct tc t;
+	int by;
+
+	start(&t, 555, 1);
+	build(&t, hs13, 3);
+	build(&t, app, n);
+	send_all(&t, 1448);
+	assert_int_equal(requests(&t, &by), want);
+	assert_int_equal(by, SW_REQ_BY_TLS);
+}
+
+static void test_h2_a_request_a_record(void **state)
+{
+	/* Java's HttpClient: later HEADERS larger than the first. */
+	static const struct rec java[] = {
+		{ 23, 17 + 69 }, { 23, 17 + 13 }, { 23, 17 + 47 },
+		{ 23, 17 + 9 },	 { 23, 17 + 56 }, { 23, 17 + 51 },
+		{ 23, 17 + 62 }, { 23, 17 + 57 }, { 23, 17 + 64 },
+	};
+	/* Chromium: a large first request, then 40 to 120 bytes. */
+	static const struct rec chromium[] = {
+		{ 23, 17 + 70 },  { 23, 17 + 453 }, { 23, 17 + 9 },
+		{ 23, 17 + 113 }, { 23, 17 + 52 },  { 23, 17 + 109 },
+		{ 23, 17 + 46 },
+	};
+	/* python3-httpx: sometimes two requests a record. */
+	static const struct rec httpx[] = {
+		{ 23, 17 + 82 }, { 23, 17 + 63 }, { 23, 17 + 36 },
+		{ 23, 17 + 72 }, { 23, 17 + 37 }, { 23, 17 + 74 },
+	};
+
+	(void)state;
+	one_a_record(java, sizeof(java) / sizeof(java[0]), 6);
+	one_a_record(chromium, sizeof(chromium) / sizeof(chromium[0]), 5);
+	one_a_record(httpx, sizeof(httpx) / sizeof(httpx[0]), 7);
+}
+
 static void test_cleartext_is_off(void **state)
 {
 	static struct tc t;
@@ -410,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_control_only),
 		cmocka_unit_test(test_tls12_http1),
 		cmocka_unit_test(test_h2_packed_requests),
+		cmocka_unit_test(test_h2_a_request_a_record),
 		cmocka_unit_test(test_cleartext_is_off),
 		cmocka_unit_test(test_midstream_is_off),
 		cmocka_unit_test(test_cut_capture_loses_step),
