@@ -3,7 +3,8 @@
  * Offline capture through libpcap: pcap and pcapng, micro- and nanosecond
  * timestamps, from a file or "-" for stdin. Timestamps are read at
  * nanosecond precision whatever the file holds. Errors name the file, the
- * byte offset where reading stopped, and libpcap's reason.
+ * byte offset where the bad record (pcap) or block (pcapng) starts, and
+ * libpcap's reason.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -25,6 +26,10 @@ struct pcap_file_priv {
 	uint64_t good_offset; /* end of the last record read whole */
 	int is_pcapng; /* offsets known only where libpcap stopped */
 	uint32_t since_tell; /* records read since good_offset was updated */
+	/* pcapng: a block boundary (ftello after a record) and the records
+	 * read since, from which a failure's block is found again. */
+	uint64_t ckpt;
+	uint64_t ckpt_records;
 	/* A stream that cannot seek back (stdin, a pipe): read through
 	 * fopencookie, the magic we peeked replayed ahead of it. */
 	FILE *src;
@@ -218,6 +223,54 @@ fail:
 	return err;
 }
 
+static uint32_t rd32(const uint8_t *b, int big)
+{
+	return big ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+			       (uint32_t)b[2] << 8 | b[3] :
+		     (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
+			       (uint32_t)b[1] << 8 | b[0];
+}
+
+/*
+ * Where the pcapng block libpcap failed on starts, as classic pcap reports
+ * the start of its bad record: walk the block headers again from the last
+ * checkpoint, past the records read since, to the first block that is
+ * malformed or reaches where libpcap stopped (stop). Regular files only;
+ * stop itself if the file cannot be read again.
+ */
+static uint64_t pcapng_bad_block(const struct pcap_file_priv *p, uint64_t stop)
+{
+	uint64_t off = p->ckpt, records = p->ckpt_records;
+	uint8_t h[12];
+	uint32_t type, len;
+	int big = 0;
+	FILE *fp = fopen(p->path, "rb");
+
+	if (!fp)
+		return stop;
+	/* The byte order of the section the checkpoint is in. */
+	if (fread(h, 1, 12, fp) == 12)
+		big = rd32(h + 8, 0) != 0x1a2b3c4d;
+	while (off < p->size) {
+		if (fseeko(fp, (off_t)off, SEEK_SET) || fread(h, 1, 12, fp) < 8)
+			break;
+		type = rd32(h, big);
+		if (type == 0x0a0d0d0a) /* a new section: its byte order */
+			big = rd32(h + 8, 0) != 0x1a2b3c4d;
+		len = rd32(h + 4, big);
+		if (len < 12 || len % 4 || len > p->size - off)
+			break;
+		if (!records && off + len >= stop)
+			break;
+		/* Enhanced, simple and obsolete packet blocks are records. */
+		if (records && (type == 6 || type == 3 || type == 2))
+			records--;
+		off += len;
+	}
+	fclose(fp);
+	return off;
+}
+
 static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 			  char *errbuf)
 {
@@ -240,24 +293,33 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 				   1000000000ULL +
 			   (uint64_t)hdr->ts.tv_usec;
 		f->linktype = p->linktype;
-		if (!p->is_pcapng)
+		if (!p->is_pcapng) {
 			p->good_offset += 16 + (uint64_t)hdr->caplen;
-		else if (++p->since_tell >= 4096 && p->size) {
+		} else if (++p->since_tell >= 4096 && p->size) {
 			p->since_tell = 0;
 			p->good_offset = (uint64_t)ftello(p->fp);
+			p->ckpt = p->good_offset;
+			p->ckpt_records = 0;
+		} else {
+			p->ckpt_records++;
 		}
 		return 1;
 	}
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
-	if (p->is_pcapng) {
-		off_t at = p->size ? ftello(p->fp) : -1;
-
-		snprintf(
-			errbuf, SW_ERRBUF_SIZE,
-			"%s: reading stopped at offset %lld: %s; records before "
-			"it were processed",
-			p->path, (long long)at, pcap_geterr(p->pcap));
+	if (p->is_pcapng && !p->size) {
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: reading stopped (a stream: no offset): %s; "
+			 "records before it were processed",
+			 p->path, pcap_geterr(p->pcap));
+	} else if (p->is_pcapng) {
+		snprintf(errbuf, SW_ERRBUF_SIZE,
+			 "%s: offset %llu: %s; records before it were "
+			 "processed",
+			 p->path,
+			 (unsigned long long)pcapng_bad_block(
+				 p, (uint64_t)ftello(p->fp)),
+			 pcap_geterr(p->pcap));
 	} else {
 		snprintf(
 			errbuf, SW_ERRBUF_SIZE,

@@ -312,4 +312,39 @@ $SW replay "$REAL" >"$tmp/out" 2>"$tmp/err"
 check "whole frames: nothing said" "$(cat "$tmp/err")" ""
 check "whole frames: none cut" "$(stat_of "$tmp/out" "['frames_cut']")" 0
 
+# --- a corrupt record or block is reported at its start, in both formats ---
+$PY - "$REAL" "$NG" "$tmp" >"$tmp/starts" <<'PY'
+import struct, sys
+real, ng, tmp = sys.argv[1:4]
+d = bytearray(open(ng, "rb").read())
+off, epbs = 0, []
+while off < len(d):
+    t, l = struct.unpack_from("<II", d, off)
+    if t == 6:
+        epbs.append(off)
+    off += l
+b = epbs[3]
+e = bytearray(d)
+struct.pack_into("<I", e, b + 4, 0x7FFFFFF1)  # block length not a multiple of 4
+open(tmp + "/badlen.pcapng", "wb").write(e)
+e = bytearray(d)
+struct.pack_into("<I", e, b + 20, 0xFFFF)  # captured length past the block
+open(tmp + "/badcap.pcapng", "wb").write(e)
+open(tmp + "/cut.pcapng", "wb").write(d[: b + 30])  # cut inside the block
+d = bytearray(open(real, "rb").read())
+off = 24
+for _ in range(3):
+    off += 16 + struct.unpack_from("<I", d, off + 8)[0]
+struct.pack_into("<I", d, off + 8, 0x7FFFFFFF)  # caplen past the snaplen
+open(tmp + "/bad.pcap", "wb").write(d)
+print(b, off)
+PY
+read -r ng_start pcap_start <"$tmp/starts"
+for f in badlen.pcapng:$ng_start badcap.pcapng:$ng_start cut.pcapng:$ng_start bad.pcap:$pcap_start; do
+	$SW flows "$tmp/${f%%:*}" >"$tmp/out" 2>"$tmp/err"
+	check "${f%%:*}: exit 1" $? 1
+	check_grep "${f%%:*}: the offset where the bad record or block starts" \
+		"^scrapewatch: $tmp/${f%%:*}: offset ${f##*:}: .*; records before it were processed$" "$tmp/err"
+done
+
 finish
