@@ -843,7 +843,7 @@ int sw_xdp_main(struct xdp_md *ctx)
 	}
 	state0 = f->acct.state;
 	if (x.proto == SW_IPPROTO_TCP && ap.dir == SW_DIR_C2S &&
-	    x.payload_len > 0)
+	    x.payload_len > 0 && f->acct.tls_state < SW_TLS_OFF)
 		sw_tls_walk_xdp(ctx, &f->acct, &ap, x.payload_off);
 	sw_acct_update(&f->acct, &ap, &acfg);
 	if (state0 < SW_STATE_CLOSING && f->acct.state >= SW_STATE_CLOSING)

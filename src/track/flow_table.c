@@ -316,7 +316,9 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 			(uint8_t)(src_is_b == f->acct.client_is_b ? SW_DIR_C2S :
 								    SW_DIR_S2C);
 	}
-	if (ap.dir == SW_DIR_C2S && ap.payload_len > 0)
+	/* Only client data, of flows the TLS record walk has not left. */
+	if (ap.dir == SW_DIR_C2S && ap.payload_len > 0 &&
+	    f->acct.tls_state < SW_TLS_OFF)
 		sw_tls_walk(&f->acct, &ap, pkt->payload, pkt->payload_caplen);
 	sw_acct_update(&f->acct, &ap, &t->cfg.acct);
 	*dir = ap.dir;
