@@ -132,8 +132,11 @@ struct det_flow {
 	uint8_t watch; /* enum flow_watch */
 	uint8_t conn_counted; /* counted as a connection of its client */
 	uint8_t has_resp; /* a counted turn awaits its response's size */
+	uint8_t sized; /* a response size of this flow was recorded */
+	uint32_t counted; /* turns counted on this flow */
 	uint64_t last_down, last_up, last_ns;
 	uint64_t turn_down; /* download at the latest counted turn */
+	uint64_t base_down; /* download before the first counted turn */
 };
 
 enum flow_watch {

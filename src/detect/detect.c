@@ -950,13 +950,20 @@ static void record_interval(struct det_client *c, double s)
 	e->int_m2 += delta * (s - e->int_mean);
 }
 
+/*
+ * A snapshot of flow f. final: the flow has ended, so every request it
+ * made has had its response; a snapshot that brings requests and their
+ * bytes at once (the XDP path's map sweeps, a short connection seen only
+ * when it ends) still gives their sizes.
+ */
 static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 		     const struct sw_flow_key *k, int client_is_b,
-		     const struct sw_detect_snap *s)
+		     const struct sw_detect_snap *s, int final)
 {
 	struct det_client *c = &d->clients[ci];
-	uint32_t turns, counted, skipped, i;
-	uint64_t ts = s->ts_ns;
+	uint32_t turns, counted, skipped, i, fi = (uint32_t)(f - d->flows);
+	uint64_t ts = s->ts_ns, resp_down;
+	int awaiting;
 
 	if (!f->conn_counted) {
 		/* Seen first mid-flow, or the client was admitted later, or
@@ -970,7 +977,8 @@ static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 		f->last_turns = s->turns; /* a new flow on the same key */
 		f->last_down = f->turn_down = s->down_bytes;
 		f->last_up = s->up_bytes;
-		f->has_resp = 0;
+		f->has_resp = f->sized = 0;
+		f->counted = 0;
 	}
 	c->down += s->down_bytes - f->last_down;
 	c->up += s->up_bytes - f->last_up;
@@ -980,17 +988,24 @@ static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 	counted = turns - skipped;
 	if (skipped && !counted)
 		f->turn_down = s->down_bytes; /* the handshake is no response */
+	resp_down = f->turn_down;
+	awaiting = f->has_resp;
 	if (counted) {
 		struct det_bin *bin = &c->bins[c->bin_last % NBINS];
 
 		/* The bytes since the last counted turn are the responses
 		 * that finished meanwhile, one per new turn. */
-		if (f->has_resp && s->down_bytes > f->turn_down)
+		if (!f->counted)
+			f->base_down = f->turn_down;
+		f->counted += counted;
+		if (!final && f->has_resp && s->down_bytes > f->turn_down) {
 			for (i = 0; i < counted && i < 64; i++)
 				record_size(c,
 					    (s->down_bytes - f->turn_down) /
 						    counted,
-					    (uint32_t)(f - d->flows), ts);
+					    fi, ts);
+			f->sized = 1;
+		}
 		f->turn_down = s->down_bytes;
 		f->has_resp = 1;
 		bin->turns = (uint16_t)(bin->turns + counted);
@@ -1002,6 +1017,29 @@ static void progress(struct sw_detect *d, uint32_t ci, struct det_flow *f,
 							1e9 / counted);
 		c->last_turn_ns = ts;
 		det_group_turns(d, c, ts);
+	}
+	if (final) {
+		/* Every request awaiting a response, and every new one, has
+		 * had it: the bytes since the last counted turn before this
+		 * snapshot, shared out. */
+		uint32_t n = counted + (uint32_t)awaiting;
+
+		if (n && s->down_bytes > resp_down) {
+			for (i = 0; i < n && i < 64; i++)
+				record_size(c, (s->down_bytes - resp_down) / n,
+					    fi, ts);
+			f->sized = 1;
+		}
+		/* Requests and their responses came in the same snapshot
+		 * (a sweep): each response is the flow's average. */
+		if (!f->sized && f->counted && s->down_bytes > f->base_down)
+			for (i = 0; i < f->counted && i < 64; i++)
+				record_size(c,
+					    (s->down_bytes - f->base_down) /
+						    f->counted,
+					    fi, ts);
+		f->has_resp = 0;
+		f->turn_down = s->down_bytes;
 	}
 	f->last_turns = s->turns;
 	f->last_down = s->down_bytes;
@@ -1022,7 +1060,7 @@ void sw_detect_flow_progress(struct sw_detect *d, const struct sw_flow_key *k,
 		f->skip = (uint8_t)(k->proto == SW_IPPROTO_UDP ? 1 : 2);
 	if (f->watch != WATCH_YES)
 		return; /* held until SNI or Host decides */
-	progress(d, ci, f, k, client_is_b, s);
+	progress(d, ci, f, k, client_is_b, s, 0);
 	maybe_eval(d, ci, s->ts_ns);
 }
 
@@ -1042,12 +1080,8 @@ void sw_detect_flow_end(struct sw_detect *d, const struct sw_flow_key *k,
 	if (!f)
 		return;
 	fi = (uint32_t)(f - d->flows);
-	if (f->watch == WATCH_YES && !d->clients[ci].exempt) {
-		progress(d, ci, f, k, client_is_b, s);
-		if (f->has_resp && s->down_bytes > f->turn_down)
-			record_size(&d->clients[ci],
-				    s->down_bytes - f->turn_down, fi, s->ts_ns);
-	}
+	if (f->watch == WATCH_YES && !d->clients[ci].exempt)
+		progress(d, ci, f, k, client_is_b, s, 1);
 	flow_del(d, fi);
 }
 

@@ -630,7 +630,7 @@ static void test_rotation_joins_hit_and_run_members(void **state)
 	for (t = 0; t < 700; t++) {
 		if (t % 30 == 0)
 			tls_request(d, &poller, 90, 7, T0 + t * S);
-		m = (int)((t - 300) / 10) * 2;
+		m = t >= 300 ? (int)((t - 300) / 10) * 2 : 0;
 		if (t >= 300 && m < 30 && t % 2 == 0) {
 			tls_request(d, &rot[m], (uint8_t)(100 + m), 9,
 				    T0 + t * S);
