@@ -426,8 +426,11 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 			if (t->on_end)
 				t->on_end(f, t->ctx);
 		}
+		/* Clear what was used, not the whole table: at the end of
+		 * input that is a few flows in a table sized for the most. */
+		for (i = 0; i < n; i++)
+			memset(order[i], 0, sizeof(*order[i]));
 		free(order);
-		memset(t->slots, 0, ((size_t)t->mask + 1) * sizeof(*t->slots));
 		t->count = 0;
 		t->stats.active = 0;
 		return;
