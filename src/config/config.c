@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "config/config-int.h"
-#include "detect/detect-int.h"
+#include "detect/detect.h"
 
 /* ---- The schema: every leaf a string, parsed in step 3. ---- */
 
@@ -670,34 +670,6 @@ void sw_config_set_force(int force)
 	force_memory_cap = force;
 }
 
-static uint64_t pow2_at_least(uint64_t n)
-{
-	uint64_t p = 16;
-
-	while (p < n && p < (1u << 30))
-		p <<= 1;
-	return p;
-}
-
-/*
- * What the detector allocates whatever the traffic: the sketch and the
- * tables of its smallest client set (16 clients). It shrinks the client
- * tables to fit memory_cap, never the sketch. The same sum as
- * plan_bytes() in src/detect/detect.c, which must stay in step.
- */
-static uint64_t detect_fixed_bytes(uint32_t sketch)
-{
-	uint64_t clients = 16, flows = clients * FLOWS_PER_CLIENT, groups = 64;
-
-	return sizeof(struct sw_detect) + sw_sketch_bytes(sketch) +
-	       clients * sizeof(struct det_client) +
-	       pow2_at_least(clients * 2) * sizeof(uint32_t) +
-	       flows * sizeof(struct det_flow) +
-	       pow2_at_least(flows * 2) * sizeof(uint32_t) +
-	       groups * sizeof(struct det_group) +
-	       pow2_at_least(groups * 2) * sizeof(uint32_t);
-}
-
 /*
  * The detector's sizes together: its fixed allocation within memory_cap,
  * and memory_cap within the machine's RAM (unless --force). The line is
@@ -708,7 +680,7 @@ static int check_detect_memory(struct loader *ld)
 	const struct sw_detect_cfg *d = &ld->cfg->detect;
 	const struct key_line *kl = sw_cfg_find_line(ld, "detect.memory_cap");
 	const char *path = "detect.memory_cap";
-	uint64_t fixed = detect_fixed_bytes(d->sketch_capacity), ram;
+	uint64_t fixed = sw_detect_fixed_bytes(d->sketch_capacity), ram;
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 
 	if (fixed > d->memory_cap_bytes) {

@@ -179,6 +179,13 @@ static size_t plan_bytes(uint32_t clients, uint32_t sketch, uint32_t *groups)
 	       (size_t)pow2_at_least((uint64_t)*groups * 2) * sizeof(uint32_t);
 }
 
+size_t sw_detect_fixed_bytes(uint32_t sketch_capacity)
+{
+	uint32_t groups;
+
+	return plan_bytes(16, sketch_capacity, &groups);
+}
+
 static void *dup_array(const void *p, size_t n, size_t size, int *fail)
 {
 	void *q;

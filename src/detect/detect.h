@@ -194,6 +194,13 @@ struct sw_detect *sw_detect_new(const struct sw_detect_cfg *cfg,
 void sw_detect_free(struct sw_detect *d);
 
 /*
+ * What sw_detect_new() allocates whatever the traffic: the sketch of that
+ * many counters and the tables of the smallest client set it shrinks to.
+ * A memory cap below this is refused (the config loader checks it).
+ */
+size_t sw_detect_fixed_bytes(uint32_t sketch_capacity);
+
+/*
  * Swap in new thresholds, points, rule switches, alert timing, exemptions
  * and watched services (SIGHUP) without dropping any client, flow, group
  * or open alert. Sizes fixed at creation (client_capacity,
