@@ -162,6 +162,8 @@ void det_group_join(struct sw_detect *d, struct det_client *c, uint32_t ci,
 			i = stalest;
 		g->m[i].addr = c->addr;
 		g->m[i].first_ns = now;
+		g->m[i].participant = 0;
+		g->m[i].reported = 0;
 	}
 	g->m[i].client = ci;
 	g->m[i].gen = c->gen;
@@ -261,6 +263,8 @@ void det_group_path(struct sw_detect *d, struct det_client *c, uint64_t h,
 
 struct group_view {
 	uint32_t n_hist, n_part, n_active, n_auto, shared_fp;
+	uint32_t n_unreported; /* participants no alert event listed yet */
+	uint16_t part[GROUP_MEMBERS_MAX]; /* their member indices */
 	uint32_t turns60, busy60, member_turns_max, member_busy_max;
 	uint32_t distinct, member_distinct_max, member_distinct_sum;
 	struct sw_det_addr related[GROUP_MEMBERS_MAX];
@@ -387,6 +391,8 @@ static void group_view(struct sw_detect *d, struct det_group *g, uint64_t now,
 		}
 		if (!m->participant && !hit[i])
 			continue;
+		v->n_unreported += !m->reported;
+		v->part[v->n_part] = (uint16_t)i;
 		v->related[v->n_part++] = m->addr;
 		v->n_auto++;
 		if (m->last_ns + EPOCH_NS >= now)
@@ -544,6 +550,8 @@ static void group_emit(struct sw_detect *d, uint32_t gi, int action,
 	a.end_reason = why;
 	if (d->emit)
 		d->emit(&a, d->ctx);
+	for (n = 0; n < v.n_part; n++)
+		g->m[v.part[n]].reported = 1;
 	g->alert.last_emit_ns = ts;
 	g->alert.emitted_score = a.score;
 	g->alert.active_since_emit = 0;
@@ -592,8 +600,11 @@ void det_group_eval(struct sw_detect *d, uint32_t gi, uint64_t now)
 	}
 	if (score > a->max_score)
 		a->max_score = score;
+	/* Every update_interval; sooner when members joined that no event
+	 * listed yet, so that rotating addresses are told as they come. */
 	if (now - a->last_emit_ns >=
-	    (uint64_t)d->cfg.update_interval_s * NS_PER_S) {
+		    (uint64_t)d->cfg.update_interval_s * NS_PER_S ||
+	    (v.n_unreported && now - a->last_emit_ns >= MEMBER_UPDATE_NS)) {
 		d->stats.alert_updates++;
 		group_emit(d, gi, SW_ACTION_UPDATE, now, NULL);
 	}

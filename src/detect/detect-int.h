@@ -26,6 +26,9 @@
 
 #define EVAL_NS (1 * NS_PER_S) /* a client is scored at most this often */
 #define GROUP_EVAL_NS (5 * NS_PER_S)
+/* An open campaign that gains members tells of them this soon, rather
+ * than at its next update_interval (docs/detection.md, lifecycle). */
+#define MEMBER_UPDATE_NS (10 * NS_PER_S)
 #define SWEEP_NS (1 * NS_PER_S)
 #define GROUP_MEMBERS_MAX 256
 #define FLOWS_PER_CLIENT 4 /* flow table of tracked clients, per slot */
@@ -154,6 +157,7 @@ struct det_member {
 	struct sw_det_addr addr;
 	uint32_t client, gen;
 	uint8_t participant; /* once seen harvesting with automation */
+	uint8_t reported; /* listed in an alert event of the group */
 	uint64_t first_ns, last_ns;
 };
 

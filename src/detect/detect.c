@@ -1087,8 +1087,13 @@ void sw_detect_flow_end(struct sw_detect *d, const struct sw_flow_key *k,
 	if (!f)
 		return;
 	fi = (uint32_t)(f - d->flows);
-	if (f->watch == WATCH_YES && !d->clients[ci].exempt)
+	if (f->watch == WATCH_YES && !d->clients[ci].exempt) {
 		progress(d, ci, f, k, client_is_b, s, 1);
+		/* A connection ended: score what it showed, its fingerprint
+		 * and responses included. A short one (an address of a
+		 * rotating scraper) may bring no other event for long. */
+		maybe_eval(d, ci, d->now_ns);
+	}
 	flow_del(d, fi);
 }
 
