@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "decode/http.h"
@@ -223,47 +222,45 @@ uint32_t det_bins_sum(const struct det_bin *bins, uint64_t bin_last,
  * first. */
 static const uint32_t intensity_bins[4] = { 3, 12, 36, 120 };
 
-static int cmp_u16_desc(const void *x, const void *y)
-{
-	return (int)*(const uint16_t *)y - (int)*(const uint16_t *)x;
-}
-
 /*
  * Intensity at every scale: the requests of the window less its busiest
  * third of bins, and at least its two busiest. What is left is what the
  * client kept up in its quieter bins: a page load (up to 5 s, wherever it
  * falls across bins), and a person's page loads every few bins with
  * reading between them, leave nothing; a program that keeps fetching
- * leaves about two thirds of its requests.
+ * leaves about two thirds of its requests. The windows are nested (newest
+ * bins first), so one insertion-sorted list of the busy bins' counts
+ * grows from the shortest to the longest.
  */
 static void bins_intensity(const struct det_bin *bins, uint64_t bin_last,
 			   uint64_t now, uint32_t out[4])
 {
 	uint64_t nb = now / BIN_NS;
-	uint16_t v[NBINS], w[NBINS];
-	uint32_t i, k, busy = 0;
+	uint16_t top[NBINS]; /* busy bins' counts, largest first */
+	uint32_t i = 0, j, k, n_top = 0, sum = 0;
 
-	for (i = 0; i < NBINS; i++) {
-		uint64_t b = nb - i;
-
-		v[i] = i <= nb && b <= bin_last && b + NBINS > bin_last ?
-			       bins[b % NBINS].turns :
-			       0;
-	}
 	for (k = 0; k < 4; k++) {
 		uint32_t n = intensity_bins[k], drop = n / 3 > 2 ? n / 3 : 2,
-			 sum = 0;
+			 dropped = 0;
 
-		for (i = busy = 0; i < n; i++)
-			busy += v[i] != 0;
-		out[k] = 0;
-		if (busy <= drop)
-			continue;
-		memcpy(w, v, n * sizeof(w[0]));
-		qsort(w, n, sizeof(w[0]), cmp_u16_desc);
-		for (i = drop; i < n; i++)
-			sum += w[i];
-		out[k] = sum;
+		for (; i < n; i++) {
+			uint64_t b = nb - i;
+			uint16_t v;
+
+			if (i > nb || b > bin_last || b + NBINS <= bin_last)
+				continue;
+			v = bins[b % NBINS].turns;
+			if (!v)
+				continue;
+			sum += v;
+			for (j = n_top; j > 0 && top[j - 1] < v; j--)
+				top[j] = top[j - 1];
+			top[j] = v;
+			n_top++;
+		}
+		for (j = 0; j < drop && j < n_top; j++)
+			dropped += top[j];
+		out[k] = sum - dropped;
 	}
 }
 
