@@ -21,6 +21,10 @@
 
 struct sw_flow_table {
 	struct sw_flow *slots;
+	/* One bit a slot, set while it holds a flow: the sweep and the
+	 * flush skip empty stretches without touching their entries, so a
+	 * table sized for the most costs only the memory it uses. */
+	uint64_t *used;
 	uint32_t mask;
 	uint32_t count;
 	uint32_t max_flows;
@@ -63,7 +67,10 @@ struct sw_flow_table *sw_flow_table_new(const struct sw_flow_table_cfg *cfg,
 	if (!t)
 		return NULL;
 	t->slots = calloc(nslots, sizeof(*t->slots));
-	if (!t->slots) {
+	t->used = calloc((nslots + 63) / 64, sizeof(*t->used));
+	if (!t->slots || !t->used) {
+		free(t->slots);
+		free(t->used);
 		free(t);
 		return NULL;
 	}
@@ -82,6 +89,7 @@ void sw_flow_table_free(struct sw_flow_table *t)
 	if (!t)
 		return;
 	free(t->slots);
+	free(t->used);
 	free(t);
 }
 
@@ -108,6 +116,31 @@ static int slot_used(const struct sw_flow *f)
 	return f->key.family != SW_FAMILY_NONE;
 }
 
+static void used_set(struct sw_flow_table *t, uint32_t i)
+{
+	t->used[i / 64] |= 1ULL << (i % 64);
+}
+
+static void used_clear(struct sw_flow_table *t, uint32_t i)
+{
+	t->used[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/* The first slot from i on (to the end of the table) that may hold a
+ * flow, or mask + 1. */
+static uint32_t used_next(const struct sw_flow_table *t, uint32_t i)
+{
+	uint32_t w = i / 64;
+	uint64_t bits = t->used[w] & (~0ULL << (i % 64));
+
+	while (!bits) {
+		if (++w > t->mask / 64)
+			return t->mask + 1;
+		bits = t->used[w];
+	}
+	return w * 64 + (uint32_t)__builtin_ctzll(bits);
+}
+
 /* Remove slot i, shifting later members of its probe run back into it. */
 static void slot_delete(struct sw_flow_table *t, uint32_t i)
 {
@@ -127,6 +160,7 @@ static void slot_delete(struct sw_flow_table *t, uint32_t i)
 		}
 	}
 	memset(&t->slots[i], 0, sizeof(t->slots[i]));
+	used_clear(t, i);
 	t->count--;
 	t->stats.active = t->count;
 }
@@ -184,9 +218,17 @@ static void sweep(struct sw_flow_table *t, uint32_t nslots)
 	uint32_t n;
 
 	for (n = 0; n < nslots && t->count; n++) {
-		uint32_t i = t->sweep_cursor;
-		struct sw_flow *f = &t->slots[i];
+		uint32_t i = t->sweep_cursor, next = used_next(t, i);
+		struct sw_flow *f;
 
+		if (next != i) {
+			/* Empty slots: count them against the budget and
+			 * pass them without a look. */
+			n += (next - i) - 1;
+			t->sweep_cursor = next & t->mask;
+			continue;
+		}
+		f = &t->slots[i];
 		if (slot_used(f) &&
 		    f->acct.last_ns + flow_timeout(t, f) <= t->now_ns) {
 			/* Deletion may shift another entry into slot i:
@@ -307,6 +349,7 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 			f = &t->slots[i];
 		}
 		flow_start(f, &key, pkt, src_is_b);
+		used_set(t, (uint32_t)(f - t->slots));
 		t->count++;
 		t->stats.created++;
 		t->stats.active = t->count;
@@ -413,7 +456,7 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 		return;
 	order = malloc((size_t)t->count * sizeof(*order));
 	if (order) {
-		for (i = 0; i <= t->mask; i++)
+		for (i = used_next(t, 0); i <= t->mask; i = used_next(t, i + 1))
 			if (slot_used(&t->slots[i]))
 				order[n++] = &t->slots[i];
 		qsort(order, n, sizeof(*order), cmp_first_seen);
@@ -428,8 +471,10 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 		}
 		/* Clear what was used, not the whole table: at the end of
 		 * input that is a few flows in a table sized for the most. */
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			used_clear(t, (uint32_t)(order[i] - t->slots));
 			memset(order[i], 0, sizeof(*order[i]));
+		}
 		free(order);
 		t->count = 0;
 		t->stats.active = 0;
