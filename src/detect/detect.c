@@ -1087,13 +1087,8 @@ void sw_detect_flow_end(struct sw_detect *d, const struct sw_flow_key *k,
 	if (!f)
 		return;
 	fi = (uint32_t)(f - d->flows);
-	if (f->watch == WATCH_YES && !d->clients[ci].exempt) {
+	if (f->watch == WATCH_YES && !d->clients[ci].exempt)
 		progress(d, ci, f, k, client_is_b, s, 1);
-		/* A connection ended: score what it showed, its fingerprint
-		 * and responses included. A short one (an address of a
-		 * rotating scraper) may bring no other event for long. */
-		maybe_eval(d, ci, d->now_ns);
-	}
 	flow_del(d, fi);
 }
 
@@ -1112,6 +1107,7 @@ void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *k,
 	struct det_client *c;
 	struct det_flow *f;
 	uint32_t ci;
+	int new_sig;
 
 	f = event_flow(d, k, client_is_b, ts, 0, &ci);
 	if (!f)
@@ -1127,6 +1123,7 @@ void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *k,
 	}
 	if (f->watch != WATCH_YES)
 		return;
+	new_sig = fp->syn_sig && fp->syn_sig[0] && !c->syn_sig[0];
 	if (fp->has_tls) {
 		if (det_is_library_tls(fp)) {
 			if (c->tls_lib < UINT8_MAX)
@@ -1161,6 +1158,12 @@ void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *k,
 	}
 	if (!c->fp_grouped && (c->ja4[0] || c->ua_len))
 		det_group_join(d, c, ci, GROUP_FP);
+	/* The first hello of its kind changes what the client is: score it
+	 * now. A short connection (an address of a rotating scraper) may
+	 * bring no other event for long. Heads come in packet order, so
+	 * every capture mode scores at the same moments. */
+	if ((fp->has_tls && c->tls_lib + c->tls_browser == 1) || new_sig)
+		client_eval(d, ci, ts);
 }
 
 void sw_detect_http(struct sw_detect *d, const struct sw_flow_key *k,
