@@ -45,9 +45,15 @@ def read_log(path):
         if len(f) < 6 or f[5].startswith("/ready"):
             continue  # the test's readiness probe, before the capture
         key = (norm(f[0]), int(f[1]))
-        c = conns.setdefault(key, {"n": 0, "proto": f[4], "big": False})
+        c = conns.setdefault(key, {"n": 0, "proto": f[4], "big": False,
+                                   "packed": False})
         c["n"] = max(c["n"], int(f[3]))
         c["big"] = c["big"] or f[5].startswith("/big.bin")
+        # h2load packs several HEADERS frames into one record, how many
+        # depends on timing: docs/requests.md gives it up to a third
+        # under, so it is held to that, apart from the 10% targets.
+        c["packed"] = c["packed"] or (
+            len(f) > 6 and f[6].startswith("h2load"))
     return conns
 
 
@@ -75,7 +81,7 @@ def main():
     conns = read_log(a.log)
     flows = read_flows(a.flows)
 
-    rows = {"HTTP/1.1": [], "HTTP/2.0": [], "big": []}
+    rows = {"HTTP/1.1": [], "HTTP/2.0": [], "big": [], "packed": []}
     for key, c in sorted(conns.items()):
         f = flows.get(key)
         check(lab, "[%s]:%d has a flow record" % key, f is not None)
@@ -85,7 +91,8 @@ def main():
         print("# %-28s %-8s %-4s nginx %4d  estimate %4s  turns %4d  by %s"
               % ("[%s]:%d" % key, c["proto"], "big" if c["big"] else "",
                  c["n"], est, f["turns"], f.get("requests_by")))
-        rows["big" if c["big"] else c["proto"]].append((key, c["n"], est))
+        rows["big" if c["big"] else "packed" if c["packed"] else
+             c["proto"]].append((key, c["n"], est))
 
     for key, n, est in rows["HTTP/1.1"]:
         check(lab, "HTTP/1.1 [%s]:%d exact" % key, est == n,
@@ -93,8 +100,13 @@ def main():
     for key, n, est in rows["big"]:
         check(lab, "large download [%s]:%d counts 1" % key, est == 1,
               "estimate %s, nginx %d" % (est, n))
+    for key, n, est in rows["packed"]:
+        check(lab, "h2load's packed streams [%s]:%d within a third" % key,
+              abs((est or 0) - n) <= n / 3, "estimate %s, nginx %d" %
+              (est, n))
     h2 = rows["HTTP/2.0"]
     check(lab, "HTTP/2 connections present", len(h2) > 0)
+    check(lab, "h2load connections present", len(rows["packed"]) > 0)
     if h2:
         want = sum(n for _, n, _ in h2)
         got = sum(est or 0 for _, _, est in h2)
