@@ -11,9 +11,12 @@ BUILD   := build
 ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
 
-WARN    := -Wall -Wextra -Werror
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
+# Every object records the headers it read (build/**/*.d), so a header
+# change rebuilds exactly what includes it.
+DEPFLAGS := -MMD -MP
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS)
 LDLIBS  := -lpcap -lcjson -lssl -lcrypto -lz -lpthread -lcyaml -lyaml -lm -lbpf -lelf \
 	   -lxdp -lmicrohttpd -lcap
@@ -43,7 +46,7 @@ endif
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC      := $(shell find src -name '*.c' | sort)
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_SRC  := $(filter-out src/cli/%,$(SRC))
 OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC))
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst src/%.c,$(BUILD)/asan/%.o,$(LIB_SRC))
@@ -71,13 +74,13 @@ all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BUILD)/sw_scengen $(BPF_SKEL)
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/obj/%.o: src/%.c $(HDRS)
+$(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/%.o: src/%.c $(HDRS)
+$(BUILD)/asan/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
 # Only the DPDK backend sees DPDK's headers (and their forced includes).
 # The build remembers whether DPDK was in, so switching rebuilds it.
@@ -89,7 +92,7 @@ $(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: CPPFLAGS
 $(BUILD)/obj/capture/source-afxdp.o $(BUILD)/asan/capture/source-afxdp.o: $(AFXDP_SKEL)
 
 # The XDP source embeds the program through its skeleton.
-$(BUILD)/obj/capture/source-xdp.o $(BUILD)/asan/capture/source-xdp.o: $(BPF_SKEL)
+$(BUILD)/obj/xdp/xdp.o $(BUILD)/asan/xdp/xdp.o: $(BPF_SKEL)
 
 $(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
 	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)
@@ -171,17 +174,17 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 # The config loader links the flow table it fills and the detector, whose
 # rule catalogue it checks rule IDs against.
 CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) $(sort $(wildcard src/detect/*.c)) \
-	src/track/flow_table.c src/output/sink-uri.c $(DECODE_SRC)
+	src/track/flow_table.c src/sink/sink-uri.c src/base/log.c $(DECODE_SRC)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(CONFIG_FUZZ_SRC) -o $@ -lcyaml -lyaml -lm -lcrypto
 
 # The sink URI parser alone (every --output and outputs[] entry).
-$(BUILD)/fuzz/fuzz_sink_uri: tests/fuzz/fuzz_sink_uri.c src/output/sink-uri.c $(HDRS)
+$(BUILD)/fuzz/fuzz_sink_uri: tests/fuzz/fuzz_sink_uri.c src/sink/sink-uri.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$< src/output/sink-uri.c -o $@
+		$< src/sink/sink-uri.c -o $@
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -266,3 +269,5 @@ install: $(BUILD)/scrapewatch
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		etc/scrapewatch.service.in >$(DESTDIR)$(UNITDIR)/scrapewatch.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/scrapewatch.service
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SW_ERRBUF_SIZE 512
+#include "base/errbuf.h"
 
 /* One captured frame. data is valid until the next read_op call. */
 struct sw_frame {

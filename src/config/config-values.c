@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "config/config-int.h"
-#include "output/sink-backend.h"
+#include "sink/sink-backend.h"
 #include "scrapewatch/flow_kern_user.h"
 
 /* Rule ID syntax: SW-[A-Z]+[0-9]+; whether it exists is the detector's. */

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/log.h" /* enum sw_log_level */
 #include "detect/detect_cfg.h"
 #include "track/flow_table.h"
 
@@ -24,13 +25,6 @@
 #define SW_CONFIG_IFNAME_MAX 16 /* IFNAMSIZ, NUL included */
 #define SW_CONFIG_USER_MAX 33 /* login name, NUL included */
 #define SW_CONFIG_ADDR_MAX 64 /* "[v6addr]:port", NUL included */
-
-enum sw_log_level {
-	SW_LOG_ERROR = 0,
-	SW_LOG_WARNING = 1,
-	SW_LOG_INFO = 2,
-	SW_LOG_DEBUG = 3,
-};
 
 enum sw_capture_kind {
 	SW_CAPTURE_XDP = 0,

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "pipeline.h"
+#include "engine/pipeline.h"
 
 #define SW_METRICS_IFACES_MAX 16
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "capture/capture.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/reload.h"
 
 static int same_outputs(const struct sw_config *a, const struct sw_config *b)

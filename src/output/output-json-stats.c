@@ -5,7 +5,8 @@
  * counters and memory; with --through-xdp, the XDP program's counters.
  */
 #include "output.h"
-#include "pipeline.h"
+#include "base/stats.h"
+#include "scrapewatch/xdp_kern_user.h"
 
 static void add_reasons(cJSON *parent, const char *name, const uint64_t *v,
 			int errors)

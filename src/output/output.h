@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "output/sink.h"
+#include "sink/sink.h"
 #include "detect/detect.h"
 #include "track/flow_table.h"
 #include "track/heads.h"

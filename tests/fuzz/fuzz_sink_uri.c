@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * libFuzzer harness for the sink URI parser (src/output/sink-uri.c), the
+ * libFuzzer harness for the sink URI parser (src/sink/sink-uri.c), the
  * one every --output and every outputs[] entry of the config goes
  * through. Besides memory safety and leaks it checks the parser's
  * promises: a rejected URI gives -EINVAL or -ENOMEM and a message that
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/sink-backend.h"
+#include "sink/sink-backend.h"
 
 #define FUZZ_CHECK(cond)                  \
 	do {                              \

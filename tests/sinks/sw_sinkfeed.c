@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "output/output.h"
-#include "output/sink.h"
+#include "sink/sink.h"
 
 static void on_hup(int sig)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "daemon/log.h"
+#include "base/log.h"
 
 static int log_level = SW_LOG_INFO;
 

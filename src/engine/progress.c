@@ -4,7 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "progress.h"
+#include "engine/progress.h"
 
 #define DRAW_EVERY_NS 250000000ULL
 #define CHECK_EVERY_PKTS 8192

@@ -20,17 +20,17 @@
 #include "config/config.h"
 #include "daemon/metrics.h"
 #include "daemon/reload.h"
-#include "daemon/live.h"
+#include "engine/live.h"
 #include "daemon/privdrop.h"
 #include "daemon/notify.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "detect/detect_cfg.h"
-#include "eval.h"
-#include "capture/source-xdp.h"
+#include "eval/eval.h"
+#include "xdp/xdp.h"
 #include "output/output.h"
-#include "pipeline.h"
-#include "progress.h"
-#include "shards.h"
+#include "engine/pipeline.h"
+#include "engine/progress.h"
+#include "engine/shards.h"
 
 #define SW_VERSION "0.1.0"
 
@@ -42,7 +42,7 @@ enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 /* Read by the capture threads too: an atomic (lock-free, so fine in a
  * signal handler). */
 static atomic_int stop_requested;
-/* live only; read by the capture's detector owner thread (src/shards.c),
+/* live only; read by the capture's detector owner thread (src/engine/shards.c),
  * hence an atomic (lock-free, so fine in a signal handler). */
 static atomic_int reload_requested;
 
@@ -222,7 +222,7 @@ struct run_opts {
 	/* eval: the detector at the end of input, before it is freed */
 	void (*on_detect_done)(void *ctx, const struct sw_detect *d);
 	void *hook_ctx;
-	/* Kernel-bypass capture instead of files (src/shards.c). */
+	/* Kernel-bypass capture instead of files (src/engine/shards.c). */
 	const struct sw_capture_ops *capture;
 	struct sw_capture_cfg capture_cfg;
 	int through_xdp; /* account through the XDP program (test runs) */
@@ -1327,7 +1327,7 @@ free_cfg:
 	return status;
 }
 
-/* live --capture dpdk|afxdp runs the shards (src/shards.c); other
+/* live --capture dpdk|afxdp runs the shards (src/engine/shards.c); other
  * captures are cmd_live's. */
 static int live_bypass(int argc, char **argv)
 {

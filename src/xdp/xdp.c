@@ -24,7 +24,7 @@
 
 #include "scrapewatch.skel.h"
 #include "scrapewatch/xdp_stash.h"
-#include "source-xdp.h"
+#include "xdp/xdp.h"
 
 #define ETHER_HLEN 14
 #define FRAME_MAX (65535 + ETHER_HLEN)

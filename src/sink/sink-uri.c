@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sink-backend.h"
+#include "sink/sink-backend.h"
 
 static int hexval(char c)
 {

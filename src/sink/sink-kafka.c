@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sink-backend.h"
+#include "sink/sink-backend.h"
 
 #ifdef SW_HAVE_KAFKA
 #include <librdkafka/rdkafka.h>

@@ -40,8 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "sink-backend.h"
+#include "output/output.h"
+#include "sink/sink-backend.h"
 
 #define SW_SYSLOG_UDP_MAX_DEFAULT 8192
 #define SW_SYSLOG_HDR_MAX 512

@@ -16,7 +16,7 @@
 #include "config/config.h"
 #include "daemon/metrics.h"
 #include "detect/detect_cfg.h"
-#include "output/sink.h"
+#include "sink/sink.h"
 #include "track/flow_table.h"
 
 struct sw_shards_opts {

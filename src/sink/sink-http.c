@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sink-backend.h"
+#include "sink/sink-backend.h"
 
 #ifdef SW_HAVE_CURL
 #include <cjson/cJSON.h>

@@ -15,7 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "sink-backend.h"
+#include "sink/sink-backend.h"
 
 #define SW_FILE_IOV 128
 

@@ -10,34 +10,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/stats.h"
 #include "capture/capture.h"
 #include "scrapewatch/xdp_kern_user.h"
 #include "decode/decode.h"
-#include "output/sink.h"
+#include "sink/sink.h"
 #include "detect/detect.h"
 #include "detect/detect-merge.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
-
-struct sw_stats {
-	uint64_t packets; /* frames read */
-	uint64_t bytes; /* bytes on the wire */
-	uint64_t decoded; /* frames that reached TCP or UDP */
-	uint64_t reasons[SW_DR_MAX]; /* frames not decoded, by reason */
-	uint64_t anomalies[SW_DR_MAX]; /* decoded, with a non-fatal problem */
-	uint64_t fragments; /* IPv4/IPv6 fragments, first ones included */
-	uint64_t frames_cut; /* read shorter than on the wire (snap length) */
-	uint64_t files; /* inputs opened */
-	uint64_t read_errors; /* inputs that stopped early */
-	uint64_t first_ns; /* packet time of the first frame */
-	uint64_t last_ns; /* packet time of the latest frame */
-	/* Kernel counters when the XDP program accounted (else NULL). */
-	const struct sw_xdp_stats *xdp;
-	uint64_t xdp_evicted; /* flows the kernel's LRU map dropped unseen */
-	uint64_t xdp_bad_records; /* ring records refused: bad size, type */
-	uint64_t
-		xdp_stage_flush_errors; /* CPU stages userspace couldn't send */
-};
 
 enum sw_pipeline_emit {
 	SW_EMIT_NONE = 0,

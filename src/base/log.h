@@ -8,7 +8,12 @@
 #ifndef SW_LOG_H
 #define SW_LOG_H
 
-#include "config/config.h" /* enum sw_log_level */
+enum sw_log_level {
+	SW_LOG_ERROR = 0,
+	SW_LOG_WARNING = 1,
+	SW_LOG_INFO = 2,
+	SW_LOG_DEBUG = 3,
+};
 
 void sw_log_set_level(int level);
 void sw_log(int level, const char *fmt, ...)

@@ -15,7 +15,7 @@
 
 #include "decode/http.h"
 #include "output/output.h"
-#include "pipeline.h"
+#include "engine/pipeline.h"
 
 /* The detector's entry points, to the pipeline's own detector or into its
  * shard's queue. */
@@ -101,7 +101,7 @@ static int snapshot(const struct sw_flow *f, uint64_t ts,
 
 /*
  * A flow ends: its record, then its heads side record is released. The
- * XDP path (capture/source-xdp.c) ends the flows the kernel accounted
+ * XDP path (xdp/xdp.c) ends the flows the kernel accounted
  * through here too, so everything after this point is shared.
  */
 void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
@@ -129,7 +129,7 @@ void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
 }
 
 /*
- * The XDP path (capture/source-xdp.c) has no per-packet events: it tells
+ * The XDP path (xdp/xdp.c) has no per-packet events: it tells
  * of a flow when it first sees it (a head, or a map sweep) and of its
  * running totals at each sweep. Same hooks as sw_pipeline_frame().
  */

@@ -48,9 +48,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "sink-backend.h"
-#include "sink.h"
+#include "output/output.h"
+#include "sink/sink-backend.h"
+#include "sink/sink.h"
 
 /*
  * ASan knows nothing of records carved out of an arena chunk: without

@@ -5,8 +5,8 @@
  */
 #include <stdio.h>
 
-#include "daemon/live.h"
-#include "daemon/log.h"
+#include "engine/live.h"
+#include "base/log.h"
 
 #define LIVE_BATCH 256 /* frames per interface per round */
 

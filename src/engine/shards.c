@@ -20,8 +20,8 @@
 #include "daemon/notify.h"
 #include "daemon/reload.h"
 #include "output/output.h"
-#include "pipeline.h"
-#include "shards.h"
+#include "engine/pipeline.h"
+#include "engine/shards.h"
 
 /* Frames between a worker's copies of its counters for the metrics, and
  * between the owner's looks at SIGHUP and the metrics' clock. */
