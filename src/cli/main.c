@@ -28,7 +28,7 @@
 #include "eval/eval.h"
 #include "xdp/xdp.h"
 #include "output/output.h"
-#include "engine/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "engine/progress.h"
 #include "engine/shards.h"
 

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "engine/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #define SW_METRICS_IFACES_MAX 16
 

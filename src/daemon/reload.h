@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 #include "daemon/metrics.h"
-#include "engine/pipeline.h"
+#include "pipeline/pipeline.h"
 
 struct sw_reload_ctx {
 	const char *path; /* the --config file; NULL: nothing to reload */

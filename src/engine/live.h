@@ -8,7 +8,7 @@
 
 #include "capture/source-pcap-live.h"
 #include "daemon/metrics.h"
-#include "engine/pipeline.h"
+#include "pipeline/pipeline.h"
 
 /*
  * Feed what the n captures hold into the pipeline (a bounded batch from

@@ -20,7 +20,7 @@
 #include "daemon/notify.h"
 #include "daemon/reload.h"
 #include "output/output.h"
-#include "engine/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "engine/shards.h"
 
 /* Frames between a worker's copies of its counters for the metrics, and

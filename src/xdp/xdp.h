@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "capture/capture.h"
-#include "engine/pipeline.h"
+#include "pipeline/pipeline.h"
 
 enum sw_xdp_mode {
 	SW_XDP_MODE_AUTO = 0, /* native, else generic with a warning */

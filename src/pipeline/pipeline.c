@@ -15,7 +15,7 @@
 
 #include "decode/http.h"
 #include "output/output.h"
-#include "engine/pipeline.h"
+#include "pipeline/pipeline.h"
 
 /* The detector's entry points, to the pipeline's own detector or into its
  * shard's queue. */
