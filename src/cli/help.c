@@ -206,12 +206,16 @@ static void roff_text(FILE *out, const char *p)
 {
 	const char *nl;
 	size_t n;
+	int item = 0, was_item;
 
 	for (;;) {
 		nl = strchr(p, '\n');
 		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n > 2 && p[0] == ' ' && p[1] == ' ') {
+		was_item = item;
+		item = n > 2 && p[0] == ' ' && p[1] == ' ';
+		if (item || was_item)
 			fputs(".br\n", out);
+		if (item) {
 			p += 2;
 			n -= 2;
 		}
@@ -256,13 +260,13 @@ void sw_cli_man_options(FILE *out)
 		fputs("\n", out);
 		roff_text(out, o->help);
 		/* Which commands take it. */
-		fputs("(", out);
+		fputs(".br\nCommands: ", out);
 		for (k = 0, first = 1; k < 4; k++) {
 			if (!(o->cmds & (1u << k)))
 				continue;
 			fprintf(out, "%s%s", first ? "" : ", ", names[k]);
 			first = 0;
 		}
-		fputs(")\n", out);
+		fputs(".\n", out);
 	}
 }
