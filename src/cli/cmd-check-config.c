@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "base/log.h"
 #include "cli/cli.h"
 #include "detect/detect_cfg.h"
 
@@ -26,9 +27,9 @@ int sw_cmd_check_config(int argc, char **argv)
 		argc--;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "scrapewatch check-config: give one config "
-				"file. Try 'scrapewatch check-config "
-				"etc/scrapewatch.yaml'.\n");
+		sw_log_as(SW_LOG_ERROR, "check-config",
+			  "give one config file. Try 'scrapewatch "
+			  "check-config etc/scrapewatch.yaml'.");
 		return EXIT_USAGE;
 	}
 	cfg = sw_config_load(argv[1], errbuf);

@@ -14,15 +14,15 @@
 static int check_args(char **argv, const struct sw_cli_args *a, int nfiles)
 {
 	if (!nfiles) {
-		fprintf(stderr,
-			"scrapewatch %s: no capture file given. Try "
-			"'scrapewatch %s FILE.pcap', or '-' for stdin.\n",
-			argv[0], argv[0]);
+		sw_log_as(SW_LOG_ERROR, argv[0],
+			  "no capture file given. Try 'scrapewatch %s "
+			  "FILE.pcap', or '-' for stdin.",
+			  argv[0]);
 		return EXIT_USAGE;
 	}
 	if (!a->labels) {
-		fprintf(stderr, "scrapewatch eval: --labels LABELS.csv is "
-				"required\n");
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "--labels LABELS.csv is required");
 		return EXIT_USAGE;
 	}
 	return 0;

@@ -52,9 +52,9 @@ static int settle(struct live *l)
 		config_ifaces(l);
 	if (!l->capture || (!a->nif && (!strcmp(l->capture, "xdp") ||
 					!strcmp(l->capture, "pcap")))) {
-		fprintf(stderr, "scrapewatch live: give --interface IF and "
-				"--capture xdp|pcap (or live.interfaces in "
-				"the --config file)\n");
+		sw_log_as(SW_LOG_ERROR, "live",
+			  "give --interface IF and --capture xdp|pcap (or "
+			  "live.interfaces in the --config file)");
 		return EXIT_USAGE;
 	}
 	pcap = strcmp(l->capture, "pcap") == 0;

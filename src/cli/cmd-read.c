@@ -46,10 +46,10 @@ static int check_args(char **argv, struct sw_cli_args *a,
 	if (a->capture && pick_capture(a->capture, ops))
 		return EXIT_USAGE;
 	if (!nfiles && !*ops) {
-		fprintf(stderr,
-			"scrapewatch %s: no capture file given. Try "
-			"'scrapewatch %s FILE.pcap', or '-' for stdin.\n",
-			argv[0], argv[0]);
+		sw_log_as(SW_LOG_ERROR, argv[0],
+			  "no capture file given. Try 'scrapewatch %s "
+			  "FILE.pcap', or '-' for stdin.",
+			  argv[0]);
 		return EXIT_USAGE;
 	}
 	if (!*ops && a->cc.ring_file) {
