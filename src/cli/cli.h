@@ -24,14 +24,23 @@ extern atomic_int sw_cli_reload;
 
 /* The config file, or the defaults when there is none. NULL: said. */
 struct sw_config *sw_cli_load_config(const char *path);
-/* The sinks: --output URIs replace the config file's outputs; neither
- * means stdout. NULL: said. */
-struct sw_sinks *sw_cli_open_sinks(const struct sw_config *cfg,
-				   const char *const *outputs, int noutputs);
-/* The metrics endpoint when --metrics or metrics.listen asks for one
- * (the flag wins). 0 (*out NULL when off), or -1: said. */
-int sw_cli_start_metrics(const struct sw_config *cfg, const char *flag,
-			 struct sw_sinks *sinks, struct sw_metrics **out);
+
+/* What a running command sets up from the config file and the flags. */
+struct sw_cli_run {
+	struct sw_config *cfg; /* --max-flows applied */
+	struct sw_sinks *out; /* not started yet */
+	struct sw_metrics *metrics; /* NULL: no endpoint */
+};
+
+/*
+ * The config (loaded unless r->cfg is already), the sinks (--output URIs
+ * replace the file's outputs; neither means stdout) and the metrics
+ * endpoint (--metrics, else metrics.listen). 0, or EXIT_USAGE: said, and
+ * nothing is left open.
+ */
+int sw_cli_setup(const struct sw_cli_args *a, struct sw_cli_run *r);
+/* The metrics stopped, the sinks and the config freed. */
+void sw_cli_teardown(struct sw_cli_run *r);
 
 /* --capture dpdk|afxdp: the settings checked against each other and the
  * nfiles files given (it reads none), a->cc.interface set. 0, or

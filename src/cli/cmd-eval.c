@@ -63,9 +63,7 @@ static int run(const struct sw_cli_args *a, const struct sw_config *cfg,
 
 int sw_cmd_eval(int argc, char **argv)
 {
-	struct sw_metrics *metrics;
-	struct sw_config *cfg;
-	struct sw_sinks *out;
+	struct sw_cli_run r = { 0 };
 	struct sw_cli_args a;
 	int rc;
 
@@ -73,21 +71,9 @@ int sw_cmd_eval(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	rc = check_args(argv, &a, argc - optind);
-	if (rc)
+	if (rc || (rc = sw_cli_setup(&a, &r)) != 0)
 		return rc;
-	cfg = sw_cli_load_config(a.config_path);
-	if (!cfg)
-		return EXIT_USAGE;
-	if (a.max_flows)
-		cfg->flows.max_flows = a.max_flows;
-	out = sw_cli_open_sinks(cfg, a.outputs, a.noutputs);
-	rc = EXIT_USAGE;
-	if (out &&
-	    !sw_cli_start_metrics(cfg, a.metrics_listen, out, &metrics)) {
-		rc = run(&a, cfg, out, metrics, argv + optind, argc - optind);
-		sw_metrics_stop(metrics);
-	}
-	sw_sinks_free(out);
-	sw_config_free(cfg);
+	rc = run(&a, r.cfg, r.out, r.metrics, argv + optind, argc - optind);
+	sw_cli_teardown(&r);
 	return rc;
 }

@@ -125,35 +125,33 @@ static int pick_source(struct live *l, struct sw_source *src, int nfiles)
 static int run(struct live *l, struct sw_source *src)
 {
 	struct sw_cli_args *a = &l->a;
-	struct sw_metrics *metrics = NULL;
-	struct sw_sinks *out;
+	struct sw_cli_run r = { .cfg = l->cfg };
 	struct sw_engine_opts eo = {
 		.src = src,
-		.flows = l->cfg->flows,
-		.detect = &l->cfg->detect,
 		.emit = (a->flows ? SW_EMIT_FLOWS : SW_EMIT_NONE) |
 			(a->no_heads ? SW_NO_HEADS : 0),
 		.flush_timeout_ms = a->flush_timeout_ms,
-		.out = &out,
+		.out = &r.out,
 		.reload = &sw_cli_reload,
 		.config_path = a->config_path,
-		.cfgp = &l->cfg,
+		.cfgp = &r.cfg,
 		.outputs_from_flags = a->noutputs > 0,
-		.run_as = a->run_as	    ? a->run_as :
-			  l->cfg->run_as[0] ? l->cfg->run_as :
-					      NULL,
+		.run_as = a->run_as,
 	};
-	int rc = EXIT_USAGE;
+	int rc;
 
-	out = sw_cli_open_sinks(l->cfg, a->outputs, a->noutputs);
-	if (!out)
-		return EXIT_USAGE;
-	if (!sw_cli_start_metrics(l->cfg, a->metrics_listen, out, &metrics)) {
-		eo.metrics = metrics;
-		rc = sw_engine_run(&eo);
-		sw_metrics_stop(metrics);
-	}
-	sw_sinks_free(out);
+	/* The config is the run's from now on (a reload may swap it). */
+	l->cfg = NULL;
+	rc = sw_cli_setup(a, &r);
+	if (rc)
+		return rc;
+	eo.flows = r.cfg->flows;
+	eo.detect = &r.cfg->detect;
+	if (!eo.run_as && r.cfg->run_as[0])
+		eo.run_as = r.cfg->run_as;
+	eo.metrics = r.metrics;
+	rc = sw_engine_run(&eo);
+	sw_cli_teardown(&r);
 	return rc;
 }
 
@@ -175,11 +173,8 @@ int sw_cmd_live(int argc, char **argv)
 	rc = settle(&l);
 	if (!rc)
 		rc = pick_source(&l, &src, argc - optind);
-	if (!rc) {
-		if (l.a.max_flows)
-			l.cfg->flows.max_flows = l.a.max_flows;
+	if (!rc)
 		rc = run(&l, &src);
-	}
 	sw_config_free(l.cfg);
 	return rc;
 }

@@ -95,9 +95,7 @@ int sw_cmd_read(int argc, char **argv, unsigned cmd)
 {
 	const struct sw_capture_ops *ops = NULL;
 	unsigned emit = cmd == SW_CMD_FLOWS ? SW_EMIT_FLOWS : SW_EMIT_NONE;
-	struct sw_metrics *metrics;
-	struct sw_config *cfg;
-	struct sw_sinks *out;
+	struct sw_cli_run r = { 0 };
 	struct sw_cli_args a;
 	int rc;
 
@@ -105,44 +103,27 @@ int sw_cmd_read(int argc, char **argv, unsigned cmd)
 	if (rc >= 0)
 		return rc;
 	rc = check_args(argv, &a, &ops, argc - optind);
-	if (rc)
+	if (rc || (rc = sw_cli_setup(&a, &r)) != 0)
 		return rc;
 	if (a.no_heads)
 		emit |= SW_NO_HEADS;
-	/* The file first, then the flags given on the command line. */
-	cfg = sw_cli_load_config(a.config_path);
-	if (!cfg)
-		return EXIT_USAGE;
-	if (a.max_flows)
-		cfg->flows.max_flows = a.max_flows;
-	out = sw_cli_open_sinks(cfg, a.outputs, a.noutputs);
-	if (!out) {
-		sw_config_free(cfg);
-		return EXIT_USAGE;
-	}
-	rc = EXIT_USAGE;
-	if (sw_cli_start_metrics(cfg, a.metrics_listen, out, &metrics))
-		goto out;
 	if (ops) {
-		rc = run_queues(ops, &a, cfg, &out, metrics, emit);
+		rc = run_queues(ops, &a, r.cfg, &r.out, r.metrics, emit);
 	} else {
 		struct sw_files_opts fo = {
 			.emit = emit,
 			.quiet = a.quiet,
-			.cfg = cfg,
+			.cfg = r.cfg,
 			.flush_timeout_ms = a.flush_timeout_ms,
-			.out = out,
+			.out = r.out,
 			.detect = !(emit & SW_EMIT_FLOWS),
 			.through_xdp = a.through_xdp,
 			.ack_sample = a.ack_sample,
-			.metrics = metrics,
+			.metrics = r.metrics,
 		};
 
 		rc = sw_cli_run_files(&fo, argv + optind, argc - optind);
 	}
-	sw_metrics_stop(metrics);
-out:
-	sw_sinks_free(out);
-	sw_config_free(cfg);
+	sw_cli_teardown(&r);
 	return rc;
 }

@@ -30,7 +30,7 @@ struct sw_config *sw_cli_load_config(const char *path)
 	return cfg;
 }
 
-struct sw_sinks *sw_cli_open_sinks(const struct sw_config *cfg,
+static struct sw_sinks *open_sinks(const struct sw_config *cfg,
 				   const char *const *outputs, int noutputs)
 {
 	static const char *const def[] = { "-" };
@@ -62,7 +62,7 @@ struct sw_sinks *sw_cli_open_sinks(const struct sw_config *cfg,
 	return sinks;
 }
 
-int sw_cli_start_metrics(const struct sw_config *cfg, const char *flag,
+static int start_metrics(const struct sw_config *cfg, const char *flag,
 			 struct sw_sinks *sinks, struct sw_metrics **out)
 {
 	const char *listen = flag ? flag : cfg->metrics_listen;
@@ -78,6 +78,31 @@ int sw_cli_start_metrics(const struct sw_config *cfg, const char *flag,
 	}
 	sw_metrics_set_sinks(*out, sinks);
 	return 0;
+}
+
+int sw_cli_setup(const struct sw_cli_args *a, struct sw_cli_run *r)
+{
+	if (!r->cfg)
+		r->cfg = sw_cli_load_config(a->config_path);
+	if (!r->cfg)
+		return EXIT_USAGE;
+	/* The file first, then the flags given on the command line. */
+	if (a->max_flows)
+		r->cfg->flows.max_flows = a->max_flows;
+	r->out = open_sinks(r->cfg, a->outputs, a->noutputs);
+	if (r->out &&
+	    !start_metrics(r->cfg, a->metrics_listen, r->out, &r->metrics))
+		return 0;
+	sw_cli_teardown(r);
+	return EXIT_USAGE;
+}
+
+void sw_cli_teardown(struct sw_cli_run *r)
+{
+	sw_metrics_stop(r->metrics);
+	sw_sinks_free(r->out);
+	sw_config_free(r->cfg);
+	memset(r, 0, sizeof(*r));
 }
 
 int sw_cli_check_queues(const struct sw_capture_ops *ops, struct sw_cli_args *a,

@@ -217,15 +217,23 @@ static const struct sw_source_ops pcap_ops = {
 	.priv_what = "pcap (CAP_NET_RAW)",
 };
 
-void sw_source_pcap(struct sw_source *s, const char *const *ifaces, int nif,
-		    const struct sw_pcap_live_opts *po, const atomic_int *stop)
+/* A single-queue source on nif interfaces. */
+static void single_init(struct sw_source *s, const struct sw_source_ops *ops,
+			const char *name, const char *const *ifaces, int nif,
+			const atomic_int *stop)
 {
 	memset(s, 0, sizeof(*s));
-	s->ops = &pcap_ops;
-	s->name = "pcap";
+	s->ops = ops;
+	s->name = name;
 	s->stop = stop;
 	s->nif = nif < SW_SOURCE_IFACES_MAX ? nif : SW_SOURCE_IFACES_MAX;
 	memcpy(s->ifaces, ifaces, (size_t)s->nif * sizeof(*ifaces));
+}
+
+void sw_source_pcap(struct sw_source *s, const char *const *ifaces, int nif,
+		    const struct sw_pcap_live_opts *po, const atomic_int *stop)
+{
+	single_init(s, &pcap_ops, "pcap", ifaces, nif, stop);
 	s->pcap = *po;
 }
 
@@ -309,12 +317,7 @@ static const struct sw_source_ops xdp_ops = {
 void sw_source_xdp(struct sw_source *s, const char *const *ifaces, int nif,
 		   int mode, uint32_t ack_sample, const atomic_int *stop)
 {
-	memset(s, 0, sizeof(*s));
-	s->ops = &xdp_ops;
-	s->name = "xdp";
-	s->stop = stop;
-	s->nif = nif < SW_SOURCE_IFACES_MAX ? nif : SW_SOURCE_IFACES_MAX;
-	memcpy(s->ifaces, ifaces, (size_t)s->nif * sizeof(*ifaces));
+	single_init(s, &xdp_ops, "xdp", ifaces, nif, stop);
 	s->xdp_mode = mode;
 	s->ack_sample = ack_sample;
 }
