@@ -82,10 +82,24 @@ static const char examples[] =
 	"\n"
 	"Documentation: README.md and docs/ in the source tree.\n";
 
+/* The lines of text, each but the first indented by indent. */
+static void print_lines(FILE *out, int indent, const char *p)
+{
+	const char *nl;
+
+	for (;;) {
+		nl = strchr(p, '\n');
+		fprintf(out, "%.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (!nl)
+			break;
+		p = nl + 1;
+		fprintf(out, "%*s", indent, "");
+	}
+}
+
 /* "  LEFT  first line" then the other lines under the first. */
 static void print_item(FILE *out, const char *left, const char *help)
 {
-	const char *p = help, *nl;
 	int w = fprintf(out, "  %s", left);
 
 	if (w + 2 > HELP_COL + 4) {
@@ -93,24 +107,17 @@ static void print_item(FILE *out, const char *left, const char *help)
 		w = 0;
 	}
 	fprintf(out, "%*s", (w + 2 > HELP_COL ? 2 : HELP_COL - w), "");
-	for (;;) {
-		nl = strchr(p, '\n');
-		fprintf(out, "%.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
-		if (!nl)
-			break;
-		p = nl + 1;
-		fprintf(out, "%*s", HELP_COL, "");
-	}
+	print_lines(out, HELP_COL, help);
 }
 
 static void print_option(FILE *out, const struct sw_option *o)
 {
-	char left[64];
+	char left[64], letter[8] = "    ";
 
-	snprintf(left, sizeof(left), "%s--%s%s%s",
-		 o->letter ? (char[]){ '-', (char)o->letter, ',', ' ', 0 } :
-			     "    ",
-		 o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	if (o->letter)
+		snprintf(letter, sizeof(letter), "-%c, ", o->letter);
+	snprintf(left, sizeof(left), "%s--%s%s%s", letter, o->name,
+		 o->arg ? " " : "", o->arg ? o->arg : "");
 	print_item(out, left, o->help);
 }
 
@@ -164,6 +171,7 @@ static void usage_all(FILE *out)
 void sw_cli_usage(FILE *out, unsigned cmd)
 {
 	const struct sw_option *o;
+	const char *sp;
 	size_t i;
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -173,8 +181,15 @@ void sw_cli_usage(FILE *out, unsigned cmd)
 		usage_all(out);
 		return;
 	}
-	fprintf(out, "Usage: scrapewatch %s [OPTIONS]\n\n", commands[i].left);
-	print_item(out, "", commands[i].help);
+	/* "Usage: scrapewatch live [OPTIONS] --capture ...": the options
+	 * after the command's name. */
+	sp = strchr(commands[i].left, ' ');
+	fprintf(out, "Usage: scrapewatch %.*s [OPTIONS]%s\n\n",
+		sp ? (int)(sp - commands[i].left) :
+		     (int)strlen(commands[i].left),
+		commands[i].left, sp ? sp : "");
+	fprintf(out, "  ");
+	print_lines(out, 2, commands[i].help);
 	fprintf(out, "\nOptions:\n");
 	for (o = sw_options; o->name; o++)
 		if (o->cmds & cmd)
