@@ -64,7 +64,7 @@ BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
 AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
-.PHONY: FORCE all deps test demo bench corpus eval thresholds fuzz fuzz-build format format-check clean
+.PHONY: FORCE all deps test demo bench corpus eval thresholds fuzz fuzz-build format format-check clean man
 # Objects made by pattern rules for the test binaries are kept, so a second
 # `make test` does not rebuild the sanitizer build from scratch.
 .SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
@@ -234,6 +234,12 @@ thresholds: all
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-120} tests/fuzz/run.sh
+
+# The man page's OPTIONS section, written from the option table
+# (src/cli/options.c) between its marker comments;
+# tests/cli/test_manpage.sh fails when it is out of date.
+man: $(BUILD)/scrapewatch
+	scripts/manpage.sh $(BUILD)/scrapewatch docs/scrapewatch.8
 
 format:
 	clang-format -i $(shell find src include bpf tests -name '*.[ch]')

@@ -13,23 +13,42 @@ void sw_log_set_level(int level)
 	log_level = level;
 }
 
-void sw_log(int level, const char *fmt, ...)
+static void vlog(int level, const char *who, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void vlog(int level, const char *who, const char *fmt, va_list ap)
 {
 	/* syslog priorities: err 3, warning 4, info 6, debug 7 */
 	static const int prio[] = { 3, 4, 6, 7 };
 	static int journal = -1;
 	char line[1024];
-	va_list ap;
 
 	if (level > log_level || level < 0 || level > SW_LOG_DEBUG)
 		return;
 	if (journal < 0)
 		journal = getenv("JOURNAL_STREAM") != NULL;
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	if (journal)
 		fprintf(stderr, "<%d>", prio[level]);
-	fprintf(stderr, "scrapewatch: %s%s\n",
-		level == SW_LOG_WARNING ? "warning: " : "", line);
+	fprintf(stderr, "scrapewatch%s%s: %s%s\n", who ? " " : "",
+		who ? who : "", level == SW_LOG_WARNING ? "warning: " : "",
+		line);
+}
+
+void sw_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void sw_log_as(int level, const char *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, who, fmt, ap);
+	va_end(ap);
 }

@@ -18,5 +18,8 @@ enum sw_log_level {
 void sw_log_set_level(int level);
 void sw_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same for one command's own messages: "scrapewatch WHO: ..." */
+void sw_log_as(int level, const char *who, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif /* SW_LOG_H */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "eval/eval.h"
 #include "output/output.h"
 
@@ -201,146 +202,190 @@ static void copy_utf8(char *out, size_t size, const char *in)
 	out[o] = '\0';
 }
 
-struct sw_eval *sw_eval_new(const char *path)
+/* Where the header put the columns (-1: absent) and how many it named. */
+struct eval_cols {
+	int ip, label, tool, fam, n;
+};
+
+/* The header line. 0, or -1: said. */
+static int parse_header(char **f, int nf, struct eval_cols *k, const char *path,
+			size_t lineno)
 {
-	char *line = NULL, *f[32], *nul;
-	int ip_col = -1, label_col = -1, tool_col = -1, fam_col = -1, ncols = 0,
-	    nf, i;
+	int i;
+
+	for (i = 0; i < nf; i++) {
+		if (!strcmp(f[i], "client_ip"))
+			k->ip = i;
+		else if (!strcmp(f[i], "label"))
+			k->label = i;
+		else if (!strcmp(f[i], "tool"))
+			k->tool = i;
+		else if (!strcmp(f[i], "tool_family"))
+			k->fam = i;
+	}
+	k->n = nf;
+	if (k->ip < 0 || k->label < 0) {
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "%s:%zu: the header must name the columns client_ip "
+			  "and label",
+			  path, lineno);
+		return -1;
+	}
+	return 0;
+}
+
+/* One labeled client into c (not yet counted in ev). 0, or -1: said. */
+static int parse_row(const struct sw_eval *ev, struct eval_client *c, char **f,
+		     int nf, const struct eval_cols *k, const char *path,
+		     size_t lineno)
+{
+	if (nf <= k->ip || nf <= k->label) {
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "%s:%zu: %d fields, the header asks for at least %d",
+			  path, lineno, nf,
+			  (k->ip > k->label ? k->ip : k->label) + 1);
+		return -1;
+	}
+	memset(c, 0, sizeof(*c));
+	if (parse_addr(f[k->ip], &c->addr)) {
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "%s:%zu: client_ip '%.64s' is not an IPv4 or IPv6 "
+			  "address",
+			  path, lineno, f[k->ip]);
+		return -1;
+	}
+	if (!strcmp(f[k->label], "scraper")) {
+		c->scraper = 1;
+	} else if (strcmp(f[k->label], "benign") != 0) {
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "%s:%zu: label '%.64s' is neither scraper nor benign",
+			  path, lineno, f[k->label]);
+		return -1;
+	}
+	if (find(ev, &c->addr)) {
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "%s:%zu: client_ip %s is labeled twice", path, lineno,
+			  f[k->ip]);
+		return -1;
+	}
+	if (k->tool >= 0 && k->tool < nf)
+		copy_utf8(c->tool, sizeof(c->tool), f[k->tool]);
+	/* The last column is read from the end: a quoted field before it
+	 * may hold commas. */
+	if (k->fam >= 0 && k->fam == k->n - 1)
+		copy_utf8(c->family, sizeof(c->family), f[nf - 1]);
+	else if (k->fam >= 0 && k->fam < nf)
+		copy_utf8(c->family, sizeof(c->family), f[k->fam]);
+	return 0;
+}
+
+/* A line as read: no NUL, not too long, no byte-order mark. 0, or -1:
+ * said. */
+static int check_line(char *line, ssize_t len, const char *path, size_t lineno)
+{
+	char *nul = memchr(line, '\0', (size_t)len);
+
+	if (nul) {
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "%s:%zu: a NUL byte at column %zu; a labels file is "
+			  "CSV text",
+			  path, lineno, (size_t)(nul - line) + 1);
+		return -1;
+	}
+	if (len > EVAL_LINE_MAX - 1) {
+		sw_log_as(SW_LOG_ERROR, "eval",
+			  "%s:%zu: line longer than %d bytes", path, lineno,
+			  EVAL_LINE_MAX - 1);
+		return -1;
+	}
+	/* A UTF-8 byte-order mark (spreadsheet exports): skipped, as the
+	 * YAML loader does. */
+	if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
+		memmove(line, line + 3, (size_t)len - 2);
+	return 0;
+}
+
+/* Room for one more client. 0, or -1 with errno set. */
+static int grow(struct sw_eval *ev, size_t *cap)
+{
+	struct eval_client *nc;
+
+	if (ev->n < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 64;
+	nc = realloc(ev->c, *cap * sizeof(*nc));
+	if (!nc)
+		return -1;
+	ev->c = nc;
+	return 0;
+}
+
+/* Every line of fp into ev. 0, 1 (errno says why), or -1: said. */
+static int read_labels(struct sw_eval *ev, FILE *fp, const char *path)
+{
+	struct eval_cols k = { -1, -1, -1, -1, 0 };
+	char *line = NULL, *f[32];
 	size_t cap = 0, lineno = 0, linecap = 0;
 	ssize_t len;
-	struct sw_eval *ev;
-	FILE *fp = fopen(path, "r");
+	int nf, i, rc = 0;
 
-	if (!fp) {
-		fprintf(stderr, "scrapewatch eval: %s: %s\n", path,
-			strerror(errno));
-		return NULL;
-	}
-	ev = calloc(1, sizeof(*ev));
-	if (!ev)
-		goto fail_errno;
-	while ((len = getline(&line, &linecap, fp)) >= 0) {
-		struct eval_client *c;
-
+	while (!rc && (len = getline(&line, &linecap, fp)) >= 0) {
 		lineno++;
-		nul = memchr(line, '\0', (size_t)len);
-		if (nul) {
-			fprintf(stderr,
-				"scrapewatch eval: %s:%zu: a NUL byte at "
-				"column %zu; a labels file is CSV text\n",
-				path, lineno, (size_t)(nul - line) + 1);
-			goto fail;
+		if (check_line(line, len, path, lineno)) {
+			rc = -1;
+			break;
 		}
-		if (len > EVAL_LINE_MAX - 1) {
-			fprintf(stderr,
-				"scrapewatch eval: %s:%zu: line longer than "
-				"%d bytes\n",
-				path, lineno, EVAL_LINE_MAX - 1);
-			goto fail;
-		}
-		/* A UTF-8 byte-order mark (spreadsheet exports): skipped,
-		 * as the YAML loader does. */
-		if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
-			memmove(line, line + 3, (size_t)len - 2);
 		trim(line);
 		if (!line[0] || line[0] == '#')
 			continue;
 		nf = split_csv(line, f, 32);
 		for (i = 0; i < nf; i++)
 			trim(f[i]);
-		if (ip_col < 0) {
-			for (i = 0; i < nf; i++) {
-				if (!strcmp(f[i], "client_ip"))
-					ip_col = i;
-				else if (!strcmp(f[i], "label"))
-					label_col = i;
-				else if (!strcmp(f[i], "tool"))
-					tool_col = i;
-				else if (!strcmp(f[i], "tool_family"))
-					fam_col = i;
-			}
-			ncols = nf;
-			if (ip_col < 0 || label_col < 0) {
-				fprintf(stderr,
-					"scrapewatch eval: %s:%zu: the header "
-					"must name the columns client_ip and "
-					"label\n",
-					path, lineno);
-				goto fail;
-			}
-			continue;
-		}
-		if (nf <= ip_col || nf <= label_col) {
-			fprintf(stderr,
-				"scrapewatch eval: %s:%zu: %d fields, the "
-				"header asks for at least %d\n",
-				path, lineno, nf,
-				(ip_col > label_col ? ip_col : label_col) + 1);
-			goto fail;
-		}
-		if (ev->n == cap) {
-			struct eval_client *nc;
+		if (k.ip < 0)
+			rc = parse_header(f, nf, &k, path, lineno);
+		else if (grow(ev, &cap) ||
+			 (rc = parse_row(ev, &ev->c[ev->n], f, nf, &k, path,
+					 lineno)) != 0)
+			rc = rc ? rc : 1;
+		else if (index_add(ev))
+			rc = 1;
+		else
+			ev->n++;
+	}
+	free(line);
+	if (!rc && ferror(fp))
+		rc = 1;
+	if (!rc && k.ip < 0) {
+		sw_log_as(SW_LOG_ERROR, "eval", "%s: empty, no header line",
+			  path);
+		rc = -1;
+	}
+	return rc;
+}
 
-			cap = cap ? cap * 2 : 64;
-			nc = realloc(ev->c, cap * sizeof(*nc));
-			if (!nc)
-				goto fail_errno;
-			ev->c = nc;
-		}
-		c = &ev->c[ev->n];
-		memset(c, 0, sizeof(*c));
-		if (parse_addr(f[ip_col], &c->addr)) {
-			fprintf(stderr,
-				"scrapewatch eval: %s:%zu: client_ip '%.64s' "
-				"is not an IPv4 or IPv6 address\n",
-				path, lineno, f[ip_col]);
-			goto fail;
-		}
-		if (!strcmp(f[label_col], "scraper")) {
-			c->scraper = 1;
-		} else if (strcmp(f[label_col], "benign") != 0) {
-			fprintf(stderr,
-				"scrapewatch eval: %s:%zu: label '%.64s' is "
-				"neither scraper nor benign\n",
-				path, lineno, f[label_col]);
-			goto fail;
-		}
-		if (find(ev, &c->addr)) {
-			fprintf(stderr,
-				"scrapewatch eval: %s:%zu: client_ip %s is "
-				"labeled twice\n",
-				path, lineno, f[ip_col]);
-			goto fail;
-		}
-		if (tool_col >= 0 && tool_col < nf)
-			copy_utf8(c->tool, sizeof(c->tool), f[tool_col]);
-		/* The last column is read from the end: a quoted field
-		 * before it may hold commas. */
-		if (fam_col >= 0 && fam_col == ncols - 1)
-			copy_utf8(c->family, sizeof(c->family), f[nf - 1]);
-		else if (fam_col >= 0 && fam_col < nf)
-			copy_utf8(c->family, sizeof(c->family), f[fam_col]);
-		if (index_add(ev))
-			goto fail_errno;
-		ev->n++;
+struct sw_eval *sw_eval_new(const char *path)
+{
+	struct sw_eval *ev;
+	FILE *fp = fopen(path, "r");
+	int rc = 1;
+
+	if (!fp) {
+		sw_log_as(SW_LOG_ERROR, "eval", "%s: %s", path,
+			  strerror(errno));
+		return NULL;
 	}
-	if (ferror(fp))
-		goto fail_errno;
-	if (ip_col < 0) {
-		fprintf(stderr, "scrapewatch eval: %s: empty, no header line\n",
-			path);
-		goto fail;
-	}
-	free(line);
+	ev = calloc(1, sizeof(*ev));
+	if (ev)
+		rc = read_labels(ev, fp, path);
+	if (rc > 0)
+		sw_log_as(SW_LOG_ERROR, "eval", "%s: %s", path,
+			  strerror(errno));
 	fclose(fp);
+	if (rc) {
+		sw_eval_free(ev);
+		return NULL;
+	}
 	return ev;
-fail_errno:
-	fprintf(stderr, "scrapewatch eval: %s: %s\n", path, strerror(errno));
-fail:
-	free(line);
-	fclose(fp);
-	sw_eval_free(ev);
-	return NULL;
 }
 
 void sw_eval_free(struct sw_eval *ev)
@@ -419,108 +464,124 @@ static double ttd(const struct eval_client *c)
 		       0;
 }
 
-void sw_eval_report(const struct sw_eval *ev, FILE *out, int json)
-{
-	uint64_t tp = 0, fp = 0, fn = 0, tn = 0;
-	double *t = calloc(ev->n ? ev->n : 1, sizeof(double)), median = -1,
-	       prec, rec;
-	size_t i, nt = 0;
-	char ip[64];
+/* The confusion matrix, precision, recall and times to detect. */
+struct eval_sum {
+	uint64_t tp, fp, fn, tn;
+	double *t; /* the detected scrapers' times to detect, sorted */
+	size_t nt;
+	double median, prec, rec; /* -1: not defined */
+};
 
+static void summarize(const struct sw_eval *ev, struct eval_sum *s)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->t = calloc(ev->n ? ev->n : 1, sizeof(double));
+	s->median = -1;
 	for (i = 0; i < ev->n; i++) {
 		const struct eval_client *c = &ev->c[i];
 
 		if (c->scraper && c->alert_ns)
-			tp++;
+			s->tp++;
 		else if (c->scraper)
-			fn++;
+			s->fn++;
 		else if (c->alert_ns)
-			fp++;
+			s->fp++;
 		else
-			tn++;
-		if (c->scraper && ttd(c) >= 0 && t)
-			t[nt++] = ttd(c);
+			s->tn++;
+		if (c->scraper && ttd(c) >= 0 && s->t)
+			s->t[s->nt++] = ttd(c);
 	}
-	if (nt && t) {
-		qsort(t, nt, sizeof(*t), cmp_double);
-		median = nt % 2 ? t[nt / 2] : (t[nt / 2 - 1] + t[nt / 2]) / 2;
+	if (s->nt && s->t) {
+		qsort(s->t, s->nt, sizeof(*s->t), cmp_double);
+		s->median = s->nt % 2 ?
+				    s->t[s->nt / 2] :
+				    (s->t[s->nt / 2 - 1] + s->t[s->nt / 2]) / 2;
 	}
-	prec = tp + fp ? (double)tp / (double)(tp + fp) : -1;
-	rec = tp + fn ? (double)tp / (double)(tp + fn) : -1;
-	if (json) {
-		cJSON *r = cJSON_CreateObject(), *arr, *o;
+	s->prec = s->tp + s->fp ? (double)s->tp / (double)(s->tp + s->fp) : -1;
+	s->rec = s->tp + s->fn ? (double)s->tp / (double)(s->tp + s->fn) : -1;
+}
 
-		arr = cJSON_AddArrayToObject(r, "clients");
-		for (i = 0; i < ev->n; i++) {
-			const struct eval_client *c = &ev->c[i];
-			char ts[40];
+static cJSON *client_json(const struct eval_client *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	char ip[64], ts[40];
+	int k;
 
-			o = cJSON_CreateObject();
-			sw_format_addr(c->addr.family, c->addr.a, ip,
-				       sizeof(ip));
-			cJSON_AddStringToObject(o, "client_ip", ip);
-			cJSON_AddStringToObject(
-				o, "label", c->scraper ? "scraper" : "benign");
-			cJSON_AddStringToObject(o, "tool", c->tool);
-			cJSON_AddBoolToObject(o, "seen", c->first_ns != 0);
-			cJSON_AddBoolToObject(o, "flagged", c->alert_ns != 0);
-			cJSON_AddStringToObject(o, "verdict", verdict(c));
-			if (c->first_ns) {
-				sw_format_time(c->first_ns, ts, sizeof(ts));
-				cJSON_AddStringToObject(o, "first_seen", ts);
-			}
-			if (c->alert_ns) {
-				sw_format_time(c->alert_ns, ts, sizeof(ts));
-				cJSON_AddStringToObject(o, "first_alert", ts);
-				cJSON_AddStringToObject(o, "rule_id", c->rule);
-			}
-			if (ttd(c) >= 0)
-				cJSON_AddNumberToObject(o, "ttd_s", ttd(c));
-			if (c->family[0])
-				cJSON_AddStringToObject(o, "tool_family",
-							c->family);
-			if (c->has_peaks) {
-				cJSON *pk = cJSON_AddObjectToObject(o, "peaks");
-				int k;
+	sw_format_addr(c->addr.family, c->addr.a, ip, sizeof(ip));
+	cJSON_AddStringToObject(o, "client_ip", ip);
+	cJSON_AddStringToObject(o, "label", c->scraper ? "scraper" : "benign");
+	cJSON_AddStringToObject(o, "tool", c->tool);
+	cJSON_AddBoolToObject(o, "seen", c->first_ns != 0);
+	cJSON_AddBoolToObject(o, "flagged", c->alert_ns != 0);
+	cJSON_AddStringToObject(o, "verdict", verdict(c));
+	if (c->first_ns) {
+		sw_format_time(c->first_ns, ts, sizeof(ts));
+		cJSON_AddStringToObject(o, "first_seen", ts);
+	}
+	if (c->alert_ns) {
+		sw_format_time(c->alert_ns, ts, sizeof(ts));
+		cJSON_AddStringToObject(o, "first_alert", ts);
+		cJSON_AddStringToObject(o, "rule_id", c->rule);
+	}
+	if (ttd(c) >= 0)
+		cJSON_AddNumberToObject(o, "ttd_s", ttd(c));
+	if (c->family[0])
+		cJSON_AddStringToObject(o, "tool_family", c->family);
+	if (c->has_peaks) {
+		cJSON *pk = cJSON_AddObjectToObject(o, "peaks");
 
-				for (k = 0; k < SW_PEAKS; k++)
-					cJSON_AddNumberToObject(
-						pk, sw_peak_names[k],
+		for (k = 0; k < SW_PEAKS; k++)
+			cJSON_AddNumberToObject(pk, sw_peak_names[k],
 						c->peaks[k]);
-			}
-			cJSON_AddItemToArray(arr, o);
-		}
-		o = cJSON_AddObjectToObject(r, "confusion");
-		sw_json_add_count(o, "tp", tp);
-		sw_json_add_count(o, "fp", fp);
-		sw_json_add_count(o, "fn", fn);
-		sw_json_add_count(o, "tn", tn);
-		if (prec >= 0)
-			cJSON_AddNumberToObject(r, "precision", prec);
-		else
-			cJSON_AddNullToObject(r, "precision");
-		if (rec >= 0)
-			cJSON_AddNumberToObject(r, "recall", rec);
-		else
-			cJSON_AddNullToObject(r, "recall");
-		if (median >= 0)
-			cJSON_AddNumberToObject(r, "ttd_median_s", median);
-		else
-			cJSON_AddNullToObject(r, "ttd_median_s");
-		if (nt)
-			cJSON_AddNumberToObject(r, "ttd_max_s", t[nt - 1]);
-		sw_json_add_count(r, "alerts", ev->alerts);
-		{
-			char *line = cJSON_PrintUnformatted(r);
-
-			if (line)
-				fprintf(out, "%s\n", line);
-			free(line);
-			cJSON_Delete(r);
-		}
-		free(t);
-		return;
 	}
+	return o;
+}
+
+/* A number, or null where it is not defined (negative). */
+static void add_or_null(cJSON *r, const char *name, double v)
+{
+	if (v >= 0)
+		cJSON_AddNumberToObject(r, name, v);
+	else
+		cJSON_AddNullToObject(r, name);
+}
+
+static void report_json(const struct sw_eval *ev, const struct eval_sum *s,
+			FILE *out)
+{
+	cJSON *r = cJSON_CreateObject(), *arr, *o;
+	char *line;
+	size_t i;
+
+	arr = cJSON_AddArrayToObject(r, "clients");
+	for (i = 0; i < ev->n; i++)
+		cJSON_AddItemToArray(arr, client_json(&ev->c[i]));
+	o = cJSON_AddObjectToObject(r, "confusion");
+	sw_json_add_count(o, "tp", s->tp);
+	sw_json_add_count(o, "fp", s->fp);
+	sw_json_add_count(o, "fn", s->fn);
+	sw_json_add_count(o, "tn", s->tn);
+	add_or_null(r, "precision", s->prec);
+	add_or_null(r, "recall", s->rec);
+	add_or_null(r, "ttd_median_s", s->median);
+	if (s->nt)
+		cJSON_AddNumberToObject(r, "ttd_max_s", s->t[s->nt - 1]);
+	sw_json_add_count(r, "alerts", ev->alerts);
+	line = cJSON_PrintUnformatted(r);
+	if (line)
+		fprintf(out, "%s\n", line);
+	free(line);
+	cJSON_Delete(r);
+}
+
+static void report_text(const struct sw_eval *ev, const struct eval_sum *s,
+			FILE *out)
+{
+	char ip[64];
+	size_t i;
+
 	fprintf(out, "%-40s %-8s %-16s %-7s %10s  %s\n", "client_ip", "label",
 		"tool", "verdict", "ttd_s", "rule");
 	for (i = 0; i < ev->n; i++) {
@@ -537,21 +598,32 @@ void sw_eval_report(const struct sw_eval *ev, FILE *out, int json)
 			c->first_ns ? "" : "  (not in the capture)");
 	}
 	fprintf(out, "\nconfusion: tp %llu  fp %llu  fn %llu  tn %llu\n",
-		(unsigned long long)tp, (unsigned long long)fp,
-		(unsigned long long)fn, (unsigned long long)tn);
-	if (prec >= 0)
-		fprintf(out, "precision: %.3f\n", prec);
+		(unsigned long long)s->tp, (unsigned long long)s->fp,
+		(unsigned long long)s->fn, (unsigned long long)s->tn);
+	if (s->prec >= 0)
+		fprintf(out, "precision: %.3f\n", s->prec);
 	else
 		fprintf(out, "precision: n/a (nothing flagged)\n");
-	if (rec >= 0)
-		fprintf(out, "recall:    %.3f\n", rec);
+	if (s->rec >= 0)
+		fprintf(out, "recall:    %.3f\n", s->rec);
 	else
 		fprintf(out, "recall:    n/a (no scrapers labeled)\n");
-	if (median >= 0)
+	if (s->median >= 0)
 		fprintf(out,
 			"time to detect: median %.1f s, max %.1f s over %zu "
 			"detected scrapers\n",
-			median, t[nt - 1], nt);
+			s->median, s->t[s->nt - 1], s->nt);
 	fprintf(out, "alerts started: %llu\n", (unsigned long long)ev->alerts);
-	free(t);
+}
+
+void sw_eval_report(const struct sw_eval *ev, FILE *out, int json)
+{
+	struct eval_sum s;
+
+	summarize(ev, &s);
+	if (json)
+		report_json(ev, &s, out);
+	else
+		report_text(ev, &s, out);
+	free(s.t);
 }

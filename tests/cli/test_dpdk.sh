@@ -366,6 +366,33 @@ $SW flows --dpdk-ring-file "$REAL" "$REAL" >"$tmp/bad.out" 2>"$tmp/bad.err"
 check "ring file without --capture dpdk: exit 2" $? 2
 check_grep "ring file without --capture dpdk: message" \
 	"goes with --capture dpdk" "$tmp/bad.err"
+# live takes its backend from live.capture in the config file, the
+# command line's --capture overriding it: with `capture: dpdk` and only
+# --dpdk-args given, live runs the DPDK backend (a file device ends the
+# run at its end) and writes what replay --capture dpdk writes, its stats
+# record naming the dpdk backend.
+printf 'live:\n  capture: dpdk\n' >"$tmp/live-dpdk.yaml"
+timeout 60 $SW live --config "$tmp/live-dpdk.yaml" \
+	--dpdk-args "$EAL --vdev net_pcap0,rx_pcap=$REAL" \
+	>"$tmp/live-cfg.json" 2>"$tmp/live-cfg.err"
+check "live.capture dpdk: exit 0" $? 0
+check "live.capture dpdk: stats record of the dpdk backend" \
+	"$(grep '"dataset":"scrapewatch.stats"' "$tmp/live-cfg.json" |
+		/usr/bin/python3 -c 'import json,sys
+print(json.loads(sys.stdin.read())["scrapewatch"]["stats"]["capture"]["backend"])')" dpdk
+dpdk replay "$REAL" >"$tmp/live-ref.json" 2>/dev/null
+check "live.capture dpdk: the records of replay --capture dpdk" \
+	"$(norm <"$tmp/live-cfg.json" | md5sum)" "$(norm <"$tmp/live-ref.json" | md5sum)"
+$SW live --config "$tmp/live-dpdk.yaml" --capture pcap \
+	--dpdk-args "$EAL" >"$tmp/bad.out" 2>"$tmp/bad.err"
+check "live.capture dpdk, --capture pcap: the flag wins (exit 2)" $? 2
+check_grep "live.capture dpdk, --capture pcap: pcap asks for an interface" \
+	"give --interface IF" "$tmp/bad.err"
+printf 'live:\n  capture: afxdp\n' >"$tmp/live-afxdp.yaml"
+$SW live --config "$tmp/live-afxdp.yaml" >"$tmp/bad.out" 2>"$tmp/bad.err"
+check "live.capture afxdp without an interface: exit 2" $? 2
+check_grep "live.capture afxdp without an interface: message" \
+	"--capture afxdp needs --interface IF" "$tmp/bad.err"
 dpdk_files >"$tmp/files.after"
 check "no DPDK files left after the failures" \
 	"$(diff "$tmp/files.before" "$tmp/files.after")" ""
