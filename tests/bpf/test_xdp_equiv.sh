@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Equivalence of the two accounting paths (DESIGN.md, key idea 2): every
+# Equivalence of the two accounting paths (docs/xdp.md): every
 # fixture capture, run through the loaded XDP program with
 # BPF_PROG_TEST_RUN (flows --through-xdp), must give the same flow records
 # as the userspace path (flows), flow by flow and field by field:

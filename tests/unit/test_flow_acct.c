@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Unit tests of the flow accounting in include/scrapewatch/flow_acct.h, one
- * per hard case of DESIGN.md key idea 1.
+ * per hard case of the accounting (docs/accounting.md).
  *
  * Each TCP case is a script: a table of packets whose sequence and
  * acknowledgement numbers are relative to the sender's and receiver's ISN,
