@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""Checks that the documentation has not drifted from the build, for
-tests/golden/test_docs.sh. Run over a tree ROOT (the repository, or a copy
+"""Checks that the documentation has not drifted from the build or the
+tree, for tests/golden/test_docs.sh. Run over a tree ROOT (the repository, or a copy
 of its docs/, etc/ and README.md) with what the build says about itself:
 
   docs_check.py ROOT HELP_TEXT SCHEMA_KEYS
@@ -16,8 +16,15 @@ import sys
 
 import yaml
 
+# The repository the paths in the docs are looked up in (the docs may be a
+# copy elsewhere).
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 # Sentences that say a built part is missing, or promise one.
 STALE = re.compile(r"not in this build|planned|later builds", re.I)
+# A repository path in prose ("src/base/", "tests/lib/common.sh"); not one
+# inside an absolute path such as /etc/scrapewatch/.
+REPO_PATH = re.compile(r"(?<![\w./-])((?:src|include|bpf|scripts|tests|etc|docs)"
+                       r"/[A-Za-z0-9_./*{}-]*[A-Za-z0-9_/])")
 # An option defined in the help: at the start of a help line, after at
 # most a short option ("  -o, --output URI", "      --json").
 HELP_OPT = re.compile(r"^ {2,6}(?:-[A-Za-z], )?(--[a-z0-9][a-z0-9-]*)")
@@ -41,6 +48,22 @@ def check_stale(root, out):
                 m = STALE.search(line)
                 if m:
                     out.append(f"{rel}:{n}: stale phrase \"{m.group(0)}\"")
+
+
+def check_paths(root, out):
+    """Every repository path the docs name exists (patterns aside)."""
+    for rel in text_files(root):
+        path = os.path.join(root, rel)
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                for m in REPO_PATH.finditer(line):
+                    p = m.group(1)
+                    if any(c in p for c in "*{}"):
+                        continue
+                    if not os.path.exists(os.path.join(REPO, p)):
+                        out.append(f"{rel}:{n}: {p} does not exist")
 
 
 def man_text(path):
@@ -116,6 +139,7 @@ def main():
     root, help_path, schema_path = sys.argv[1:]
     out = []
     check_stale(root, out)
+    check_paths(root, out)
     check_options(root, help_path, out)
     check_tables(root, out)
     check_config_keys(root, schema_path, out)

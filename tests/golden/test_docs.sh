@@ -3,6 +3,7 @@
 #
 # Docs that cannot drift (tests/golden/docs_check.py): no sentence in
 # docs/, etc/ or README.md says a built part is missing or planned; every
+# repository path they name exists; every
 # long option that `scrapewatch --help` (or a command's help) defines is
 # named in docs/scrapewatch.8; no README table lists a row twice; and
 # etc/scrapewatch.yaml holds exactly the keys of the config schema (both
@@ -54,6 +55,8 @@ inject "stale sentence" 'docs/config.md:[0-9]+: stale phrase "Not in this build"
 	sed -i '$a Kafka output is Not in this build.' docs/config.md
 inject "planned feature" 'etc/scrapewatch.yaml:[0-9]+: stale phrase "planned"' \
 	sed -i '$a # IPv6 campaigns are planned.' etc/scrapewatch.yaml
+inject "path that moved" 'README.md:[0-9]+: src/daemon/live.c does not exist' \
+	sed -i '$a The pcap live loop is in `src/daemon/live.c`.' README.md
 inject "README row twice" 'README.md:[0-9]+: table row `make eval` listed twice' \
 	sed -i '/^| `make eval` |/p' README.md
 inject "option missing from the man page" 'docs/scrapewatch.8: --umem-frames \(in --help\) is not named' \
