@@ -7,11 +7,11 @@
  * expands to, as far as the analysis needs.
  */
 /* cJSON.h */
-#define cJSON_ArrayForEach(element, array)                                   \
-	for (element = (array) != NULL ? (array)->child : NULL;                \
+#define cJSON_ArrayForEach(element, array)                      \
+	for (element = (array) != NULL ? (array)->child : NULL; \
 	     element != NULL; element = element->next)
 /* bpf/libbpf_common.h */
-#define LIBBPF_OPTS(TYPE, NAME, ...)                                           \
+#define LIBBPF_OPTS(TYPE, NAME, ...) \
 	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
 /* rte_ethdev.h, rte_lcore.h */
 #define RTE_ETH_FOREACH_DEV(p) for (p = 0; p < 32; p++)
