@@ -152,6 +152,11 @@ $(BUILD)/sw_sinkfeed: tests/sinks/sw_sinkfeed.c $(LIB_OBJ) $(HDRS)
 $(BUILD)/sw_sinkfeed-asan: tests/sinks/sw_sinkfeed.c $(ASAN_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LDLIBS)
 
+# The config schema's keys, for the doc test (tests/golden/test_docs.sh):
+# it compiles config.c in to reach its static schema tables.
+$(BUILD)/sw_config_keys: tests/golden/sw_config_keys.c $(LIB_OBJ) $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(filter-out $(BUILD)/obj/config/config.o,$(LIB_OBJ)) -o $@ $(LDLIBS)
+
 $(BUILD)/sw_kafka_mock: tests/sinks/sw_kafka_mock.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lrdkafka
 
@@ -188,7 +193,7 @@ $(BUILD)/fuzz/fuzz_sink_uri: tests/fuzz/fuzz_sink_uri.c src/sink/sink-uri.c $(HD
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(TSAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
+test-build: all $(BUILD)/sw_config_keys $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(TSAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * scrapewatch XDP program: in-kernel flow accounting and head sampling on
- * the ingress of the internet-facing port (DESIGN.md, key ideas 1 and 2).
+ * the ingress of the internet-facing port (docs/xdp.md, docs/accounting.md).
  *
  * Every TCP/UDP packet is parsed (parsing.h) and accounted in an LRU hash
  * of flows by the shared functions of flow_acct.h, the very code userspace

@@ -12,7 +12,7 @@ set -eu
 
 PACKAGES="
 build-essential clang llvm lld libclang-rt-14-dev pkg-config
-clang-format
+clang-format cppcheck
 libbpf-dev bpftool linux-libc-dev
 libpcap-dev libcjson-dev libcmocka-dev libssl-dev libcyaml-dev libyaml-dev zlib1g-dev
 libcurl4-openssl-dev librdkafka-dev rsyslog rsyslog-gnutls openssl

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Exact flow accounting from cumulative TCP numbers (DESIGN.md, key idea 1).
+ * Exact flow accounting from cumulative TCP numbers (docs/accounting.md).
  *
  * A TCP acknowledgement is cumulative: the client's highest ACK minus its
  * first one is what it has received. So the client-to-server packets alone,

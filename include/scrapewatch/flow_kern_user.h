@@ -130,7 +130,7 @@ enum sw_client_origin {
 };
 
 /*
- * Per-flow accounting state (key idea 1 of DESIGN.md). Updated by
+ * Per-flow accounting state (docs/accounting.md). Updated by
  * sw_acct_update() in flow_acct.h, on either side of the kernel boundary.
  */
 struct sw_flow_acct {

@@ -13,14 +13,8 @@ cd "$(dirname "$0")/../.."
 SW=build/scrapewatch
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-if ! $SW flows -q --through-xdp tests/fixtures/synthetic/udp.pcap \
-	>/dev/null 2>"$tmp/err"; then
-	if grep -qiE "permission|not permitted|CAP_BPF" "$tmp/err"; then
-		echo "skip: cannot load the XDP program here: $(head -1 "$tmp/err")"
-		exit 77
-	fi
-fi
+. tests/lib/common.sh
+need_xdp_load
 
 # client_ip and verdict of each labelled row, and the confusion line.
 verdicts() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Equivalence of the two accounting paths (DESIGN.md, key idea 2): every
+# Equivalence of the two accounting paths (docs/xdp.md): every
 # fixture capture, run through the loaded XDP program with
 # BPF_PROG_TEST_RUN (flows --through-xdp), must give the same flow records
 # as the userspace path (flows), flow by flow and field by field:
@@ -19,14 +19,8 @@ cd "$(dirname "$0")/../.."
 SW=build/scrapewatch
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-if ! $SW flows -q --through-xdp tests/fixtures/synthetic/udp.pcap \
-	>/dev/null 2>"$tmp/err"; then
-	if grep -qiE "permission|not permitted|CAP_BPF" "$tmp/err"; then
-		echo "skip: cannot load the XDP program here: $(head -1 "$tmp/err")"
-		exit 77
-	fi
-fi
+. tests/lib/common.sh
+need_xdp_load
 
 fail=0 n=0
 for ns in 1 default; do

@@ -12,30 +12,25 @@ low-and-slow scrapers. Prints PASS/FAIL with actual and expected.
 """
 import csv
 import json
+import os
 import subprocess
 import sys
 
-import jsonschema
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from swcheck import Checks, schema  # noqa: E402
 
 SW = "build/scrapewatch"
 UPDATE_INTERVAL_S = 60
 CAMPAIGN_MEMBER_UPDATE_S = 10
-fails = 0
+check = Checks("detect")
 
 
-def check(name, actual, expected, ok=None):
-    global fails
-    good = (actual == expected) if ok is None else ok
-    if good:
-        print(f"PASS detect: {name}")
-    else:
-        fails += 1
-        print(f"FAIL detect: {name}: actual {actual!r} expected {expected!r}")
-
-
-def schema(name):
-    with open(f"docs/schema/{name}.schema.json") as f:
-        return jsonschema.Draft202012Validator(json.load(f))
+def __getattr__(name):
+    # detect_check.fails: the failures so far (callers compare before and
+    # after a run).
+    if name == "fails":
+        return check.fails
+    raise AttributeError(name)
 
 
 def run_sw(args, stdin_cmd=None):
@@ -160,4 +155,4 @@ def check_run(name, capture, labels, gen_cmd=None, every_scraper=True):
 
 
 def exit_code():
-    return 1 if fails else 0
+    return check.exit_code()

@@ -18,20 +18,12 @@ import os
 import subprocess
 import sys
 
-import jsonschema
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import swcheck  # noqa: E402
 
 SW = "build/scrapewatch"
 FIX = "tests/fixtures/synthetic"
-fails = 0
-
-
-def check(name, actual, expected):
-    global fails
-    if actual == expected:
-        print(f"PASS golden: {name}")
-    else:
-        fails += 1
-        print(f"FAIL golden: {name}: actual {actual!r} expected {expected!r}")
+check = swcheck.Checks("golden")
 
 
 def run(args):
@@ -39,13 +31,8 @@ def run(args):
     return p.returncode, [json.loads(l) for l in p.stdout.splitlines()], p.stderr
 
 
-def load_schema(name):
-    with open(f"docs/schema/{name}.schema.json") as f:
-        return jsonschema.Draft202012Validator(json.load(f))
-
-
 def main():
-    flow_schema, stats_schema = load_schema("flow"), load_schema("stats")
+    flow_schema, stats_schema = swcheck.schema("flow"), swcheck.schema("stats")
     caps = sorted(glob.glob(f"{FIX}/*.pcap") + glob.glob(f"{FIX}/*.pcapng"))
     check("synthetic fixtures present", len(caps) > 0, True)
     for cap in caps:
@@ -116,7 +103,7 @@ def main():
                       True)
         else:
             check(f"{name}: snapshot {snap} exists", False, True)
-    return 1 if fails else 0
+    return check.exit_code()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 exec /usr/bin/python3 - <<'PY'
 import json, subprocess, sys
+sys.path.insert(0, "tests/lib")
+from swcheck import Checks
 
 def hello(path):
     out = subprocess.run(["build/scrapewatch", "flows", path],
@@ -24,14 +26,7 @@ def hello(path):
             "exts": set(ja4_r[2].split(",")),
             "sigalgs": ja4_r[3].split(",")}
 
-fails = 0
-def check(name, actual, expected):
-    global fails
-    if actual == expected:
-        print(f"PASS quic/tls: {name}")
-    else:
-        fails += 1
-        print(f"FAIL quic/tls: {name}: actual {actual!r} expected {expected!r}")
+check = Checks("quic/tls")
 
 q = hello("tests/fixtures/quic/ngtcp2-v1.pcap")
 t = hello("tests/fixtures/quic/gnutls-cli-tcp.pcap")
@@ -43,5 +38,5 @@ check("QUIC ciphers are the TCP hello's TLS 1.3 suites", q["ciphers"],
       {c for c in t["ciphers"] if c.startswith("13")})
 check("QUIC extensions are TCP's plus quic_transport_parameters",
       q["exts"], t["exts"] | {"0039"})
-sys.exit(1 if fails else 0)
+sys.exit(check.exit_code())
 PY

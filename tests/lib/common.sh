@@ -10,6 +10,8 @@
 #   skip REASON...                 print it and exit 77
 #   need_root WHY                  skip unless root
 #   need TOOL...                   skip unless every TOOL is on PATH
+#   need_xdp_load                  skip unless $SW can load the XDP program
+#                                  (flows --through-xdp on a small capture)
 #   netns_del NS...                kill what runs in each namespace, then
 #                                  delete it (for the EXIT trap)
 #   free_port                      a free TCP port on 127.0.0.1
@@ -66,6 +68,16 @@ need() {
 	for t; do
 		command -v "$t" >/dev/null || skip "$t not installed"
 	done
+}
+
+need_xdp_load() {
+	local err
+	err=$("${SW:-build/scrapewatch}" flows -q --through-xdp \
+		tests/fixtures/synthetic/udp.pcap 2>&1 >/dev/null) && return 0
+	# Other failures are left to the test, which will show them.
+	if grep -qiE "permission|not permitted|CAP_BPF" <<<"$err"; then
+		skip "cannot load the XDP program here: ${err%%$'\n'*}"
+	fi
 }
 
 netns_del() {

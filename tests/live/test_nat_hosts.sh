@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Hosts behind a NAT, counted (DESIGN "Shared addresses"). Five Linux
+# Hosts behind a NAT, counted (docs/detection.md, "Shared addresses"). Five Linux
 # hosts in their own network namespaces reach nginx through a router
 # namespace whose nftables rules masquerade them as two addresses:
 #  - an "office" (three hosts as 198.18.90.2), each opening a connection

@@ -64,7 +64,7 @@ import sys
 import tempfile
 from collections import defaultdict
 
-from oracle_common import check, norm_ip, results, tshark_rows
+from oracle_common import check, get, norm_ip, read_tcp_flows, results, tshark_rows
 
 # The aggregator separates repeated values of a field in tshark's output;
 # no value used here (ALPN, SNI, User-Agent, URI) contains it.
@@ -486,43 +486,6 @@ def self_checks(oracle, problems, p0f):
               sorted(set(p0f) - set(oracle)), [])
 
 
-def get(rec, dotted):
-    """Field by ECS name: nested objects, or a flat dotted key."""
-    if dotted in rec:
-        return rec[dotted]
-    cur = rec
-    for part in dotted.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
-
-
-def read_flows(path):
-    flows = defaultdict(list)
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rec = json.loads(line)
-            except ValueError as e:
-                check("flows line %d is JSON" % n, str(e), "valid JSON")
-                continue
-            if get(rec, "network.transport") not in (None, "tcp"):
-                continue
-            ip, port = get(rec, "source.ip"), get(rec, "source.port")
-            try:
-                key = (norm_ip(ip), int(port))
-            except (TypeError, ValueError):
-                check("flows line %d has source.ip/source.port" % n,
-                      "%r/%r" % (ip, port), "an address and a port")
-                continue
-            flows[key].append(rec)
-    return flows
-
-
 def compare(oracle, flows, p0f):
     check("TCP flow records == SYN-seen streams",
           sum(len(v) for v in flows.values()), len(oracle))
@@ -613,7 +576,8 @@ def main():
             for r in expected_records(oracle, p0f):
                 f.write(json.dumps(r, sort_keys=True) + "\n")
     if a.flows:
-        compare(oracle, read_flows(a.flows), p0f)
+        flows = read_tcp_flows(a.flows, "flows", transport_optional=True)
+        compare(oracle, flows, p0f)
     print("oracle: %d passed, %d failed" % (results["pass"], results["fail"]))
     return 0 if results["fail"] == 0 else 1
 

@@ -32,11 +32,10 @@
 
 import argparse
 import csv
-import json
 import sys
 from collections import defaultdict
 
-from oracle_common import check, norm_ip, results, tshark_rows
+from oracle_common import check, get, norm_ip, read_tcp_flows, results, tshark_rows
 
 TSHARK_PREFS = [
     "-o", "tcp.analyze_sequence_numbers:TRUE",
@@ -120,43 +119,6 @@ def read_manifest(path):
     return m
 
 
-def get(rec, dotted):
-    """Field by ECS name: nested objects, or a flat dotted key."""
-    if dotted in rec:
-        return rec[dotted]
-    cur = rec
-    for part in dotted.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
-
-
-def read_flows(path, label):
-    flows = defaultdict(list)
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rec = json.loads(line)
-            except ValueError as e:
-                check("%s line %d is JSON" % (label, n), str(e), "valid JSON")
-                continue
-            if get(rec, "network.transport") != "tcp":
-                continue
-            ip, port = get(rec, "source.ip"), get(rec, "source.port")
-            try:
-                key = (norm_ip(ip), int(port))
-            except (TypeError, ValueError):
-                check("%s line %d has source.ip/source.port" % (label, n),
-                      "%r/%r" % (ip, port), "an address and a port")
-                continue
-            flows[key].append(rec)
-    return flows
-
-
 def print_table(oracle, manifest):
     print("# oracle (tshark) per TCP stream with SYN seen")
     print("# stream client server c2s_bytes(rel/raw/sum) s2c_bytes(rel/raw/sum)"
@@ -233,9 +195,9 @@ def main():
     print_table(oracle, manifest)
     self_checks(oracle, manifest)
     if a.flows:
-        compare(oracle, read_flows(a.flows, "real.pcap"), "real.pcap", False)
+        compare(oracle, read_tcp_flows(a.flows, "real.pcap"), "real.pcap", False)
     if a.c2s_flows:
-        compare(oracle, read_flows(a.c2s_flows, "real_c2s.pcap"),
+        compare(oracle, read_tcp_flows(a.c2s_flows, "real_c2s.pcap"),
                 "real_c2s.pcap", True)
     print("oracle: %d passed, %d failed" % (results["pass"], results["fail"]))
     return 0 if results["fail"] == 0 else 1

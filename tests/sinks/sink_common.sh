@@ -21,6 +21,11 @@ sink_cleanup() {
 	rm -rf "$tmp"
 }
 
+sink_stat() { # FEED-JSON EXPR: EXPR of s, the first sink's counters in the
+	# statistics sw_sinkfeed wrote
+	$PY -c "import json; s=json.load(open('$1'))['sinks'][0]; print($2)"
+}
+
 free_port() { # a TCP+UDP port free on 127.0.0.1 right now
 	$PY - <<'PY'
 import socket

@@ -31,7 +31,6 @@ stop_peer() {
 	kill -9 "$PEER_PID" 2>/dev/null
 	wait "$PEER_PID" 2>/dev/null
 }
-stat() { $PY -c "import json; s=json.load(open('$1'))['sinks'][0]; print($2)"; }
 errors_of() { cat "$1.errors" 2>/dev/null | head -3; }
 
 # --- HEC: 503, 429, then 200; token, gzip, hostile strings ---
@@ -43,9 +42,9 @@ $FEED --count 5000 --hostile -o "http://127.0.0.1:$port/services/collector/event
 	-o "file://$d/ref.ndjson" >"$d/feed.json" 2>"$d/feed.err"
 check "hec: body checks at the peer" "$(errors_of "$d/got.ndjson")" ""
 check "hec: every record once" "$($PY tests/sinks/check_records.py "$d/got.ndjson" "$d/ref.ndjson")" "records 5000 delivered 5000 duplicates 0"
-check "hec: 503 and 429 counted as errors" "$(stat "$d/feed.json" "s['errors']")" 2
-check "hec: delivered counter" "$(stat "$d/feed.json" "s['delivered']")" 5000
-check "hec: token masked in the stats" "$(stat "$d/feed.json" "'s3cret' in s['uri']")" False
+check "hec: 503 and 429 counted as errors" "$(sink_stat "$d/feed.json" "s['errors']")" 2
+check "hec: delivered counter" "$(sink_stat "$d/feed.json" "s['delivered']")" 5000
+check "hec: token masked in the stats" "$(sink_stat "$d/feed.json" "'s3cret' in s['uri']")" False
 check "hec: the 503 named on stderr" "$(grep -c 'HTTP 503' "$d/feed.err")" 1
 stop_peer
 
@@ -58,7 +57,7 @@ $FEED --count 5000 --hostile -o "http://127.0.0.1:$port/_bulk?format=bulk&index=
 	-o "file://$d/ref.ndjson" >"$d/feed.json" 2>"$d/feed.err"
 check "bulk: body checks at the peer" "$(errors_of "$d/got.ndjson")" ""
 check "bulk: every record once" "$($PY tests/sinks/check_records.py "$d/got.ndjson" "$d/ref.ndjson")" "records 5000 delivered 5000 duplicates 0"
-check "bulk: 429 counted" "$(stat "$d/feed.json" "s['errors']")" 1
+check "bulk: 429 counted" "$(sink_stat "$d/feed.json" "s['errors']")" 1
 stop_peer
 
 # --- 400: rejected for good, counted, not retried ---
@@ -68,7 +67,7 @@ port=$(free_port)
 start_peer "$port" "$d/got.ndjson" --script 400
 $FEED --count 10 -o "http://127.0.0.1:$port/services/collector/event?format=hec" >"$d/feed.json" 2>"$d/feed.err"
 check "400: the first batch is counted as rejected, the rest delivered" \
-	"$(stat "$d/feed.json" "s['dropped']['rejected'] >= 1 and s['dropped']['rejected'] + s['delivered'] == 10")" True
+	"$(sink_stat "$d/feed.json" "s['dropped']['rejected'] >= 1 and s['dropped']['rejected'] + s['delivered'] == 10")" True
 check "400: said on stderr" "$(grep -c 'HTTP 400.*rejected' "$d/feed.err")" 1
 stop_peer
 
@@ -93,8 +92,8 @@ cat "$d/feed.err"
 res=$($PY tests/sinks/check_records.py "$d/got.ndjson" "$d/ref.ndjson" --at-least-once)
 echo "$res"
 check "kill: every record arrived" "$(echo "$res" | cut -d' ' -f1-4)" "records 50000 delivered 50000"
-check "kill: spooled while down" "$(stat "$d/feed.json" "s['spooled'] > 0")" True
-check "kill: errors counted" "$(stat "$d/feed.json" "s['errors'] > 0")" True
-check "kill: nothing dropped" "$(stat "$d/feed.json" "sum(s['dropped'].values())")" 0
-echo "counters: $(stat "$d/feed.json" "{k: s[k] for k in ('delivered', 'resent', 'spooled', 'errors', 'reconnects', 'spool_bytes_max')}")"
+check "kill: spooled while down" "$(sink_stat "$d/feed.json" "s['spooled'] > 0")" True
+check "kill: errors counted" "$(sink_stat "$d/feed.json" "s['errors'] > 0")" True
+check "kill: nothing dropped" "$(sink_stat "$d/feed.json" "sum(s['dropped'].values())")" 0
+echo "counters: $(sink_stat "$d/feed.json" "{k: s[k] for k in ('delivered', 'resent', 'spooled', 'errors', 'reconnects', 'spool_bytes_max')}")"
 [ $fails -eq 0 ]

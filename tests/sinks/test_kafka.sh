@@ -39,9 +39,8 @@ cat "$tmp/feed.err"
 echo "consume $N 60" >&7
 for _ in $(seq 700); do grep -q '^END' "$tmp/mock.out" && break; sleep 0.1; done
 grep -c "^OK" "$tmp/mock.out" | sed 's/^/broker commands done: /'
-stat() { $PY -c "import json; s=json.load(open('$tmp/feed.json'))['sinks'][0]; print($1)"; }
-check "delivered counter (delivery reports)" "$(stat "s['delivered']")" $N
-check "nothing dropped" "$(stat "sum(s['dropped'].values())")" 0
+check "delivered counter (delivery reports)" "$(sink_stat "$tmp/feed.json" "s['delivered']")" $N
+check "nothing dropped" "$(sink_stat "$tmp/feed.json" "sum(s['dropped'].values())")" 0
 
 $PY - "$tmp/mock.out" "$tmp/ref.ndjson" <<'PY' >"$tmp/check.txt"
 import json, sys

@@ -40,13 +40,12 @@ sleep 1
 stop_rsyslog
 cat "$d/feed.err"
 
-stat() { $PY -c "import json; s=json.load(open('$d/feed.json'))['sinks'][0]; print($1)"; }
-check "sink saw the peer go (errors > 0)" "$(stat "s['errors'] > 0")" True
-check "sink reconnected" "$(stat "s['reconnects'] >= 1")" True
-check "records spooled while down" "$(stat "s['spooled'] > 0")" True
-check "delivered counter" "$(stat "s['delivered']")" "$N"
-check "nothing dropped" "$(stat "sum(s['dropped'].values())")" 0
-echo "counters: $(stat "{k: s[k] for k in ('delivered', 'resent', 'spooled', 'errors', 'reconnects', 'queue_depth_max', 'spool_bytes_max')}")"
+check "sink saw the peer go (errors > 0)" "$(sink_stat "$d/feed.json" "s['errors'] > 0")" True
+check "sink reconnected" "$(sink_stat "$d/feed.json" "s['reconnects'] >= 1")" True
+check "records spooled while down" "$(sink_stat "$d/feed.json" "s['spooled'] > 0")" True
+check "delivered counter" "$(sink_stat "$d/feed.json" "s['delivered']")" "$N"
+check "nothing dropped" "$(sink_stat "$d/feed.json" "sum(s['dropped'].values())")" 0
+echo "counters: $(sink_stat "$d/feed.json" "{k: s[k] for k in ('delivered', 'resent', 'spooled', 'errors', 'reconnects', 'queue_depth_max', 'spool_bytes_max')}")"
 $PY tests/sinks/check_syslog.py "$d/out.log" "$d/ref.ndjson" "$HOST" --at-least-once >"$d/check.txt"
 res=$(tail -n 1 "$d/check.txt")
 echo "$res"

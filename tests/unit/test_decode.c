@@ -682,24 +682,29 @@ static void build_v6_dstopts(struct frame *f, int n)
 
 static void test_ipv6_too_many_exthdrs(void **state)
 {
+	static const struct {
+		const char *name;
+		int n; /* destination options headers */
+		int want;
+	} rows[] = {
+		{ "at the limit", SW_MAX_IPV6_EXTHDRS, SW_DR_OK },
+		{ "one past the limit", SW_MAX_IPV6_EXTHDRS + 1,
+		  SW_DR_IPV6_TOO_MANY_EXTHDR },
+		{ "a hundred", 100, SW_DR_IPV6_TOO_MANY_EXTHDR },
+	};
 	struct sw_packet p;
 	struct frame f;
+	size_t i;
 
 	(void)state;
-	build_v6_dstopts(&f, SW_MAX_IPV6_EXTHDRS);
-	EXPECT_REASON("at the limit", "verdict",
-		      decode_frame(SW_LINKTYPE_ETHERNET, &f, &p), SW_DR_OK);
-	expect_tcp_4tuple("at the limit", &p, SW_FAMILY_IPV6);
-
-	build_v6_dstopts(&f, SW_MAX_IPV6_EXTHDRS + 1);
-	EXPECT_REASON("one past the limit", "verdict",
-		      decode_frame(SW_LINKTYPE_ETHERNET, &f, &p),
-		      SW_DR_IPV6_TOO_MANY_EXTHDR);
-
-	build_v6_dstopts(&f, 100);
-	EXPECT_REASON("a hundred", "verdict",
-		      decode_frame(SW_LINKTYPE_ETHERNET, &f, &p),
-		      SW_DR_IPV6_TOO_MANY_EXTHDR);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		build_v6_dstopts(&f, rows[i].n);
+		EXPECT_REASON(rows[i].name, "verdict",
+			      decode_frame(SW_LINKTYPE_ETHERNET, &f, &p),
+			      rows[i].want);
+		if (rows[i].want == SW_DR_OK)
+			expect_tcp_4tuple(rows[i].name, &p, SW_FAMILY_IPV6);
+	}
 }
 
 /*
@@ -1039,54 +1044,69 @@ static void test_reason_names(void **state)
 	EXPECT_EQ("-1", "is_error", sw_decode_reason_is_error(-1), 0);
 }
 
-/* Cut by the snap length after the L4 header: lengths come from IP. */
+/*
+ * Cut by the snap length after the L4 header: lengths come from IP. With
+ * TSO on the sending host the IP length is 0 and the wire length counts.
+ */
+enum snap_build { SNAP_V4_TCP, SNAP_V6_TCP, SNAP_V4_UDP };
+
+static const struct {
+	const char *name;
+	enum snap_build build;
+	uint32_t payload; /* bytes in the frame built */
+	uint32_t zero_len_at; /* IP length field set to 0, or 0 */
+	uint32_t caplen, wirelen; /* wirelen 0: the frame's length */
+	uint32_t payload_len, payload_caplen;
+	int tuple; /* also check the 4-tuple */
+	int anomaly; /* also check there is no anomaly */
+} snap_rows[] = {
+	{ "IPv4 snap 64", SNAP_V4_TCP, 1400, 0, 64, 0, 1400, 10, 1, 0 },
+	{ "IPv4 snap at payload", SNAP_V4_TCP, 1400, 0, 54, 0, 1400, 0, 0, 0 },
+	{ "IPv6 snap 96", SNAP_V6_TCP, 1400, 0, 96, 0, 1400, 22, 1, 0 },
+	{ "UDP snap 50", SNAP_V4_UDP, 1200, 0, 50, 0, 1200, 8, 0, 1 },
+	{ "IPv4 TSO", SNAP_V4_TCP, 128 - 54, 16, 128, 30000, 30000 - 54,
+	  128 - 54, 0, 0 },
+	{ "IPv6 TSO", SNAP_V6_TCP, 128 - 74, 18, 128, 30000, 30000 - 74,
+	  128 - 74, 0, 0 },
+};
+
 static void test_snaplen_keeps_lengths(void **state)
 {
 	struct sw_packet p;
 	struct frame f;
+	size_t i;
 
 	(void)state;
-	build_v4_tcp(&f, 1400);
-	EXPECT_REASON("IPv4 snap 64", "verdict",
-		      decode_cap(ETH, f.b, 64, f.len, &p), SW_DR_OK);
-	expect_tcp_4tuple("IPv4 snap 64", &p, SW_FAMILY_IPV4);
-	EXPECT_EQ("IPv4 snap 64", "payload_len", p.payload_len, 1400);
-	EXPECT_EQ("IPv4 snap 64", "payload_caplen", p.payload_caplen, 10);
+	for (i = 0; i < ARRAY_SIZE(snap_rows); i++) {
+		const char *ctx = snap_rows[i].name;
 
-	EXPECT_REASON("IPv4 snap at payload", "verdict",
-		      decode_cap(ETH, f.b, 54, f.len, &p), SW_DR_OK);
-	EXPECT_EQ("IPv4 snap at payload", "payload_len", p.payload_len, 1400);
-	EXPECT_EQ("IPv4 snap at payload", "payload_caplen", p.payload_caplen,
-		  0);
-
-	build_v6_tcp(&f, 1400);
-	EXPECT_REASON("IPv6 snap 96", "verdict",
-		      decode_cap(ETH, f.b, 96, f.len, &p), SW_DR_OK);
-	expect_tcp_4tuple("IPv6 snap 96", &p, SW_FAMILY_IPV6);
-	EXPECT_EQ("IPv6 snap 96", "payload_len", p.payload_len, 1400);
-	EXPECT_EQ("IPv6 snap 96", "payload_caplen", p.payload_caplen, 22);
-
-	build_v4_udp(&f, 1200);
-	EXPECT_REASON("UDP snap 50", "verdict",
-		      decode_cap(ETH, f.b, 50, f.len, &p), SW_DR_OK);
-	EXPECT_EQ("UDP snap 50", "payload_len", p.payload_len, 1200);
-	EXPECT_EQ("UDP snap 50", "payload_caplen", p.payload_caplen, 8);
-	EXPECT_EQ("UDP snap 50", "anomaly", p.anomaly, SW_DR_OK);
-
-	/* TSO on the sending host: IP lengths 0, the wire length counts. */
-	build_v4_tcp(&f, 128 - 54);
-	set16(&f, 16, 0);
-	EXPECT_REASON("IPv4 TSO", "verdict",
-		      decode_cap(ETH, f.b, 128, 30000, &p), SW_DR_OK);
-	EXPECT_EQ("IPv4 TSO", "payload_len", p.payload_len, 30000 - 54);
-	EXPECT_EQ("IPv4 TSO", "payload_caplen", p.payload_caplen, 128 - 54);
-
-	build_v6_tcp(&f, 128 - 74);
-	set16(&f, 18, 0);
-	EXPECT_REASON("IPv6 TSO", "verdict",
-		      decode_cap(ETH, f.b, 128, 30000, &p), SW_DR_OK);
-	EXPECT_EQ("IPv6 TSO", "payload_len", p.payload_len, 30000 - 74);
-	EXPECT_EQ("IPv6 TSO", "payload_caplen", p.payload_caplen, 128 - 74);
+		if (snap_rows[i].build == SNAP_V4_TCP)
+			build_v4_tcp(&f, snap_rows[i].payload);
+		else if (snap_rows[i].build == SNAP_V6_TCP)
+			build_v6_tcp(&f, snap_rows[i].payload);
+		else
+			build_v4_udp(&f, snap_rows[i].payload);
+		if (snap_rows[i].zero_len_at)
+			set16(&f, snap_rows[i].zero_len_at, 0);
+		EXPECT_REASON(ctx, "verdict",
+			      decode_cap(ETH, f.b, snap_rows[i].caplen,
+					 snap_rows[i].wirelen ?
+						 snap_rows[i].wirelen :
+						 f.len,
+					 &p),
+			      SW_DR_OK);
+		if (snap_rows[i].tuple)
+			expect_tcp_4tuple(ctx, &p,
+					  snap_rows[i].build == SNAP_V6_TCP ?
+						  SW_FAMILY_IPV6 :
+						  SW_FAMILY_IPV4);
+		EXPECT_EQ(ctx, "payload_len", p.payload_len,
+			  snap_rows[i].payload_len);
+		EXPECT_EQ(ctx, "payload_caplen", p.payload_caplen,
+			  snap_rows[i].payload_caplen);
+		if (snap_rows[i].anomaly)
+			EXPECT_EQ(ctx, "anomaly", p.anomaly, SW_DR_OK);
+	}
 }
 
 static void opts_parse(const char *ctx, const uint8_t *opt, uint32_t len,
@@ -1113,76 +1133,142 @@ static void expect_layout(const char *ctx, const struct sw_tcp_opts *o,
 		EXPECT_EQ(ctx, "layout kind", o->layout[i], layout[i]);
 }
 
+/* Which fields of struct sw_tcp_opts a row of opt_rows checks. */
+enum {
+	O_MSS = 1 << 0,
+	O_WSCALE = 1 << 1,
+	O_PRESENT = 1 << 2,
+	O_TS = 1 << 3, /* ts_val and ts_ecr */
+	O_EOL_PAD = 1 << 4,
+	O_EOL_NONZERO = 1 << 5,
+};
+
+/* Windows 10: MSS, NOP, WS 8, NOP, NOP, SACK-permitted. */
+static const uint8_t opt_win[] = { 2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 };
+/* clang-format off */
+/* macOS: MSS, NOP, WS, NOP, NOP, TS, SACK-perm, EOL, EOL. */
+static const uint8_t opt_mac[] = {
+	2, 4, 0x05, 0xb4,
+	1, 3, 3, 6,
+	1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0,
+	4, 2,
+	0, 0,
+};
+/* A SACK with one block, after two NOPs. */
+static const uint8_t opt_sack[] = { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 9 };
+/* Nonzero bytes after EOL: a p0f quirk. */
+static const uint8_t opt_eol_junk[] = { 2, 4, 5, 0xb4, 0, 1, 0, 7 };
+/* Wrong-length MSS and WS are skipped; an unknown kind is kept. */
+static const uint8_t opt_odd[] = {
+	2, 3, 5,
+	3, 4, 9, 0,
+	30, 4, 0x10, 0x01,
+	4, 2,
+};
+/* clang-format on */
+
+/* Well-formed option lists: the layout, and the fields named in check. */
+static const struct {
+	const char *name;
+	const uint8_t *opt;
+	uint32_t len;
+	uint8_t layout[8];
+	uint8_t layout_len;
+	unsigned int check;
+	uint16_t mss;
+	uint8_t wscale;
+	uint32_t present;
+	uint32_t ts_val, ts_ecr;
+	uint8_t eol_pad, eol_pad_nonzero;
+} opt_rows[] = {
+	{ .name = "Linux",
+	  .opt = linux_syn_opts,
+	  .len = sizeof(linux_syn_opts),
+	  .layout = { 2, 4, 8, 1, 3 },
+	  .layout_len = 5,
+	  .check = O_MSS | O_WSCALE,
+	  .mss = 1460,
+	  .wscale = 7 },
+	{ .name = "Windows",
+	  .opt = opt_win,
+	  .len = sizeof(opt_win),
+	  .layout = { 2, 1, 3, 1, 1, 4 },
+	  .layout_len = 6,
+	  .check = O_PRESENT | O_WSCALE | O_EOL_PAD,
+	  .present = SW_TCPOPT_HAS_MSS | SW_TCPOPT_HAS_WSCALE |
+		     SW_TCPOPT_HAS_SACK_PERM,
+	  .wscale = 8,
+	  .eol_pad = 0 },
+	{ .name = "macOS",
+	  .opt = opt_mac,
+	  .len = sizeof(opt_mac),
+	  .layout = { 2, 1, 3, 1, 1, 8, 4, 0 },
+	  .layout_len = 8,
+	  .check = O_TS | O_EOL_PAD | O_EOL_NONZERO | O_PRESENT,
+	  .ts_val = 0x12345678,
+	  .ts_ecr = 0,
+	  .eol_pad = 1,
+	  .eol_pad_nonzero = 0,
+	  .present = SW_TCPOPT_HAS_MSS | SW_TCPOPT_HAS_WSCALE |
+		     SW_TCPOPT_HAS_TS | SW_TCPOPT_HAS_SACK_PERM },
+	{ .name = "SACK",
+	  .opt = opt_sack,
+	  .len = sizeof(opt_sack),
+	  .layout = { 1, 1, 5 },
+	  .layout_len = 3,
+	  .check = O_PRESENT,
+	  .present = SW_TCPOPT_HAS_SACK },
+	{ .name = "EOL junk",
+	  .opt = opt_eol_junk,
+	  .len = sizeof(opt_eol_junk),
+	  .layout = { 2, 0 },
+	  .layout_len = 2,
+	  .check = O_EOL_PAD | O_EOL_NONZERO,
+	  .eol_pad = 3,
+	  .eol_pad_nonzero = 1 },
+	{ .name = "odd lengths",
+	  .opt = opt_odd,
+	  .len = sizeof(opt_odd),
+	  .layout = { 2, 3, 30, 4 },
+	  .layout_len = 4,
+	  .check = O_PRESENT | O_MSS,
+	  .present = SW_TCPOPT_HAS_SACK_PERM,
+	  .mss = 0 },
+	{ .name = "none", .opt = NULL, .len = 0, .layout_len = 0 },
+};
+
 static void test_tcp_options(void **state)
 {
-	/* Windows 10: MSS, NOP, WS 8, NOP, NOP, SACK-permitted. */
-	static const uint8_t win[] = { 2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 };
-	/* clang-format off */
-	/* macOS: MSS, NOP, WS, NOP, NOP, TS, SACK-perm, EOL, EOL. */
-	static const uint8_t mac[] = {
-		2, 4, 0x05, 0xb4,
-		1, 3, 3, 6,
-		1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0,
-		4, 2,
-		0, 0,
-	};
-	/* A SACK with one block, after two NOPs. */
-	static const uint8_t sack[] = { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 9 };
-	/* Nonzero bytes after EOL: a p0f quirk. */
-	static const uint8_t eol_junk[] = { 2, 4, 5, 0xb4, 0, 1, 0, 7 };
-	/* Wrong-length MSS and WS are skipped; an unknown kind is kept. */
-	static const uint8_t odd[] = {
-		2, 3, 5,
-		3, 4, 9, 0,
-		30, 4, 0x10, 0x01,
-		4, 2,
-	};
-	/* clang-format on */
 	struct sw_tcp_opts o;
 	uint8_t nops[48];
+	size_t i;
 
 	(void)state;
-	opts_parse("Linux", linux_syn_opts, sizeof(linux_syn_opts), &o,
-		   SW_DR_OK);
-	expect_layout("Linux", &o, (const uint8_t[]){ 2, 4, 8, 1, 3 }, 5);
-	EXPECT_EQ("Linux", "mss", o.mss, 1460);
-	EXPECT_EQ("Linux", "wscale", o.wscale, 7);
+	for (i = 0; i < ARRAY_SIZE(opt_rows); i++) {
+		const char *ctx = opt_rows[i].name;
+		unsigned int c = opt_rows[i].check;
 
-	opts_parse("Windows", win, sizeof(win), &o, SW_DR_OK);
-	expect_layout("Windows", &o, (const uint8_t[]){ 2, 1, 3, 1, 1, 4 }, 6);
-	EXPECT_EQ("Windows", "present", o.present,
-		  SW_TCPOPT_HAS_MSS | SW_TCPOPT_HAS_WSCALE |
-			  SW_TCPOPT_HAS_SACK_PERM);
-	EXPECT_EQ("Windows", "wscale", o.wscale, 8);
-	EXPECT_EQ("Windows", "eol_pad", o.eol_pad, 0);
-
-	opts_parse("macOS", mac, sizeof(mac), &o, SW_DR_OK);
-	expect_layout("macOS", &o, (const uint8_t[]){ 2, 1, 3, 1, 1, 8, 4, 0 },
-		      8);
-	EXPECT_EQ("macOS", "ts_val", o.ts_val, 0x12345678);
-	EXPECT_EQ("macOS", "ts_ecr", o.ts_ecr, 0);
-	EXPECT_EQ("macOS", "eol_pad", o.eol_pad, 1);
-	EXPECT_EQ("macOS", "eol_pad_nonzero", o.eol_pad_nonzero, 0);
-	EXPECT_EQ("macOS", "present", o.present,
-		  SW_TCPOPT_HAS_MSS | SW_TCPOPT_HAS_WSCALE | SW_TCPOPT_HAS_TS |
-			  SW_TCPOPT_HAS_SACK_PERM);
-
-	opts_parse("SACK", sack, sizeof(sack), &o, SW_DR_OK);
-	expect_layout("SACK", &o, (const uint8_t[]){ 1, 1, 5 }, 3);
-	EXPECT_EQ("SACK", "present", o.present, SW_TCPOPT_HAS_SACK);
-
-	opts_parse("EOL junk", eol_junk, sizeof(eol_junk), &o, SW_DR_OK);
-	expect_layout("EOL junk", &o, (const uint8_t[]){ 2, 0 }, 2);
-	EXPECT_EQ("EOL junk", "eol_pad", o.eol_pad, 3);
-	EXPECT_EQ("EOL junk", "eol_pad_nonzero", o.eol_pad_nonzero, 1);
-
-	opts_parse("odd lengths", odd, sizeof(odd), &o, SW_DR_OK);
-	expect_layout("odd lengths", &o, (const uint8_t[]){ 2, 3, 30, 4 }, 4);
-	EXPECT_EQ("odd lengths", "present", o.present, SW_TCPOPT_HAS_SACK_PERM);
-	EXPECT_EQ("odd lengths", "mss", o.mss, 0);
-
-	opts_parse("none", NULL, 0, &o, SW_DR_OK);
-	EXPECT_EQ("none", "layout_len", o.layout_len, 0);
+		opts_parse(ctx, opt_rows[i].opt, opt_rows[i].len, &o, SW_DR_OK);
+		expect_layout(ctx, &o, opt_rows[i].layout,
+			      opt_rows[i].layout_len);
+		if (c & O_PRESENT)
+			EXPECT_EQ(ctx, "present", o.present,
+				  opt_rows[i].present);
+		if (c & O_MSS)
+			EXPECT_EQ(ctx, "mss", o.mss, opt_rows[i].mss);
+		if (c & O_WSCALE)
+			EXPECT_EQ(ctx, "wscale", o.wscale, opt_rows[i].wscale);
+		if (c & O_TS) {
+			EXPECT_EQ(ctx, "ts_val", o.ts_val, opt_rows[i].ts_val);
+			EXPECT_EQ(ctx, "ts_ecr", o.ts_ecr, opt_rows[i].ts_ecr);
+		}
+		if (c & O_EOL_PAD)
+			EXPECT_EQ(ctx, "eol_pad", o.eol_pad,
+				  opt_rows[i].eol_pad);
+		if (c & O_EOL_NONZERO)
+			EXPECT_EQ(ctx, "eol_pad_nonzero", o.eol_pad_nonzero,
+				  opt_rows[i].eol_pad_nonzero);
+	}
 
 	/* The layout keeps at most SW_TCPOPT_LAYOUT_MAX kinds. */
 	memset(nops, SW_TCPOPT_NOP, sizeof(nops));

@@ -315,107 +315,99 @@ static const uint8_t opt_windows[] = { 2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 };
 static const uint8_t opt_darwin[] = { 2, 4, 5, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10,
 				      0, 0, 0, 1,    0, 0, 0, 0, 4, 2, 0, 0 };
 
-static void test_linux_syn(void **state)
+/* One SYN and what its signature must be. */
+struct syn_case {
+	const char *name;
+	struct frame_spec f;
+	const char *sig;
+	int ittl;
+	int distance;
+	const char *os_class;
+	/* Also check server, mss, wscale and quirks (the first case pins
+	 * down every info field once). */
+	int detail;
+	uint16_t mss;
+	uint8_t wscale;
+	uint32_t quirks;
+};
+
+static const struct syn_case syn_cases[] = {
+	{ .name = "test_linux_syn",
+	  .f = { .ttl = 64,
+		 .df = 1,
+		 .ip_id = 7,
+		 .flags = 0x02,
+		 .seq = 1,
+		 .win = 64240,
+		 .opt = opt_linux,
+		 .opt_len = sizeof(opt_linux) },
+	  .sig = "4:64+0:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0",
+	  .ittl = 64,
+	  .distance = 0,
+	  .os_class = "linux",
+	  .detail = 1,
+	  .mss = 1460,
+	  .wscale = 7,
+	  .quirks = SW_TCP_Q_DF | SW_TCP_Q_NZ_ID },
+	{ .name = "test_windows_syn",
+	  .f = { .ttl = 113,
+		 .df = 1,
+		 .ip_id = 0x1234,
+		 .flags = 0x02,
+		 .seq = 9,
+		 .win = 64240,
+		 .opt = opt_windows,
+		 .opt_len = sizeof(opt_windows) },
+	  .sig = "4:113+15:0:1460:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0",
+	  .ittl = 128,
+	  .distance = 15,
+	  .os_class = "windows" },
+	{ .name = "test_darwin_syn_v6",
+	  .f = { .v6 = 1,
+		 .ttl = 57,
+		 .flags = 0x02,
+		 .seq = 3,
+		 .win = 65535,
+		 .opt = opt_darwin,
+		 .opt_len = sizeof(opt_darwin) },
+	  .sig = "6:57+7:0:1460:65535,6:mss,nop,ws,nop,nop,ts,sok,eol+1::0",
+	  .ittl = 64,
+	  .distance = 7,
+	  .os_class = "macos/ios" },
+	/* More than 35 hops from any initial TTL: p0f prints "ttl+?". */
+	{ .name = "test_ttl_unknown",
+	  .f = { .ttl = 90,
+		 .df = 0,
+		 .ip_id = 0,
+		 .flags = 0x02,
+		 .seq = 0,
+		 .win = 1024 },
+	  .sig = "4:90+?:0:0:1024,0::id-,seq-:0",
+	  .ittl = 0,
+	  .distance = -1,
+	  .os_class = "other" },
+};
+
+static void test_syn_case(void **state)
 {
-	struct frame_spec f = { .ttl = 64,
-				.df = 1,
-				.ip_id = 7,
-				.flags = 0x02,
-				.seq = 1,
-				.win = 64240,
-				.opt = opt_linux,
-				.opt_len = sizeof(opt_linux) };
-	struct sw_tcp_sig_info info;
-	char sig[SW_TCP_SIG_MAX];
-	struct sw_packet pkt;
-	uint8_t buf[128];
-
-	(void)state;
-	decode_spec(&f, buf, &pkt);
-	assert_int_equal(sw_tcp_sig_format(&pkt, sig, sizeof(sig), &info), 0);
-	assert_string_equal(
-		sig, "4:64+0:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
-	assert_int_equal(info.ittl, 64);
-	assert_int_equal(info.distance, 0);
-	assert_int_equal(info.server, 0);
-	assert_int_equal(info.mss, 1460);
-	assert_int_equal(info.wscale, 7);
-	assert_int_equal(info.quirks, SW_TCP_Q_DF | SW_TCP_Q_NZ_ID);
-	assert_string_equal(info.os_class, "linux");
-}
-
-static void test_windows_syn(void **state)
-{
-	struct frame_spec f = { .ttl = 113,
-				.df = 1,
-				.ip_id = 0x1234,
-				.flags = 0x02,
-				.seq = 9,
-				.win = 64240,
-				.opt = opt_windows,
-				.opt_len = sizeof(opt_windows) };
-	struct sw_tcp_sig_info info;
-	char sig[SW_TCP_SIG_MAX];
-	struct sw_packet pkt;
-	uint8_t buf[128];
-
-	(void)state;
-	decode_spec(&f, buf, &pkt);
-	assert_int_equal(sw_tcp_sig_format(&pkt, sig, sizeof(sig), &info), 0);
-	assert_string_equal(
-		sig,
-		"4:113+15:0:1460:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0");
-	assert_int_equal(info.ittl, 128);
-	assert_int_equal(info.distance, 15);
-	assert_string_equal(info.os_class, "windows");
-}
-
-static void test_darwin_syn_v6(void **state)
-{
-	struct frame_spec f = { .v6 = 1,
-				.ttl = 57,
-				.flags = 0x02,
-				.seq = 3,
-				.win = 65535,
-				.opt = opt_darwin,
-				.opt_len = sizeof(opt_darwin) };
+	const struct syn_case *c = *state;
 	struct sw_tcp_sig_info info;
 	char sig[SW_TCP_SIG_MAX];
 	struct sw_packet pkt;
 	uint8_t buf[160];
 
-	(void)state;
-	decode_spec(&f, buf, &pkt);
+	decode_spec(&c->f, buf, &pkt);
 	assert_int_equal(sw_tcp_sig_format(&pkt, sig, sizeof(sig), &info), 0);
-	assert_string_equal(
-		sig,
-		"6:57+7:0:1460:65535,6:mss,nop,ws,nop,nop,ts,sok,eol+1::0");
-	assert_int_equal(info.ittl, 64);
-	assert_int_equal(info.distance, 7);
-	assert_string_equal(info.os_class, "macos/ios");
-}
-
-/* More than 35 hops from any initial TTL: p0f prints "ttl+?". */
-static void test_ttl_unknown(void **state)
-{
-	struct frame_spec f = { .ttl = 90,
-				.df = 0,
-				.ip_id = 0,
-				.flags = 0x02,
-				.seq = 0,
-				.win = 1024 };
-	struct sw_tcp_sig_info info;
-	char sig[SW_TCP_SIG_MAX];
-	struct sw_packet pkt;
-	uint8_t buf[128];
-
-	(void)state;
-	decode_spec(&f, buf, &pkt);
-	assert_int_equal(sw_tcp_sig_format(&pkt, sig, sizeof(sig), &info), 0);
-	assert_string_equal(sig, "4:90+?:0:0:1024,0::id-,seq-:0");
-	assert_int_equal(info.ittl, 0);
-	assert_int_equal(info.distance, -1);
-	assert_string_equal(info.os_class, "other");
+	assert_string_equal(sig, c->sig);
+	assert_int_equal(info.ittl, c->ittl);
+	assert_int_equal(info.distance, c->distance);
+	if (c->detail) {
+		assert_int_equal(info.server, 0);
+		assert_int_equal(info.mss, c->mss);
+		assert_int_equal(info.wscale, c->wscale);
+		assert_int_equal(info.quirks, c->quirks);
+	}
+	assert_string_equal(info.os_class, c->os_class);
 }
 
 /* p0f 3.09b's "ack+" looks at bit 24 of the ack number only. */
@@ -467,6 +459,16 @@ static void test_synack_client_mss(void **state)
 			    "4:64+0:0:1460:mss*7,7:mss,sok,ts,nop,ws:df:0");
 }
 
+/* Segments that are not a signable SYN: the flags, and what comes back. */
+static const struct {
+	uint8_t flags;
+	int rc;
+} reject_cases[] = {
+	{ 0x10, -EINVAL }, /* a plain ACK */
+	{ 0x06, -EINVAL }, /* SYN+RST: p0f drops it too */
+	{ 0x03, -EINVAL }, /* SYN+FIN */
+};
+
 static void test_rejects(void **state)
 {
 	struct frame_spec f = {
@@ -475,19 +477,17 @@ static void test_rejects(void **state)
 	char sig[SW_TCP_SIG_MAX];
 	struct sw_packet pkt;
 	uint8_t buf[128];
+	size_t i;
 
 	(void)state;
-	decode_spec(&f, buf, &pkt);
-	assert_int_equal(sw_tcp_sig_format(&pkt, sig, sizeof(sig), NULL),
-			 -EINVAL);
-	f.flags = 0x06; /* SYN+RST: p0f drops it too */
-	decode_spec(&f, buf, &pkt);
-	assert_int_equal(sw_tcp_sig_format(&pkt, sig, sizeof(sig), NULL),
-			 -EINVAL);
-	f.flags = 0x03; /* SYN+FIN */
-	decode_spec(&f, buf, &pkt);
-	assert_int_equal(sw_tcp_sig_format(&pkt, sig, sizeof(sig), NULL),
-			 -EINVAL);
+	for (i = 0; i < sizeof(reject_cases) / sizeof(reject_cases[0]); i++) {
+		f.flags = reject_cases[i].flags;
+		decode_spec(&f, buf, &pkt);
+		assert_int_equal(
+			sw_tcp_sig_format(&pkt, sig, sizeof(sig), NULL),
+			reject_cases[i].rc);
+	}
+	/* A SYN, but no room for its signature. */
 	f.flags = 0x02;
 	decode_spec(&f, buf, &pkt);
 	assert_int_equal(sw_tcp_sig_format(&pkt, sig, 10, NULL), -ENOSPC);
@@ -515,18 +515,28 @@ static int dump(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_fixtures_match_p0f),
-		cmocka_unit_test(test_linux_syn),
-		cmocka_unit_test(test_windows_syn),
-		cmocka_unit_test(test_darwin_syn_v6),
-		cmocka_unit_test(test_ttl_unknown),
 		cmocka_unit_test(test_ack_quirk_bit),
 		cmocka_unit_test(test_synack_client_mss),
 		cmocka_unit_test(test_rejects),
 	};
+	enum { N_SYN = sizeof(syn_cases) / sizeof(syn_cases[0]) };
+	enum { N_FIXED = sizeof(fixed) / sizeof(fixed[0]) };
+	struct CMUnitTest tests[N_FIXED + N_SYN];
+	size_t i;
 
 	if (argc > 1 && !strcmp(argv[1], "--dump"))
 		return dump(argc, argv);
+	/* The fixture test first, then one named test per SYN case. */
+	tests[0] = fixed[0];
+	for (i = 0; i < N_SYN; i++)
+		tests[1 + i] = (struct CMUnitTest){
+			.name = syn_cases[i].name,
+			.test_func = test_syn_case,
+			.initial_state = (void *)&syn_cases[i],
+		};
+	for (i = 1; i < N_FIXED; i++)
+		tests[N_SYN + i] = fixed[i];
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
