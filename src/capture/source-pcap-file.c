@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Offline capture through libpcap: pcap and pcapng, micro- and nanosecond
- * timestamps, from a file or "-" for stdin. Timestamps are read at
- * nanosecond precision whatever the file holds. Errors name the file, the
- * byte offset where the bad record (pcap) or block (pcapng) starts, and
- * libpcap's reason.
+ * Offline capture: pcap and pcapng, micro- and nanosecond timestamps, from
+ * a file or "-" for stdin. Timestamps are read at nanosecond precision
+ * whatever the file holds. Errors name the file, the byte offset where the
+ * bad record (pcap) or block (pcapng) starts, and the reason.
+ *
+ * A regular file is mapped and its records walked in place (pcap-walk.c):
+ * no copy into a stdio buffer and another into libpcap's. libpcap reads
+ * what cannot be mapped (stdin, pipes, <(...), anything mmap refuses), and
+ * the files the walker leaves to it (sw_pcap_walk_open says which: bad
+ * headers, so the message is libpcap's, old pcap versions, link types
+ * whose pseudo-headers libpcap rewrites). SW_PCAP_READER=libpcap in the
+ * environment makes libpcap read everything (to compare the two).
  */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include "capture.h"
 #include "decode/decode.h"
+#include "pcap-walk.h"
 
 struct pcap_file_priv {
 	pcap_t *pcap;
@@ -36,6 +45,10 @@ struct pcap_file_priv {
 	uint8_t peek[4];
 	size_t peek_len;
 	size_t peek_pos;
+	/* The mapped file and its walk, when the walker reads it. */
+	int walking;
+	void *map;
+	struct sw_pcap_walk walk;
 };
 
 static const uint32_t known_magic[] = {
@@ -147,6 +160,38 @@ static int linktype_from_dlt(int dlt)
 	return dlt == DLT_RAW ? SW_LINKTYPE_RAW : dlt;
 }
 
+/*
+ * Map a regular file and start walking it. 1: the walker reads it (fp
+ * closed); 0: libpcap reads it from fp, as before.
+ */
+static int try_walk(struct pcap_file_priv *p)
+{
+	const char *force = getenv("SW_PCAP_READER");
+
+	if (force && strcmp(force, "libpcap") == 0)
+		return 0;
+	if (p->size > SIZE_MAX)
+		return 0;
+	p->map = mmap(NULL, (size_t)p->size, PROT_READ, MAP_PRIVATE,
+		      fileno(p->fp), 0);
+	if (p->map == MAP_FAILED) {
+		p->map = NULL;
+		return 0;
+	}
+	/* Read once, front to back: the kernel reads ahead further and
+	 * drops pages behind. */
+	madvise(p->map, (size_t)p->size, MADV_SEQUENTIAL);
+	if (!sw_pcap_walk_open(&p->walk, p->map, p->size)) {
+		munmap(p->map, (size_t)p->size);
+		p->map = NULL;
+		return 0;
+	}
+	fclose(p->fp);
+	p->fp = NULL;
+	p->walking = 1;
+	return 1;
+}
+
 static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE];
@@ -184,6 +229,10 @@ static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 		 * gives pcapng offsets. */
 		p->fp = p->src;
 		p->src = NULL;
+		if (try_walk(p)) {
+			c->priv = p;
+			return 0;
+		}
 	} else {
 		cookie_io_functions_t io = { .read = stream_read,
 					     .close = stream_close };
@@ -279,6 +328,17 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 	const u_char *data;
 	int rc;
 
+	if (p->walking) {
+		rc = sw_pcap_walk_next(&p->walk, f);
+		if (rc >= 0)
+			return rc;
+		snprintf(
+			errbuf, SW_ERRBUF_SIZE,
+			"%s: offset %llu: %s; records before it were processed",
+			p->path, (unsigned long long)p->walk.err_off,
+			p->walk.reason);
+		return -EIO;
+	}
 	rc = pcap_next_ex(p->pcap, &hdr, &data);
 	if (rc == 1) {
 		f->data = data;
@@ -335,6 +395,11 @@ static void pcap_file_progress(struct sw_capture *c,
 {
 	struct pcap_file_priv *p = c->priv;
 
+	if (p->walking) {
+		pr->bytes_done = p->walk.off;
+		pr->bytes_total = p->size;
+		return;
+	}
 	if (p->is_pcapng && p->size && p->since_tell)
 		p->good_offset = (uint64_t)ftello(p->fp);
 	pr->bytes_done = p->good_offset;
@@ -347,7 +412,12 @@ static void pcap_file_cleanup(struct sw_capture *c)
 
 	if (!p)
 		return;
-	pcap_close(p->pcap);
+	if (p->walking) {
+		sw_pcap_walk_close(&p->walk);
+		munmap(p->map, (size_t)p->size);
+	} else {
+		pcap_close(p->pcap);
+	}
 	free(p);
 	c->priv = NULL;
 }
