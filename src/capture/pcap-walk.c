@@ -201,8 +201,9 @@ static int pcap_next_rec(struct sw_pcap_walk *w, struct sw_frame *f)
 	frac = get32(h + 4, w->big);
 	f->data = h + PCAP_REC_HDR;
 	f->wirelen = get32(h + 12, w->big);
+	/* libpcap reads the fraction as a signed 32-bit field. */
 	f->ts_ns = (uint64_t)get32(h, w->big) * NSEC +
-		   (w->nsec ? frac : (uint64_t)frac * 1000);
+		   (uint64_t)((int64_t)(int32_t)frac * (w->nsec ? 1 : 1000));
 	f->linktype = w->linktype;
 	w->off += PCAP_REC_HDR + (uint64_t)caplen;
 	return 1;
