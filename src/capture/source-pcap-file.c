@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "decode/decode.h"
@@ -48,8 +49,17 @@ struct pcap_file_priv {
 	/* The mapped file and its walk, when the walker reads it. */
 	int walking;
 	void *map;
+	uint64_t dropped; /* the mapping before this is given back */
 	struct sw_pcap_walk walk;
 };
+
+/* Pages of the mapping behind the walk are given back every this many
+ * bytes: they stay in the page cache, but not in our resident set, which
+ * otherwise grows to the whole file. */
+#define DROP_STEP (8ULL << 20)
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 
 static const uint32_t known_magic[] = {
 	0xa1b2c3d4, 0xd4c3b2a1, /* pcap, microseconds */
@@ -320,6 +330,23 @@ static uint64_t pcapng_bad_block(const struct pcap_file_priv *p, uint64_t stop)
 	return off;
 }
 
+/* Give back the whole pages before the frame just handed out. */
+static void drop_behind(struct pcap_file_priv *p, const struct sw_frame *f)
+{
+	uint64_t end = (uint64_t)(f->data - (const uint8_t *)p->map) &
+		       ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1);
+
+	if (end > p->dropped)
+		madvise((uint8_t *)p->map + p->dropped,
+			(size_t)(end - p->dropped), MADV_DONTNEED);
+	p->dropped = end;
+	/* Map the next stretch in one call rather than a fault a few
+	 * pages (Linux 5.14+; older kernels refuse it, harmlessly). */
+	if (end + 2 * DROP_STEP < p->size)
+		madvise((uint8_t *)p->map + end + DROP_STEP, (size_t)DROP_STEP,
+			MADV_POPULATE_READ);
+}
+
 static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 			  char *errbuf)
 {
@@ -330,6 +357,8 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 
 	if (p->walking) {
 		rc = sw_pcap_walk_next(&p->walk, f);
+		if (rc == 1 && p->walk.off >= p->dropped + DROP_STEP)
+			drop_behind(p, f);
 		if (rc >= 0)
 			return rc;
 		snprintf(
