@@ -12,7 +12,8 @@
 #   tshark -n -r FILE -T fields -e frame.number
 #                                      tshark's cheapest full read: every frame
 #                                      dissected, one field printed
-# and a bare walk of the file (build/sw_bench_walk: map it and walk the
+# and a bare walk of the file (build/sw_bench_walk: read it as scrapewatch
+# does, in 256 KiB pieces into one buffer, and walk the
 # records with scrapewatch's own walker, nothing else).
 #
 # Files (made once into build/bench-peers/, kept for the next run):
@@ -24,7 +25,8 @@
 #              loop over the records, no scapy) to spread its packets evenly
 #              over one hour
 # The page cache is warmed (each file read once) before timing. Each
-# command runs RUNS times (default 3) after one warm-up: with hyperfine
+# command runs RUNS times (default 3) after one warm-up (which is also
+# stopped after LIMIT seconds, default 600, and the tool then skipped): with hyperfine
 # when installed, else a loop of /usr/bin/time; printed are the median
 # wall seconds, packets per second, the ratio of the wall time to
 # tcpdump's on the same file, the CPU seconds (user + system) and their
@@ -101,8 +103,11 @@ COMMANDS=(
 )
 
 # A peer that does not finish in this many seconds is stopped and skipped
-# on every file (softflowd 1.1.0's -r has been seen to wait forever).
-LIMIT=${LIMIT:-120}
+# on every file (softflowd 1.1.0's -r has been seen to wait forever; tshark
+# dissecting a million frames takes minutes on a busy machine).
+LIMIT=${LIMIT:-600}
+# BENCH_TOOLS="tshark p0f": only those (and tcpdump, the yardstick).
+TOOLS=${BENCH_TOOLS:-}
 dead=" "
 
 ratio() { # a b: a / b, or - without b
@@ -164,6 +169,9 @@ for f in bench bench-s128 corpus sparse; do
 	for n in "${COMMANDS[@]}"; do
 		IFS='|' read -r name need cmd <<<"$n"
 		have "$need" || continue
+		if [ -n "$TOOLS" ] && [ "$name" != tcpdump ]; then
+			case " $TOOLS " in *" $name "*) ;; *) continue ;; esac
+		fi
 		case $dead in *" $name "*)
 			printf '%-14s %s\n' "$name" "skipped (did not finish on an earlier file)"
 			continue ;;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Zero-copy walk of pcap and pcapng records in memory (see pcap-walk.h).
+ * Walk of pcap and pcapng records in memory, in place (see pcap-walk.h).
  * The checks, their order and the values handed out follow libpcap 1.10's
  * savefile readers, so a file reads the same frames either way and stops
  * at the same record; the reasons keep libpcap's wording where a test or a
@@ -106,9 +106,18 @@ fail(struct sw_pcap_walk *w, uint64_t at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->reason, sizeof(w->reason), fmt, ap);
 	va_end(ap);
-	w->err_off = at;
+	w->err_off = w->file_off + at;
 	w->off = w->size; /* the walk is over */
+	w->eof = 1;
 	return -1;
+}
+
+/* The window ends before what is needed from w->off: more of the file
+ * must be read first (never at the end of the file). */
+static int more(struct sw_pcap_walk *w, uint64_t need)
+{
+	w->need = need;
+	return SW_PCAP_WALK_MORE;
 }
 
 /* ---- classic pcap ---- */
@@ -177,6 +186,8 @@ static int pcap_next_rec(struct sw_pcap_walk *w, struct sw_frame *f)
 	uint32_t caplen, frac;
 
 	if (left < PCAP_REC_HDR) {
+		if (!w->eof)
+			return more(w, PCAP_REC_HDR);
 		if (!left)
 			return 0;
 		return fail(w, w->off,
@@ -185,6 +196,9 @@ static int pcap_next_rec(struct sw_pcap_walk *w, struct sw_frame *f)
 			    PCAP_REC_HDR, (unsigned long long)left);
 	}
 	caplen = get32(h + 8, w->big);
+	if (caplen > left - PCAP_REC_HDR && !w->eof &&
+	    caplen <= snap_max(w->linktype))
+		return more(w, PCAP_REC_HDR + (uint64_t)caplen);
 	if (caplen > w->snap) {
 		if (pcap_long_record(w, caplen, left - PCAP_REC_HDR))
 			return -1;
@@ -223,6 +237,8 @@ static int ng_block(struct sw_pcap_walk *w, struct ng_block *b)
 	const uint8_t *h = w->base + w->off;
 	uint32_t trailer;
 
+	if (left < 12 && !w->eof)
+		return more(w, 12);
 	if (left < 8) {
 		if (!left)
 			return 0;
@@ -257,6 +273,8 @@ static int ng_block(struct sw_pcap_walk *w, struct ng_block *b)
 	if (b->len > NG_BLOCK_MAX)
 		return fail(w, w->off, "pcapng block size %u > maximum %u",
 			    b->len, NG_BLOCK_MAX);
+	if (b->len > left && !w->eof)
+		return more(w, b->len);
 	if (b->len > left)
 		return fail(w, w->off,
 			    "truncated pcapng dump file; tried to read %u "
@@ -480,7 +498,7 @@ static int ng_next(struct sw_pcap_walk *w, struct sw_frame *f)
 
 	for (;;) {
 		rc = ng_block(w, &b);
-		if (rc <= 0)
+		if (rc != 1)
 			return rc;
 		switch (b.type) {
 		case NG_EPB:
@@ -533,7 +551,7 @@ static int ng_open(struct sw_pcap_walk *w)
 		return 0;
 	w->off = len;
 	for (;;) {
-		if (ng_block(w, &b) <= 0)
+		if (ng_block(w, &b) != 1)
 			return 0;
 		if (b.type == NG_IDB) {
 			if (ng_add_if(w, &b))
@@ -549,11 +567,12 @@ static int ng_open(struct sw_pcap_walk *w)
 }
 
 int sw_pcap_walk_open(struct sw_pcap_walk *w, const uint8_t *base,
-		      uint64_t size)
+		      uint64_t size, int eof)
 {
 	memset(w, 0, sizeof(*w));
 	w->base = base;
 	w->size = size;
+	w->eof = eof;
 	if (size >= 4 && base[0] == 0x0a && base[1] == 0x0d) {
 		w->pcapng = 1;
 		if (ng_open(w))
@@ -568,6 +587,16 @@ int sw_pcap_walk_open(struct sw_pcap_walk *w, const uint8_t *base,
 int sw_pcap_walk_next(struct sw_pcap_walk *w, struct sw_frame *f)
 {
 	return w->pcapng ? ng_next(w, f) : pcap_next_rec(w, f);
+}
+
+void sw_pcap_walk_refill(struct sw_pcap_walk *w, const uint8_t *base,
+			 uint64_t size, int eof)
+{
+	w->file_off += w->off;
+	w->base = base;
+	w->size = size;
+	w->off = 0;
+	w->eof = eof;
 }
 
 void sw_pcap_walk_close(struct sw_pcap_walk *w)

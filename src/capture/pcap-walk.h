@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The records of a pcap or pcapng capture held whole in memory (a file
- * mapping), walked in place: a frame's data points into the memory, never
- * copied. It gives what libpcap gives for the same file (caplen, wirelen,
+ * The records of a pcap or pcapng capture in memory, walked in place: a
+ * frame's data points into the memory, never copied. The memory is the
+ * whole file, or a window of it that the reader slides along the file
+ * (SW_PCAP_WALK_MORE says when the window must move on). It gives what libpcap gives for the same file (caplen, wirelen,
  * nanosecond time, link type), with two differences on purpose: a pcapng
  * file may mix link types, snap lengths and byte orders between its
  * interfaces and sections (libpcap refuses those), and no link-layer
@@ -25,10 +26,16 @@ struct sw_pcapng_if {
 	int scale; /* enum sw_ts_scale: how units become nanoseconds */
 };
 
+/* sw_pcap_walk_next: the window ends inside the next record or block. */
+#define SW_PCAP_WALK_MORE 2
+
 struct sw_pcap_walk {
-	const uint8_t *base;
-	uint64_t size;
-	uint64_t off; /* where the next record or block starts */
+	const uint8_t *base; /* the window */
+	uint64_t size; /* bytes in it */
+	uint64_t off; /* where the next record or block starts in it */
+	uint64_t file_off; /* where the window starts in the file */
+	int eof; /* the window ends where the file does */
+	uint64_t need; /* after SW_PCAP_WALK_MORE: bytes wanted from off */
 	int pcapng;
 	int big; /* multi-byte fields are big-endian (this section) */
 	/* Classic pcap. */
@@ -44,16 +51,22 @@ struct sw_pcap_walk {
 };
 
 /*
- * Start walking the capture in base[0..size). 1: ready at the first record;
+ * Start walking the capture whose first size bytes are at base (eof: that
+ * is the whole file). 1: ready at the first record;
  * 0: a file this walker leaves to libpcap (reason says which case: a bad
  * or unusual file header, an old pcap version, a pcap link type whose
  * pseudo-header libpcap rewrites), nothing to free.
  */
 int sw_pcap_walk_open(struct sw_pcap_walk *w, const uint8_t *base,
-		      uint64_t size);
+		      uint64_t size, int eof);
 /* 1: a frame in f; 0: end of the capture; -1: a bad record or block, at
- * err_off for reason; the walk is over. */
+ * err_off (in the file) for reason, and the walk is over;
+ * SW_PCAP_WALK_MORE: the window must go on past off + need first. */
 int sw_pcap_walk_next(struct sw_pcap_walk *w, struct sw_frame *f);
+/* The window moved: the bytes from off on are now at base, size of them
+ * (eof: up to the end of the file). */
+void sw_pcap_walk_refill(struct sw_pcap_walk *w, const uint8_t *base,
+			 uint64_t size, int eof);
 void sw_pcap_walk_close(struct sw_pcap_walk *w);
 
 #endif /* SW_PCAP_WALK_H */

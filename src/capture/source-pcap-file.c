@@ -5,20 +5,23 @@
  * whatever the file holds. Errors name the file, the byte offset where the
  * bad record (pcap) or block (pcapng) starts, and the reason.
  *
- * A regular file is mapped and its records walked in place (pcap-walk.c):
- * no copy into a stdio buffer and another into libpcap's. libpcap reads
- * what cannot be mapped (stdin, pipes, <(...), anything mmap refuses), and
+ * A regular file is read in large pieces into one buffer and its records
+ * walked in place there (pcap-walk.c): one copy, the kernel's, where
+ * stdio and libpcap made two. (Mapping the file was tried first: on a
+ * virtual machine the page faults and first touches of a sequential pass
+ * cost 4-5 times the CPU of pread into a buffer that stays in cache.)
+ * libpcap reads what is not a regular file (stdin, pipes, <(...)), and
  * the files the walker leaves to it (sw_pcap_walk_open says which: bad
  * headers, so the message is libpcap's, old pcap versions, link types
  * whose pseudo-headers libpcap rewrites). SW_PCAP_READER=libpcap in the
  * environment makes libpcap read everything (to compare the two).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -46,20 +49,16 @@ struct pcap_file_priv {
 	uint8_t peek[4];
 	size_t peek_len;
 	size_t peek_pos;
-	/* The mapped file and its walk, when the walker reads it. */
+	/* When the walker reads the file: the window it walks. */
 	int walking;
-	void *map;
-	uint64_t dropped; /* the mapping before this is given back */
+	uint8_t *buf;
+	size_t cap;
 	struct sw_pcap_walk walk;
 };
 
-/* Pages of the mapping behind the walk are given back every this many
- * bytes: they stay in the page cache, but not in our resident set, which
- * otherwise grows to the whole file. */
-#define DROP_STEP (8ULL << 20)
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
+/* The window: small enough to stay in a core's L2 cache, where the
+ * pipeline then reads the frames; grown for a larger record or block. */
+#define WINDOW (256u << 10)
 
 static const uint32_t known_magic[] = {
 	0xa1b2c3d4, 0xd4c3b2a1, /* pcap, microseconds */
@@ -170,36 +169,93 @@ static int linktype_from_dlt(int dlt)
 	return dlt == DLT_RAW ? SW_LINKTYPE_RAW : dlt;
 }
 
+/* len bytes of fd from pos into b, fewer only at the end of the file
+ * (*eof set). -1 with errno on a read error. */
+static ssize_t fill(int fd, uint8_t *b, size_t len, uint64_t pos, int *eof)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	*eof = 0;
+	while (got < len) {
+		r = pread(fd, b + got, len - got, (off_t)(pos + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			*eof = 1;
+			break;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
 /*
- * Map a regular file and start walking it. 1: the walker reads it (fp
- * closed); 0: libpcap reads it from fp, as before.
+ * Start walking a regular file. 1: the walker reads it; 0: libpcap reads
+ * it from fp, as before (fp's position is untouched: pread).
  */
 static int try_walk(struct pcap_file_priv *p)
 {
 	const char *force = getenv("SW_PCAP_READER");
+	int fd = fileno(p->fp), eof;
+	ssize_t n;
 
 	if (force && strcmp(force, "libpcap") == 0)
 		return 0;
-	if (p->size > SIZE_MAX)
+	p->cap = WINDOW;
+	p->buf = malloc(p->cap);
+	if (!p->buf)
 		return 0;
-	p->map = mmap(NULL, (size_t)p->size, PROT_READ, MAP_PRIVATE,
-		      fileno(p->fp), 0);
-	if (p->map == MAP_FAILED) {
-		p->map = NULL;
-		return 0;
-	}
-	/* Read once, front to back: the kernel reads ahead further and
-	 * drops pages behind. */
-	madvise(p->map, (size_t)p->size, MADV_SEQUENTIAL);
-	if (!sw_pcap_walk_open(&p->walk, p->map, p->size)) {
-		munmap(p->map, (size_t)p->size);
-		p->map = NULL;
+	/* Read once, front to back: the kernel reads further ahead. */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	n = fill(fd, p->buf, p->cap, 0, &eof);
+	if (n < 0 || !sw_pcap_walk_open(&p->walk, p->buf, (uint64_t)n, eof)) {
+		free(p->buf);
+		p->buf = NULL;
 		return 0;
 	}
-	fclose(p->fp);
-	p->fp = NULL;
 	p->walking = 1;
 	return 1;
+}
+
+/*
+ * Move the window on: the bytes from the next record on to the front of
+ * the buffer (grown if that record is larger), the rest filled from the
+ * file. 0, or -1 with errbuf filled on a read error.
+ */
+static int slide(struct pcap_file_priv *p, char *errbuf)
+{
+	struct sw_pcap_walk *w = &p->walk;
+	size_t keep = (size_t)(w->size - w->off);
+	uint64_t pos = w->file_off + w->size;
+	ssize_t n;
+	int eof;
+
+	memmove(p->buf, p->buf + w->off, keep);
+	if (w->need > p->cap) {
+		size_t cap = (size_t)w->need;
+		uint8_t *b = realloc(p->buf, cap);
+
+		if (!b) {
+			errno = ENOMEM;
+			goto fail;
+		}
+		p->buf = b;
+		p->cap = cap;
+	}
+	n = fill(fileno(p->fp), p->buf + keep, p->cap - keep, pos, &eof);
+	if (n < 0)
+		goto fail;
+	sw_pcap_walk_refill(w, p->buf, keep + (uint64_t)n, eof);
+	return 0;
+fail:
+	snprintf(errbuf, SW_ERRBUF_SIZE,
+		 "%s: offset %llu: %s; records before it were processed",
+		 p->path, (unsigned long long)(w->file_off + w->off),
+		 strerror(errno));
+	return -1;
 }
 
 static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
@@ -330,23 +386,6 @@ static uint64_t pcapng_bad_block(const struct pcap_file_priv *p, uint64_t stop)
 	return off;
 }
 
-/* Give back the whole pages before the frame just handed out. */
-static void drop_behind(struct pcap_file_priv *p, const struct sw_frame *f)
-{
-	uint64_t end = (uint64_t)(f->data - (const uint8_t *)p->map) &
-		       ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1);
-
-	if (end > p->dropped)
-		madvise((uint8_t *)p->map + p->dropped,
-			(size_t)(end - p->dropped), MADV_DONTNEED);
-	p->dropped = end;
-	/* Map the next stretch in one call rather than a fault a few
-	 * pages (Linux 5.14+; older kernels refuse it, harmlessly). */
-	if (end + 2 * DROP_STEP < p->size)
-		madvise((uint8_t *)p->map + end + DROP_STEP, (size_t)DROP_STEP,
-			MADV_POPULATE_READ);
-}
-
 static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 			  char *errbuf)
 {
@@ -356,9 +395,10 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 	int rc;
 
 	if (p->walking) {
-		rc = sw_pcap_walk_next(&p->walk, f);
-		if (rc == 1 && p->walk.off >= p->dropped + DROP_STEP)
-			drop_behind(p, f);
+		while ((rc = sw_pcap_walk_next(&p->walk, f)) ==
+		       SW_PCAP_WALK_MORE)
+			if (slide(p, errbuf))
+				return -EIO;
 		if (rc >= 0)
 			return rc;
 		snprintf(
@@ -425,7 +465,7 @@ static void pcap_file_progress(struct sw_capture *c,
 	struct pcap_file_priv *p = c->priv;
 
 	if (p->walking) {
-		pr->bytes_done = p->walk.off;
+		pr->bytes_done = p->walk.file_off + p->walk.off;
 		pr->bytes_total = p->size;
 		return;
 	}
@@ -443,7 +483,8 @@ static void pcap_file_cleanup(struct sw_capture *c)
 		return;
 	if (p->walking) {
 		sw_pcap_walk_close(&p->walk);
-		munmap(p->map, (size_t)p->size);
+		free(p->buf);
+		fclose(p->fp);
 	} else {
 		pcap_close(p->pcap);
 	}

@@ -136,7 +136,7 @@ static unsigned compare_file(const char *path)
 static int walker_takes(const uint8_t *d, size_t len)
 {
 	struct sw_pcap_walk w;
-	int ok = sw_pcap_walk_open(&w, d, len);
+	int ok = sw_pcap_walk_open(&w, d, len, 1);
 
 	if (ok)
 		sw_pcap_walk_close(&w);
@@ -242,10 +242,12 @@ static void test_fixtures_read_alike(void **state)
 /* ---- pcapng files built here ---- */
 
 struct ng {
-	uint8_t b[8192];
+	uint8_t b[4u << 20];
 	size_t n;
 	int big;
 };
+
+static struct ng gb; /* one built file at a time */
 
 static void put16(struct ng *g, uint32_t v)
 {
@@ -396,7 +398,6 @@ static void test_built_pcapng_read_alike(void **state)
 {
 	static const uint8_t res[] = { 0, 6, 9, 3, 12, 0x80 | 20, 0x80 | 30 };
 	static const int64_t offs[] = { 0, 3600, -86400 };
-	struct ng g;
 	size_t r, o;
 	int big;
 
@@ -404,12 +405,12 @@ static void test_built_pcapng_read_alike(void **state)
 	for (big = 0; big < 2; big++) {
 		for (r = 0; r < sizeof(res); r++) {
 			for (o = 0; o < sizeof(offs) / sizeof(offs[0]); o++) {
-				memset(&g, 0, sizeof(g));
-				one_kind(&g, big, res[r], offs[o]);
+				memset(&gb, 0, sizeof(gb));
+				one_kind(&gb, big, res[r], offs[o]);
 				/* A second section, its own interfaces. */
-				one_kind(&g, big, res[r], offs[o]);
-				assert_true(walker_takes(g.b, g.n));
-				compare_bytes(g.b, g.n, "built.pcapng");
+				one_kind(&gb, big, res[r], offs[o]);
+				assert_true(walker_takes(gb.b, gb.n));
+				compare_bytes(gb.b, gb.n, "built.pcapng");
 			}
 		}
 	}
@@ -428,23 +429,46 @@ static void expect_frame(struct sw_pcap_walk *w, int linktype, uint32_t caplen,
 
 /* What libpcap cannot read: the walk reads each frame with its own
  * interface's link type, and sections of either byte order. */
+/* Larger than the reader's window (256 KiB): blocks of every size end
+ * up cut by the window's end, in both byte orders. */
+static void test_big_pcapng_across_windows(void **state)
+{
+	uint32_t i, len;
+	int big;
+
+	(void)state;
+	for (big = 0; big < 2; big++) {
+		memset(&gb, 0, sizeof(gb));
+		shb(&gb, big);
+		idb(&gb, 1, 0, 9, 0);
+		for (i = 0; gb.n < (3u << 20) - 70000; i++) {
+			len = 14 + (i * 7919) % 1500;
+			if (i % 97 == 0)
+				len = 65000; /* larger than most windows' rest */
+			epb(&gb, 0, 1767225600000000000ULL + i, len, len);
+			if (i % 13 == 0)
+				other(&gb, 4);
+		}
+		compare_bytes(gb.b, gb.n, "big.pcapng");
+	}
+}
+
 static void test_mixed_interfaces_and_sections(void **state)
 {
 	struct sw_pcap_walk w;
 	struct sw_frame f;
-	struct ng g;
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
-	shb(&g, 0);
-	idb(&g, 1, 0, 9, 0); /* Ethernet, ns */
-	idb(&g, 113, 128, 0, 0); /* Linux cooked, us */
-	epb(&g, 1, 5000001, 50, 50);
-	epb(&g, 0, 7000000001ULL, 60, 60);
-	shb(&g, 1); /* big-endian from here */
-	idb(&g, 101, 0, 3, 10); /* raw IP, ms, +10 s */
-	epb(&g, 0, 1500, 40, 40);
-	assert_int_equal(sw_pcap_walk_open(&w, g.b, g.n), 1);
+	memset(&gb, 0, sizeof(gb));
+	shb(&gb, 0);
+	idb(&gb, 1, 0, 9, 0); /* Ethernet, ns */
+	idb(&gb, 113, 128, 0, 0); /* Linux cooked, us */
+	epb(&gb, 1, 5000001, 50, 50);
+	epb(&gb, 0, 7000000001ULL, 60, 60);
+	shb(&gb, 1); /* big-endian from here */
+	idb(&gb, 101, 0, 3, 10); /* raw IP, ms, +10 s */
+	epb(&gb, 0, 1500, 40, 40);
+	assert_int_equal(sw_pcap_walk_open(&w, gb.b, gb.n, 1), 1);
 	expect_frame(&w, 113, 50, 5000001000ULL);
 	expect_frame(&w, 1, 60, 7000000001ULL);
 	expect_frame(&w, 101, 40, 11500000000ULL);
@@ -457,17 +481,16 @@ static void test_bad_block_offset(void **state)
 {
 	struct sw_pcap_walk w;
 	struct sw_frame f;
-	struct ng g;
 	size_t bad;
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
-	shb(&g, 0);
-	idb(&g, 1, 0, 0, 0);
-	epb(&g, 0, 1, 60, 60);
-	bad = g.n;
-	epb(&g, 3, 2, 60, 60); /* no such interface */
-	assert_int_equal(sw_pcap_walk_open(&w, g.b, g.n), 1);
+	memset(&gb, 0, sizeof(gb));
+	shb(&gb, 0);
+	idb(&gb, 1, 0, 0, 0);
+	epb(&gb, 0, 1, 60, 60);
+	bad = gb.n;
+	epb(&gb, 3, 2, 60, 60); /* no such interface */
+	assert_int_equal(sw_pcap_walk_open(&w, gb.b, gb.n, 1), 1);
 	assert_int_equal(sw_pcap_walk_next(&w, &f), 1);
 	assert_int_equal(sw_pcap_walk_next(&w, &f), -1);
 	assert_int_equal(w.err_off, bad);
@@ -494,6 +517,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures_read_alike),
 		cmocka_unit_test(test_built_pcapng_read_alike),
+		cmocka_unit_test(test_big_pcapng_across_windows),
 		cmocka_unit_test(test_mixed_interfaces_and_sections),
 		cmocka_unit_test(test_bad_block_offset),
 	};
