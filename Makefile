@@ -64,7 +64,7 @@ BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
 AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
-.PHONY: FORCE all deps test demo bench corpus eval thresholds fuzz fuzz-build format format-check clean man
+.PHONY: FORCE all deps test demo bench bench-peers corpus eval thresholds fuzz fuzz-build format format-check clean man
 # Objects made by pattern rules for the test binaries are kept, so a second
 # `make test` does not rebuild the sanitizer build from scratch.
 .SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
@@ -168,6 +168,9 @@ endif
 $(BUILD)/sw_bench_tls: tests/bench/bench_tls.c $(LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS)
 
+$(BUILD)/sw_bench_walk: tests/bench/bench_walk.c $(BUILD)/obj/capture/pcap-walk.o $(HDRS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(BUILD)/obj/capture/pcap-walk.o -o $@
+
 $(BUILD)/sw_bench_xdp: tests/bench/bench_xdp.c $(BPF_SKEL) $(HDRS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ -lbpf -lelf -lz -lpthread
 
@@ -191,6 +194,12 @@ $(BUILD)/fuzz/fuzz_sink_uri: tests/fuzz/fuzz_sink_uri.c src/sink/sink-uri.c $(HD
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< src/sink/sink-uri.c -o $@
 
+# The walk of capture file records alone (pcap and pcapng in memory).
+$(BUILD)/fuzz/fuzz_pcap_walk: tests/fuzz/fuzz_pcap_walk.c src/capture/pcap-walk.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< src/capture/pcap-walk.c -o $@
+
 fuzz-build: $(FUZZ_BIN)
 
 test-build: all $(BUILD)/sw_config_keys $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(TSAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
@@ -206,6 +215,14 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_tls $(SINK_TOOLS) $(BUILD)/sw_bench_xdp
 	@scripts/bench.sh
+
+# scrapewatch against tcpdump, softflowd, p0f, ndpiReader and tshark on the
+# same captures, and against a bare walk of the file (scripts/bench-peers.sh).
+# The peer tools are installed for this target only.
+bench-peers:
+	@scripts/install-deps.sh --bench-peers
+	@$(MAKE) --no-print-directory all $(BUILD)/sw_bench_walk
+	@scripts/bench-peers.sh
 
 # The labeled corpus recorded from real tools (docs/corpus.md): at least 10
 # minutes of wall time. A second recording with other timings:

@@ -24,6 +24,15 @@ python3 python3-jsonschema
 libmicrohttpd-dev prometheus libcap-dev libsystemd-dev man-db
 "
 
+# --- Peer tools, for `make bench-peers` (scripts/bench-peers.sh) only ---
+# Installed only when asked (the argument --bench-peers, or
+# SW_BENCH_PEERS=1), so `make test` never pulls them in. Debian 12 packages
+# hyperfine and softflowd (p0f, tcpdump and tshark are above already);
+# nDPI's ndpiReader is not packaged there: bench-peers skips it when absent.
+if [ "${1:-}" = "--bench-peers" ] || [ "${SW_BENCH_PEERS:-0}" = 1 ]; then
+	PACKAGES="$PACKAGES hyperfine softflowd"
+fi
+
 missing=""
 for p in $PACKAGES; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,21 +1,34 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Offline capture through libpcap: pcap and pcapng, micro- and nanosecond
- * timestamps, from a file or "-" for stdin. Timestamps are read at
- * nanosecond precision whatever the file holds. Errors name the file, the
- * byte offset where the bad record (pcap) or block (pcapng) starts, and
- * libpcap's reason.
+ * Offline capture: pcap and pcapng, micro- and nanosecond timestamps, from
+ * a file or "-" for stdin. Timestamps are read at nanosecond precision
+ * whatever the file holds. Errors name the file, the byte offset where the
+ * bad record (pcap) or block (pcapng) starts, and the reason.
+ *
+ * A regular file is read in large pieces into one buffer and its records
+ * walked in place there (pcap-walk.c): one copy, the kernel's, where
+ * stdio and libpcap made two. (Mapping the file was tried first: on a
+ * virtual machine the page faults and first touches of a sequential pass
+ * cost 4-5 times the CPU of pread into a buffer that stays in cache.)
+ * libpcap reads what is not a regular file (stdin, pipes, <(...)), and
+ * the files the walker leaves to it (sw_pcap_walk_open says which: bad
+ * headers, so the message is libpcap's, old pcap versions, link types
+ * whose pseudo-headers libpcap rewrites). SW_PCAP_READER=libpcap in the
+ * environment makes libpcap read everything (to compare the two).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "decode/decode.h"
+#include "pcap-walk.h"
 
 struct pcap_file_priv {
 	pcap_t *pcap;
@@ -36,7 +49,16 @@ struct pcap_file_priv {
 	uint8_t peek[4];
 	size_t peek_len;
 	size_t peek_pos;
+	/* When the walker reads the file: the window it walks. */
+	int walking;
+	uint8_t *buf;
+	size_t cap;
+	struct sw_pcap_walk walk;
 };
+
+/* The window: small enough to stay in a core's L2 cache, where the
+ * pipeline then reads the frames; grown for a larger record or block. */
+#define WINDOW (256u << 10)
 
 static const uint32_t known_magic[] = {
 	0xa1b2c3d4, 0xd4c3b2a1, /* pcap, microseconds */
@@ -147,6 +169,95 @@ static int linktype_from_dlt(int dlt)
 	return dlt == DLT_RAW ? SW_LINKTYPE_RAW : dlt;
 }
 
+/* len bytes of fd from pos into b, fewer only at the end of the file
+ * (*eof set). -1 with errno on a read error. */
+static ssize_t fill(int fd, uint8_t *b, size_t len, uint64_t pos, int *eof)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	*eof = 0;
+	while (got < len) {
+		r = pread(fd, b + got, len - got, (off_t)(pos + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			*eof = 1;
+			break;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Start walking a regular file. 1: the walker reads it; 0: libpcap reads
+ * it from fp, as before (fp's position is untouched: pread).
+ */
+static int try_walk(struct pcap_file_priv *p)
+{
+	const char *force = getenv("SW_PCAP_READER");
+	int fd = fileno(p->fp), eof;
+	ssize_t n;
+
+	if (force && strcmp(force, "libpcap") == 0)
+		return 0;
+	p->cap = WINDOW;
+	p->buf = malloc(p->cap);
+	if (!p->buf)
+		return 0;
+	/* Read once, front to back: the kernel reads further ahead. */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	n = fill(fd, p->buf, p->cap, 0, &eof);
+	if (n < 0 || !sw_pcap_walk_open(&p->walk, p->buf, (uint64_t)n, eof)) {
+		free(p->buf);
+		p->buf = NULL;
+		return 0;
+	}
+	p->walking = 1;
+	return 1;
+}
+
+/*
+ * Move the window on: the bytes from the next record on to the front of
+ * the buffer (grown if that record is larger), the rest filled from the
+ * file. 0, or -1 with errbuf filled on a read error.
+ */
+static int slide(struct pcap_file_priv *p, char *errbuf)
+{
+	struct sw_pcap_walk *w = &p->walk;
+	size_t keep = (size_t)(w->size - w->off);
+	uint64_t pos = w->file_off + w->size;
+	ssize_t n;
+	int eof;
+
+	memmove(p->buf, p->buf + w->off, keep);
+	if (w->need > p->cap) {
+		size_t cap = (size_t)w->need;
+		uint8_t *b = realloc(p->buf, cap);
+
+		if (!b) {
+			errno = ENOMEM;
+			goto fail;
+		}
+		p->buf = b;
+		p->cap = cap;
+	}
+	n = fill(fileno(p->fp), p->buf + keep, p->cap - keep, pos, &eof);
+	if (n < 0)
+		goto fail;
+	sw_pcap_walk_refill(w, p->buf, keep + (uint64_t)n, eof);
+	return 0;
+fail:
+	snprintf(errbuf, SW_ERRBUF_SIZE,
+		 "%s: offset %llu: %s; records before it were processed",
+		 p->path, (unsigned long long)(w->file_off + w->off),
+		 strerror(errno));
+	return -1;
+}
+
 static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE];
@@ -184,6 +295,10 @@ static int pcap_file_open(struct sw_capture *c, const char *path, char *errbuf)
 		 * gives pcapng offsets. */
 		p->fp = p->src;
 		p->src = NULL;
+		if (try_walk(p)) {
+			c->priv = p;
+			return 0;
+		}
 	} else {
 		cookie_io_functions_t io = { .read = stream_read,
 					     .close = stream_close };
@@ -279,6 +394,20 @@ static int pcap_file_read(struct sw_capture *c, struct sw_frame *f,
 	const u_char *data;
 	int rc;
 
+	if (p->walking) {
+		while ((rc = sw_pcap_walk_next(&p->walk, f)) ==
+		       SW_PCAP_WALK_MORE)
+			if (slide(p, errbuf))
+				return -EIO;
+		if (rc >= 0)
+			return rc;
+		snprintf(
+			errbuf, SW_ERRBUF_SIZE,
+			"%s: offset %llu: %s; records before it were processed",
+			p->path, (unsigned long long)p->walk.err_off,
+			p->walk.reason);
+		return -EIO;
+	}
 	rc = pcap_next_ex(p->pcap, &hdr, &data);
 	if (rc == 1) {
 		f->data = data;
@@ -335,6 +464,11 @@ static void pcap_file_progress(struct sw_capture *c,
 {
 	struct pcap_file_priv *p = c->priv;
 
+	if (p->walking) {
+		pr->bytes_done = p->walk.file_off + p->walk.off;
+		pr->bytes_total = p->size;
+		return;
+	}
 	if (p->is_pcapng && p->size && p->since_tell)
 		p->good_offset = (uint64_t)ftello(p->fp);
 	pr->bytes_done = p->good_offset;
@@ -347,7 +481,13 @@ static void pcap_file_cleanup(struct sw_capture *c)
 
 	if (!p)
 		return;
-	pcap_close(p->pcap);
+	if (p->walking) {
+		sw_pcap_walk_close(&p->walk);
+		free(p->buf);
+		fclose(p->fp);
+	} else {
+		pcap_close(p->pcap);
+	}
 	free(p);
 	c->priv = NULL;
 }
