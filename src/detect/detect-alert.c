@@ -117,7 +117,9 @@ void det_client_eval(struct sw_detect *d, uint32_t ci, uint64_t now)
 
 /* ---- time --------------------------------------------------------------- */
 
-static void sweep(struct sw_detect *d, uint64_t now)
+/* Not inlined: sw_detect_advance() runs on every packet and mostly returns
+ * at once, without the registers a sweep needs saved. */
+static __attribute__((noinline)) void sweep(struct sw_detect *d, uint64_t now)
 {
 	uint64_t quiet = (uint64_t)d->cfg.end_after_s * NS_PER_S;
 	uint32_t id = d->open_head;

@@ -36,17 +36,17 @@
 /* A p0f signature and an OS class are far shorter (track/heads.h). */
 #define DETQ_STR_MAX 255
 
+/* Record tags: one per event of SW_DETECT_EVENTS. */
 enum detq_type {
 	REC_WRAP = 1, /* the rest of the ring is unused: go to its start */
-	REC_ADVANCE,
-	REC_START,
-	REC_SYN,
-	REC_PROGRESS,
-	REC_END,
-	REC_FP,
-	REC_HTTP,
+#define DETQ_TYPE(name, kind, shape) REC_##kind,
+	SW_DETECT_EVENTS(DETQ_TYPE)
+#undef DETQ_TYPE
+		REC_MAX,
 };
 
+/* A record of each shape (detect-ops.h) starts with this header; a "time"
+ * record is the header alone. */
 struct detq_hdr {
 	uint8_t type; /* enum detq_type */
 	uint8_t client_is_b;
@@ -275,15 +275,19 @@ void sw_detq_clock(struct sw_detq *q, uint64_t ts_ns)
 		q->clock = ts_ns;
 }
 
-void sw_detq_advance(struct sw_detq *q, uint64_t ts_ns)
+/*
+ * Packing, one function per shape of event: the record type says which
+ * event it was.
+ */
+static void put_time(struct sw_detq *q, uint8_t type, uint64_t ts_ns)
 {
 	struct detq_hdr *h = reserve(q, sizeof(*h));
 
 	if (h)
-		commit(q, h, REC_ADVANCE, sizeof(*h), 0, ts_ns);
+		commit(q, h, type, sizeof(*h), 0, ts_ns);
 }
 
-static void flow_rec(struct sw_detq *q, uint8_t type,
+static void put_flow(struct sw_detq *q, uint8_t type,
 		     const struct sw_flow_key *key, int client_is_b,
 		     uint64_t ts_ns)
 {
@@ -295,19 +299,7 @@ static void flow_rec(struct sw_detq *q, uint8_t type,
 	commit(q, r, type, sizeof(*r), client_is_b, ts_ns);
 }
 
-void sw_detq_flow_start(struct sw_detq *q, const struct sw_flow_key *key,
-			int client_is_b, uint64_t ts_ns)
-{
-	flow_rec(q, REC_START, key, client_is_b, ts_ns);
-}
-
-void sw_detq_flow_syn(struct sw_detq *q, const struct sw_flow_key *key,
-		      int client_is_b, uint64_t ts_ns)
-{
-	flow_rec(q, REC_SYN, key, client_is_b, ts_ns);
-}
-
-static void snap_rec(struct sw_detq *q, uint8_t type,
+static void put_snap(struct sw_detq *q, uint8_t type,
 		     const struct sw_flow_key *key, int client_is_b,
 		     const struct sw_detect_snap *s)
 {
@@ -324,18 +316,6 @@ static void snap_rec(struct sw_detq *q, uint8_t type,
 	commit(q, r, type, sizeof(*r), client_is_b, s->ts_ns);
 }
 
-void sw_detq_flow_progress(struct sw_detq *q, const struct sw_flow_key *key,
-			   int client_is_b, const struct sw_detect_snap *s)
-{
-	snap_rec(q, REC_PROGRESS, key, client_is_b, s);
-}
-
-void sw_detq_flow_end(struct sw_detq *q, const struct sw_flow_key *key,
-		      int client_is_b, const struct sw_detect_snap *s)
-{
-	snap_rec(q, REC_END, key, client_is_b, s);
-}
-
 static size_t str_len(const char *s)
 {
 	return s ? strnlen(s, DETQ_STR_MAX) : 0;
@@ -350,9 +330,9 @@ static size_t put_str(char *dst, const char *s, size_t len)
 	return len + 1;
 }
 
-void sw_detq_flow_fp(struct sw_detq *q, const struct sw_flow_key *key,
-		     int client_is_b, uint64_t ts_ns,
-		     const struct sw_detect_fp *fp)
+static void put_fp(struct sw_detq *q, uint8_t type,
+		   const struct sw_flow_key *key, int client_is_b,
+		   uint64_t ts_ns, const struct sw_detect_fp *fp)
 {
 	size_t ja3 = str_len(fp->ja3), ja4 = str_len(fp->ja4);
 	size_t sig = str_len(fp->syn_sig), os = str_len(fp->os_class);
@@ -389,12 +369,12 @@ void sw_detq_flow_fp(struct sw_detq *q, const struct sw_flow_key *key,
 	off += sni;
 	off += put_str(r->data + off, fp->syn_sig, sig);
 	put_str(r->data + off, fp->os_class, os);
-	commit(q, r, REC_FP, len, client_is_b, ts_ns);
+	commit(q, r, type, len, client_is_b, ts_ns);
 }
 
-void sw_detq_http(struct sw_detq *q, const struct sw_flow_key *key,
-		  int client_is_b, uint64_t ts_ns,
-		  const struct sw_detect_http *req)
+static void put_http(struct sw_detq *q, uint8_t type,
+		     const struct sw_flow_key *key, int client_is_b,
+		     uint64_t ts_ns, const struct sw_detect_http *req)
 {
 	size_t ua = req->ua ? req->ua_len : 0;
 	size_t host = req->host ? req->host_len : 0;
@@ -421,8 +401,38 @@ void sw_detq_http(struct sw_detq *q, const struct sw_flow_key *key,
 		memcpy(r->data, req->ua, ua);
 	if (host)
 		memcpy(r->data + ua, req->host, host);
-	commit(q, r, REC_HTTP, len, client_is_b, ts_ns);
+	commit(q, r, type, len, client_is_b, ts_ns);
 }
+
+/* The producer's entry points, each its event's shape under its tag. */
+#define DETQ_PUT(name, kind, shape)                                      \
+	void sw_detq_##name(struct sw_detq *q, SW_DETECT_PARAMS_##shape) \
+	{                                                                \
+		put_##shape(q, REC_##kind, SW_DETECT_ARGS_##shape);      \
+	}
+SW_DETECT_EVENTS(DETQ_PUT)
+#undef DETQ_PUT
+
+/* And as an operations table, for a pipeline that is one shard. */
+#define DETQ_OP(name, kind, shape)                                      \
+	static void detq_op_##name(void *ctx, SW_DETECT_PARAMS_##shape) \
+	{                                                               \
+		sw_detq_##name(ctx, SW_DETECT_ARGS_##shape);            \
+	}
+SW_DETECT_EVENTS(DETQ_OP)
+#undef DETQ_OP
+
+static void detq_op_clock(void *ctx, uint64_t ts_ns)
+{
+	sw_detq_clock(ctx, ts_ns);
+}
+
+const struct sw_detect_ops sw_detq_ops = {
+#define DETQ_ENTRY(name, kind, shape) .name = detq_op_##name,
+	SW_DETECT_EVENTS(DETQ_ENTRY)
+#undef DETQ_ENTRY
+		.clock = detq_op_clock,
+};
 
 void sw_detq_idle(struct sw_detq *q, uint64_t bound_ns)
 {
@@ -493,73 +503,99 @@ static const struct detq_hdr *peek(struct sw_detq *q)
 	return NULL;
 }
 
-static void dispatch(struct sw_detect *d, const struct detq_hdr *h)
+/*
+ * Unpacking, one function per shape: the event's arguments back from its
+ * record, passed to fn, the detector's entry point for that event.
+ */
+static void unpack_time(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_time))
 {
-	const struct detq_flow *f = (const void *)h;
-	const struct detq_snap *s = (const void *)h;
+	fn(d, h->ts_ns);
+}
+
+static void unpack_flow(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_flow))
+{
+	const struct detq_flow *r = (const void *)h;
+
+	fn(d, &r->key, h->client_is_b, h->ts_ns);
+}
+
+static void unpack_snap(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_snap))
+{
+	const struct detq_snap *r = (const void *)h;
 	struct sw_detect_snap snap;
 
-	switch (h->type) {
-	case REC_ADVANCE:
-		sw_detect_advance(d, h->ts_ns);
-		break;
-	case REC_START:
-		sw_detect_flow_start(d, &f->key, h->client_is_b, h->ts_ns);
-		break;
-	case REC_SYN:
-		sw_detect_flow_syn(d, &f->key, h->client_is_b, h->ts_ns);
-		break;
-	case REC_PROGRESS:
-	case REC_END:
-		snap.ts_ns = h->ts_ns;
-		snap.turns = s->turns;
-		snap.up_bytes = s->up_bytes;
-		snap.down_bytes = s->down_bytes;
-		snap.tls_hint = s->tls_hint;
-		if (h->type == REC_PROGRESS)
-			sw_detect_flow_progress(d, &s->key, h->client_is_b,
-						&snap);
-		else
-			sw_detect_flow_end(d, &s->key, h->client_is_b, &snap);
-		break;
-	case REC_FP: {
-		const struct detq_fp *r = (const void *)h;
-		struct sw_detect_fp fp;
-		const char *p = r->data;
+	snap.ts_ns = h->ts_ns;
+	snap.turns = r->turns;
+	snap.up_bytes = r->up_bytes;
+	snap.down_bytes = r->down_bytes;
+	snap.tls_hint = r->tls_hint;
+	fn(d, &r->key, h->client_is_b, &snap);
+}
 
-		memset(&fp, 0, sizeof(fp));
-		fp.has_tls = r->has_tls;
-		fp.tls_grease = r->tls_grease;
-		fp.tls_alpn_h2 = r->tls_alpn_h2;
-		fp.quic = r->quic;
-		fp.ja3 = r->present & HAS_JA3 ? p : NULL;
-		p += r->ja3_len + 1;
-		fp.ja4 = r->present & HAS_JA4 ? p : NULL;
-		p += r->ja4_len + 1;
-		fp.sni = r->present & HAS_SNI ? (const uint8_t *)p : NULL;
-		fp.sni_len = r->sni_len;
-		p += r->sni_len;
-		fp.syn_sig = r->present & HAS_SIG ? p : NULL;
-		p += r->sig_len + 1;
-		fp.os_class = r->present & HAS_OS ? p : NULL;
-		sw_detect_flow_fp(d, &r->key, h->client_is_b, h->ts_ns, &fp);
-		break;
-	}
-	case REC_HTTP: {
-		const struct detq_http *r = (const void *)h;
-		struct sw_detect_http req;
+static void unpack_fp(struct sw_detect *d, const struct detq_hdr *h,
+		      void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_fp))
+{
+	const struct detq_fp *r = (const void *)h;
+	struct sw_detect_fp fp;
+	const char *p = r->data;
 
-		memset(&req, 0, sizeof(req));
-		req.path_hash = r->path_hash;
-		req.kind = r->kind;
-		req.ua = r->present & HAS_UA ? r->data : NULL;
-		req.ua_len = r->ua_len;
-		req.host = r->present & HAS_HOST ? r->data + r->ua_len : NULL;
-		req.host_len = r->host_len;
-		sw_detect_http(d, &r->key, h->client_is_b, h->ts_ns, &req);
-		break;
+	memset(&fp, 0, sizeof(fp));
+	fp.has_tls = r->has_tls;
+	fp.tls_grease = r->tls_grease;
+	fp.tls_alpn_h2 = r->tls_alpn_h2;
+	fp.quic = r->quic;
+	fp.ja3 = r->present & HAS_JA3 ? p : NULL;
+	p += r->ja3_len + 1;
+	fp.ja4 = r->present & HAS_JA4 ? p : NULL;
+	p += r->ja4_len + 1;
+	fp.sni = r->present & HAS_SNI ? (const uint8_t *)p : NULL;
+	fp.sni_len = r->sni_len;
+	p += r->sni_len;
+	fp.syn_sig = r->present & HAS_SIG ? p : NULL;
+	p += r->sig_len + 1;
+	fp.os_class = r->present & HAS_OS ? p : NULL;
+	fn(d, &r->key, h->client_is_b, h->ts_ns, &fp);
+}
+
+static void unpack_http(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_http))
+{
+	const struct detq_http *r = (const void *)h;
+	struct sw_detect_http req;
+
+	memset(&req, 0, sizeof(req));
+	req.path_hash = r->path_hash;
+	req.kind = r->kind;
+	req.ua = r->present & HAS_UA ? r->data : NULL;
+	req.ua_len = r->ua_len;
+	req.host = r->present & HAS_HOST ? r->data + r->ua_len : NULL;
+	req.host_len = r->host_len;
+	fn(d, &r->key, h->client_is_b, h->ts_ns, &req);
+}
+
+/* Each record type back to its event, by its shape. */
+#define DETQ_TAKE(name, kind, shape)                                           \
+	static void take_##name(struct sw_detect *d, const struct detq_hdr *h) \
+	{                                                                      \
+		unpack_##shape(d, h, sw_detect_##name);                        \
 	}
-	}
+SW_DETECT_EVENTS(DETQ_TAKE)
+#undef DETQ_TAKE
+
+static void (*const take[REC_MAX])(struct sw_detect *,
+				   const struct detq_hdr *) = {
+#define DETQ_TAKE_ENTRY(name, kind, shape) [REC_##kind] = take_##name,
+	SW_DETECT_EVENTS(DETQ_TAKE_ENTRY)
+#undef DETQ_TAKE_ENTRY
+};
+
+static void dispatch(struct sw_detect *d, const struct detq_hdr *h)
+{
+	if (h->type < REC_MAX && take[h->type])
+		take[h->type](d, h);
 }
 
 /*

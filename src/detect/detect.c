@@ -14,6 +14,7 @@
 
 #include "decode/http.h"
 #include "detect-int.h"
+#include "detect-ops.h"
 #include "scrapewatch/flow_acct.h"
 
 /* ---- addresses and config matching ------------------------------------- */
@@ -746,3 +747,21 @@ void sw_detect_http(struct sw_detect *d, const struct sw_flow_key *k,
 	}
 	maybe_eval(d, ci, ts);
 }
+
+/* ---- the events as an operations table ---------------------------------- */
+
+/* Each entry passes its event on with the context as the detector: the
+ * compiler makes these jumps. */
+#define DIRECT_OP(name, kind, shape)                                   \
+	static void direct_##name(void *ctx, SW_DETECT_PARAMS_##shape) \
+	{                                                              \
+		sw_detect_##name(ctx, SW_DETECT_ARGS_##shape);         \
+	}
+SW_DETECT_EVENTS(DIRECT_OP)
+#undef DIRECT_OP
+
+const struct sw_detect_ops sw_detect_direct_ops = {
+#define DIRECT_ENTRY(name, kind, shape) .name = direct_##name,
+	SW_DETECT_EVENTS(DIRECT_ENTRY)
+#undef DIRECT_ENTRY
+};
