@@ -276,9 +276,10 @@ static void detq_op_clock(void *ctx, uint64_t ts_ns)
 	sw_detq_clock(ctx, ts_ns);
 }
 
-const struct sw_detect_ops sw_detq_ops = { .clock = detq_op_clock,
+const struct sw_detect_ops sw_detq_ops = {
+	.clock = detq_op_clock, /* stamps the records that follow */
 #define DETQ_ENTRY(name, kind, shape) .name = detq_op_##name,
-					   SW_DETECT_EVENTS(DETQ_ENTRY)
+	SW_DETECT_EVENTS(DETQ_ENTRY)
 #undef DETQ_ENTRY
 };
 

@@ -30,9 +30,9 @@
 enum detq_type {
 	REC_WRAP = 1, /* the rest of the ring is unused: go to its start */
 #define DETQ_TYPE(name, kind, shape) REC_##kind,
-	SW_DETECT_EVENTS(DETQ_TYPE)
+	SW_DETECT_EVENTS(DETQ_TYPE) /* REC_ADVANCE, REC_START, ... */
 #undef DETQ_TYPE
-		REC_MAX, /* one past the last */
+	REC_MAX, /* one past the last */
 };
 
 /* A record of each shape (detect-ops.h) starts with this header; a "time"
