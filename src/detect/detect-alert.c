@@ -71,9 +71,7 @@ void det_client_end(struct sw_detect *d, uint32_t ci, uint64_t ts,
 	if (!c->alert.open)
 		return;
 	client_emit(d, ci, SW_ACTION_END, ts, why);
-	det_open_del(d, &c->alert);
-	c->alert.open = 0;
-	d->stats.alerts_ended++;
+	det_alert_close(d, &c->alert);
 }
 
 void det_client_eval(struct sw_detect *d, uint32_t ci, uint64_t now)
@@ -91,13 +89,7 @@ void det_client_eval(struct sw_detect *d, uint32_t ci, uint64_t now)
 	c->last_mask = mask;
 	if (!a->open) {
 		if (score >= d->cfg.alert_score) {
-			memset(a, 0, sizeof(*a));
-			a->open = 1;
-			a->seq = ++d->alert_seq;
-			a->start_ns = now;
-			a->max_score = score;
-			det_open_add(d, ci, a);
-			d->stats.alerts_started++;
+			det_alert_open(d, ci, a, now, score);
 			client_emit(d, ci, SW_ACTION_START, now, NULL);
 		}
 	} else {

@@ -12,6 +12,8 @@
 #ifndef SW_DETECT_INT_H
 #define SW_DETECT_INT_H
 
+#include <string.h>
+
 #include "detect.h"
 #include "sketch.h"
 
@@ -353,6 +355,28 @@ static inline void det_open_del(struct sw_detect *d, struct det_alert *a)
 	if (a->next_open != NIL)
 		det_open_alert(d, a->next_open)->prev_open = a->prev_open;
 	a->prev_open = a->next_open = NIL;
+}
+
+/* Open alert a (id as in the list) at now with its first score. */
+static inline void det_alert_open(struct sw_detect *d, uint32_t id,
+				  struct det_alert *a, uint64_t now,
+				  uint32_t score)
+{
+	memset(a, 0, sizeof(*a));
+	a->open = 1;
+	a->seq = ++d->alert_seq;
+	a->start_ns = now;
+	a->max_score = score;
+	det_open_add(d, id, a);
+	d->stats.alerts_started++;
+}
+
+/* Close alert a, once its end has been emitted. */
+static inline void det_alert_close(struct sw_detect *d, struct det_alert *a)
+{
+	det_open_del(d, a);
+	a->open = 0;
+	d->stats.alerts_ended++;
 }
 
 /* detect-alert.c: the lifecycle of a client's alert. Score client ci at
