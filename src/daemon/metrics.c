@@ -265,6 +265,11 @@ static void render_flows(FILE *f, const struct metrics_snap *s)
 		    "Flows the table holds at most.", (double)s->flow_capacity);
 }
 
+/* A detector counter with a series (detect/detect-counters.h). */
+#define ONE_DETECT_COUNTER(field, ctype, key, metric, type, help) \
+	if (metric[0])                                            \
+		one(f, metric, type, help, (double)d->field);
+
 static void render_detect(FILE *f, const struct metrics_snap *s)
 {
 	const struct sw_detect_stats *d = &s->det;
@@ -273,32 +278,7 @@ static void render_detect(FILE *f, const struct metrics_snap *s)
 
 	if (!s->has_det)
 		return;
-	one(f, "scrapewatch_clients_tracked", "gauge",
-	    "Clients the detector tracks now.", (double)d->clients_active);
-	one(f, "scrapewatch_clients_capacity", "gauge",
-	    "Clients the detector can track at once.",
-	    (double)d->client_capacity);
-	one(f, "scrapewatch_clients_admitted_total", "counter",
-	    "Clients admitted to tracking.", (double)d->clients_admitted);
-	one(f, "scrapewatch_clients_evicted_total", "counter",
-	    "Tracked clients evicted for room.", (double)d->clients_evicted);
-	one(f, "scrapewatch_clients_refused_total", "counter",
-	    "Clients not admitted: table full of active clients.",
-	    (double)d->admissions_refused);
-	one(f, "scrapewatch_shared_addresses_total", "counter",
-	    "Client addresses seen with several hosts behind them (NAT).",
-	    (double)d->shared_addresses);
-	one(f, "scrapewatch_sketch_events_total", "counter",
-	    "Events counted by the heavy-hitter sketch.",
-	    (double)d->sketch_events);
-	one(f, "scrapewatch_sketch_replacements_total", "counter",
-	    "Sketch entries replaced by a heavier client.",
-	    (double)d->sketch_replacements);
-	one(f, "scrapewatch_detector_memory_bytes", "gauge",
-	    "Memory the detector allocated (sketch and tables).",
-	    (double)d->memory_bytes);
-	one(f, "scrapewatch_detector_flows_tracked_total", "counter",
-	    "Flows of tracked clients.", (double)d->flows_tracked);
+	SW_DETECT_COUNTERS(ONE_DETECT_COUNTER)
 	head(f, "scrapewatch_alerts_total", "counter",
 	     "Alert events by rule and action.");
 	for (i = 0; i < SW_PIPELINE_RULE_SLOTS && s->alerts[i].id; i++) {

@@ -565,9 +565,7 @@ void det_group_end(struct sw_detect *d, uint32_t gi, uint64_t now,
 	if (!g->alert.open)
 		return;
 	group_emit(d, gi, SW_ACTION_END, now, why);
-	det_open_del(d, &g->alert);
-	g->alert.open = 0;
-	d->stats.alerts_ended++;
+	det_alert_close(d, &g->alert);
 }
 
 void det_group_eval(struct sw_detect *d, uint32_t gi, uint64_t now)
@@ -586,13 +584,7 @@ void det_group_eval(struct sw_detect *d, uint32_t gi, uint64_t now)
 	g->last_score = score;
 	if (!a->open) {
 		if (score >= d->cfg.alert_score) {
-			memset(a, 0, sizeof(*a));
-			a->open = 1;
-			a->seq = ++d->alert_seq;
-			a->start_ns = now;
-			a->max_score = score;
-			det_open_add(d, gi | GROUP_BIT, a);
-			d->stats.alerts_started++;
+			det_alert_open(d, gi | GROUP_BIT, a, now, score);
 			d->stats.campaigns_started++;
 			group_emit(d, gi, SW_ACTION_START, now, NULL);
 		}

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The detector's private state, shared by detect.c (events, tables,
- * lifecycle), detect-rules.c (features and rules) and detect-campaign.c
- * (groups of clients). Every table is preallocated at a fixed capacity.
+ * The detector's private state, shared by detect-setup.c (creation and
+ * reconfiguration), detect.c (events and the tables they update),
+ * detect-alert.c (the lifecycle of client alerts), detect-rules.c (features
+ * and rules), detect-campaign.c (groups of clients) and detect-hosts.c.
+ * Every table is preallocated at a fixed capacity.
+ *
+ * Calls between these files run one way only: setup -> events -> alert ->
+ * campaign -> rules, hosts (and the inline open-alert list below).
  */
 #ifndef SW_DETECT_INT_H
 #define SW_DETECT_INT_H
+
+#include <string.h>
 
 #include "detect.h"
 #include "sketch.h"
@@ -317,9 +324,70 @@ void det_group_end(struct sw_detect *d, uint32_t gi, uint64_t now,
 void det_hosts_syn(struct det_client *c, uint16_t port, uint32_t dest,
 		   uint64_t now);
 
-/* detect.c */
-void det_open_add(struct sw_detect *d, uint32_t id, struct det_alert *a);
-void det_open_del(struct sw_detect *d, struct det_alert *a);
-struct det_alert *det_open_alert(struct sw_detect *d, uint32_t id);
+/*
+ * The list of open alerts, shared by the lifecycle of client alerts
+ * (detect-alert.c) and of campaigns (detect-campaign.c). Inline here, below
+ * both, so that neither file calls back into the other.
+ */
+static inline struct det_alert *det_open_alert(struct sw_detect *d, uint32_t id)
+{
+	if (id & GROUP_BIT)
+		return &d->groups[id & ~GROUP_BIT].alert;
+	return &d->clients[id].alert;
+}
+
+static inline void det_open_add(struct sw_detect *d, uint32_t id,
+				struct det_alert *a)
+{
+	a->prev_open = NIL;
+	a->next_open = d->open_head;
+	if (d->open_head != NIL)
+		det_open_alert(d, d->open_head)->prev_open = id;
+	d->open_head = id;
+}
+
+static inline void det_open_del(struct sw_detect *d, struct det_alert *a)
+{
+	if (a->prev_open != NIL)
+		det_open_alert(d, a->prev_open)->next_open = a->next_open;
+	else
+		d->open_head = a->next_open;
+	if (a->next_open != NIL)
+		det_open_alert(d, a->next_open)->prev_open = a->prev_open;
+	a->prev_open = a->next_open = NIL;
+}
+
+/* Open alert a (id as in the list) at now with its first score. */
+static inline void det_alert_open(struct sw_detect *d, uint32_t id,
+				  struct det_alert *a, uint64_t now,
+				  uint32_t score)
+{
+	memset(a, 0, sizeof(*a));
+	a->open = 1;
+	a->seq = ++d->alert_seq;
+	a->start_ns = now;
+	a->max_score = score;
+	det_open_add(d, id, a);
+	d->stats.alerts_started++;
+}
+
+/* Close alert a, once its end has been emitted. */
+static inline void det_alert_close(struct sw_detect *d, struct det_alert *a)
+{
+	det_open_del(d, a);
+	a->open = 0;
+	d->stats.alerts_ended++;
+}
+
+/* detect-alert.c: the lifecycle of a client's alert. Score client ci at
+ * now, and start, update or keep its alert (and evaluate its groups). */
+void det_client_eval(struct sw_detect *d, uint32_t ci, uint64_t now);
+/* End client ci's open alert, if any, for the reason why. */
+void det_client_end(struct sw_detect *d, uint32_t ci, uint64_t ts,
+		    const char *why);
+
+/* detect.c: an address inside one of the exempt networks. */
+int det_client_exempt_net(const struct sw_detect *d,
+			  const struct sw_det_addr *a);
 
 #endif /* SW_DETECT_INT_H */

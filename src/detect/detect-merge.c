@@ -1,151 +1,24 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Shards' detector events through single-producer, single-consumer rings,
- * merged in packet-time order into one detector (see detect-merge.h).
- *
- * A ring is a power-of-two byte buffer with free-running 64-bit head
- * (producer) and tail (consumer) counters. Records are multiples of 8
- * bytes and never straddle the end: where one does not fit, a one-byte
- * wrap marker sends the reader back to the start. The producer publishes
- * its head, then its clock (both release stores) every few records, not
- * every one, so that the cache line they share with the reader moves
- * rarely; it reads the consumer's tail only when the ring looks full.
- * The reader loads the clock before the head (acquire): having seen a
- * clock, it sees every record written before it.
+ * Shards' detector events through single-producer, single-consumer rings
+ * (detect-queue.h; written by detect-queue.c), merged in packet-time order
+ * into one detector (see detect-merge.h): the reader side, the merge
+ * thread and the set-up.
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "decode/http.h"
-#include "decode/tls.h"
-#include "detect/detect-merge.h"
+#include "detect/detect-queue.h"
 
-/* Records a producer writes before it publishes them. */
-#define DETQ_PUBLISH_RECORDS 32
 /* Bytes the reader consumes before it hands them back to the producer. */
 #define DETQ_RELEASE_BYTES (16u << 10)
 /* Records handed over between checks for the end. */
 #define MERGE_BATCH 4096
-#define MERGE_SLEEP_MAX_US 1000
-/* A p0f signature and an OS class are far shorter (track/heads.h). */
-#define DETQ_STR_MAX 255
-
-enum detq_type {
-	REC_WRAP = 1, /* the rest of the ring is unused: go to its start */
-	REC_ADVANCE,
-	REC_START,
-	REC_SYN,
-	REC_PROGRESS,
-	REC_END,
-	REC_FP,
-	REC_HTTP,
-};
-
-struct detq_hdr {
-	uint8_t type; /* enum detq_type */
-	uint8_t client_is_b;
-	uint16_t len; /* bytes, this header included; a multiple of 8 */
-	uint32_t pad;
-	uint64_t key_ns; /* the shard's clock when written: merge order */
-	uint64_t ts_ns; /* the event's own packet time */
-};
-
-struct detq_flow {
-	struct detq_hdr h;
-	struct sw_flow_key key;
-};
-
-struct detq_snap {
-	struct detq_hdr h;
-	struct sw_flow_key key;
-	uint64_t up_bytes, down_bytes;
-	uint32_t turns;
-	uint8_t tls_hint;
-	uint8_t pad[3];
-};
-
-/* Which of a record's optional strings were given (not NULL). */
-enum {
-	HAS_JA3 = 1 << 0,
-	HAS_JA4 = 1 << 1,
-	HAS_SNI = 1 << 2,
-	HAS_SIG = 1 << 3,
-	HAS_OS = 1 << 4,
-	HAS_UA = 1 << 5,
-	HAS_HOST = 1 << 6,
-};
-
-/* Followed by ja3, ja4 (each NUL-terminated), the SNI's raw bytes, then
- * the signature and the OS class (NUL-terminated). */
-struct detq_fp {
-	struct detq_hdr h;
-	struct sw_flow_key key;
-	uint8_t has_tls, tls_grease, tls_alpn_h2, quic;
-	uint8_t present;
-	uint8_t ja3_len, ja4_len, sig_len;
-	uint16_t sni_len;
-	uint8_t os_len;
-	uint8_t pad[5];
-	char data[];
-};
-
-/* Followed by the User-Agent's raw bytes, then the Host's. */
-struct detq_http {
-	struct detq_hdr h;
-	struct sw_flow_key key;
-	uint64_t path_hash;
-	uint16_t ua_len, host_len;
-	uint8_t kind;
-	uint8_t present;
-	uint8_t pad[2];
-	uint8_t data[];
-};
-
-_Static_assert(sizeof(struct detq_hdr) == 24, "record header");
-_Static_assert(sizeof(struct detq_flow) % 8 == 0, "flow record");
-_Static_assert(sizeof(struct detq_snap) % 8 == 0, "snapshot record");
-_Static_assert(sizeof(struct detq_fp) % 8 == 0, "fingerprint record");
-_Static_assert(sizeof(struct detq_http) % 8 == 0, "HTTP record");
-
-/* Each part on cache lines of its own: the producer writes its line at
- * every record, and a reader touching it (even for fields that never
- * change) would make every one of those writes a miss. */
-struct sw_detq {
-	/* The producer's own. */
-	uint8_t *buf;
-	uint64_t size, mask;
-	uint64_t head; /* next byte to write */
-	uint64_t tail_seen; /* the reader's tail, as last loaded */
-	uint64_t clock; /* records' merge key; only moves forward */
-	uint64_t mark_published;
-	uint32_t unpublished; /* records since the last publish */
-	int wait; /* a full ring waits (file) rather than drops (wire) */
-
-	/* The producer's too, rarely touched: written by it alone, read by
-	 * any thread. */
-	_Alignas(64) const atomic_int *stop;
-	_Atomic uint64_t dropped, waits;
-
-	/* Published by the producer. */
-	_Alignas(64) _Atomic uint64_t pub_head;
-	_Atomic uint64_t pub_mark;
-	atomic_int closed;
-
-	/* Published by the reader. */
-	_Alignas(64) _Atomic uint64_t pub_tail;
-
-	/* The reader's own (its copy of the ring's place and size). */
-	_Alignas(64) const uint8_t *r_buf;
-	uint64_t r_size, r_mask;
-	uint64_t r_tail, r_head, r_mark, r_released;
-	uint64_t r_records;
-};
 
 struct sw_detect_merge {
 	struct sw_detect *det;
@@ -159,289 +32,6 @@ struct sw_detect_merge {
 	void (*tick)(void *ctx); /* on the merge thread, between hand-overs */
 	void *tick_ctx;
 };
-
-static void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#else
-	atomic_signal_fence(memory_order_seq_cst);
-#endif
-}
-
-/* A producer waiting for room: spin, then yield, then sleep longer and
- * longer: a host with as many busy threads as cores keeps them. */
-static void backoff(unsigned n)
-{
-	unsigned us;
-
-	if (n < 64) {
-		cpu_relax();
-		return;
-	}
-	if (n < 96) {
-		sched_yield();
-		return;
-	}
-	us = (n - 96) * 8 + 8;
-	usleep(us < MERGE_SLEEP_MAX_US ? us : MERGE_SLEEP_MAX_US);
-}
-
-/* A counter written by one thread and read by others. */
-static void count1(_Atomic uint64_t *c)
-{
-	atomic_store_explicit(c,
-			      atomic_load_explicit(c, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
-}
-
-/* ---- producer ------------------------------------------------------------ */
-
-static void publish(struct sw_detq *q)
-{
-	atomic_store_explicit(&q->pub_head, q->head, memory_order_release);
-	if (q->clock > q->mark_published) {
-		q->mark_published = q->clock;
-		atomic_store_explicit(&q->pub_mark, q->clock,
-				      memory_order_release);
-	}
-	q->unpublished = 0;
-}
-
-/* Room for need bytes: 1, or 0 when the record is dropped. */
-static int room(struct sw_detq *q, uint64_t need)
-{
-	unsigned spins = 0;
-
-	for (;;) {
-		q->tail_seen = atomic_load_explicit(&q->pub_tail,
-						    memory_order_acquire);
-		if (q->head + need - q->tail_seen <= q->size)
-			return 1;
-		if (spins == 0) {
-			/* What is written must reach the reader, or it
-			 * would wait for this shard's clock forever. */
-			publish(q);
-			if (!q->wait || (q->stop && *q->stop)) {
-				count1(&q->dropped);
-				return 0;
-			}
-			count1(&q->waits);
-		}
-		backoff(spins++);
-	}
-}
-
-/* Space for a record of len bytes (a multiple of 8), or NULL: dropped. */
-static void *reserve(struct sw_detq *q, uint32_t len)
-{
-	uint64_t pos = q->head & q->mask, to_end = q->size - pos;
-	uint64_t need = to_end < len ? to_end + len : len;
-
-	if (q->head + need - q->tail_seen > q->size && !room(q, need))
-		return NULL;
-	if (to_end < len) {
-		q->buf[pos] = REC_WRAP;
-		q->head += to_end;
-		pos = 0;
-	}
-	return q->buf + pos;
-}
-
-static void commit(struct sw_detq *q, void *rec, uint8_t type, uint32_t len,
-		   int client_is_b, uint64_t ts)
-{
-	struct detq_hdr *h = rec;
-
-	h->type = type;
-	h->client_is_b = (uint8_t)(client_is_b != 0);
-	h->len = (uint16_t)len;
-	h->pad = 0;
-	h->key_ns = q->clock;
-	h->ts_ns = ts;
-	q->head += len;
-	if (++q->unpublished >= DETQ_PUBLISH_RECORDS)
-		publish(q);
-}
-
-static uint32_t round8(size_t n)
-{
-	return (uint32_t)((n + 7) & ~(size_t)7);
-}
-
-void sw_detq_clock(struct sw_detq *q, uint64_t ts_ns)
-{
-	if (ts_ns > q->clock)
-		q->clock = ts_ns;
-}
-
-void sw_detq_advance(struct sw_detq *q, uint64_t ts_ns)
-{
-	struct detq_hdr *h = reserve(q, sizeof(*h));
-
-	if (h)
-		commit(q, h, REC_ADVANCE, sizeof(*h), 0, ts_ns);
-}
-
-static void flow_rec(struct sw_detq *q, uint8_t type,
-		     const struct sw_flow_key *key, int client_is_b,
-		     uint64_t ts_ns)
-{
-	struct detq_flow *r = reserve(q, sizeof(*r));
-
-	if (!r)
-		return;
-	r->key = *key;
-	commit(q, r, type, sizeof(*r), client_is_b, ts_ns);
-}
-
-void sw_detq_flow_start(struct sw_detq *q, const struct sw_flow_key *key,
-			int client_is_b, uint64_t ts_ns)
-{
-	flow_rec(q, REC_START, key, client_is_b, ts_ns);
-}
-
-void sw_detq_flow_syn(struct sw_detq *q, const struct sw_flow_key *key,
-		      int client_is_b, uint64_t ts_ns)
-{
-	flow_rec(q, REC_SYN, key, client_is_b, ts_ns);
-}
-
-static void snap_rec(struct sw_detq *q, uint8_t type,
-		     const struct sw_flow_key *key, int client_is_b,
-		     const struct sw_detect_snap *s)
-{
-	struct detq_snap *r = reserve(q, sizeof(*r));
-
-	if (!r)
-		return;
-	r->key = *key;
-	r->up_bytes = s->up_bytes;
-	r->down_bytes = s->down_bytes;
-	r->turns = s->turns;
-	r->tls_hint = s->tls_hint;
-	memset(r->pad, 0, sizeof(r->pad));
-	commit(q, r, type, sizeof(*r), client_is_b, s->ts_ns);
-}
-
-void sw_detq_flow_progress(struct sw_detq *q, const struct sw_flow_key *key,
-			   int client_is_b, const struct sw_detect_snap *s)
-{
-	snap_rec(q, REC_PROGRESS, key, client_is_b, s);
-}
-
-void sw_detq_flow_end(struct sw_detq *q, const struct sw_flow_key *key,
-		      int client_is_b, const struct sw_detect_snap *s)
-{
-	snap_rec(q, REC_END, key, client_is_b, s);
-}
-
-static size_t str_len(const char *s)
-{
-	return s ? strnlen(s, DETQ_STR_MAX) : 0;
-}
-
-/* Copy a string and its NUL; returns the bytes taken. */
-static size_t put_str(char *dst, const char *s, size_t len)
-{
-	if (len)
-		memcpy(dst, s, len);
-	dst[len] = '\0';
-	return len + 1;
-}
-
-void sw_detq_flow_fp(struct sw_detq *q, const struct sw_flow_key *key,
-		     int client_is_b, uint64_t ts_ns,
-		     const struct sw_detect_fp *fp)
-{
-	size_t ja3 = str_len(fp->ja3), ja4 = str_len(fp->ja4);
-	size_t sig = str_len(fp->syn_sig), os = str_len(fp->os_class);
-	size_t sni = fp->sni ? fp->sni_len : 0, off = 0;
-	struct detq_fp *r;
-	uint32_t len;
-
-	if (sni > SW_TLS_SNI_MAX)
-		sni = SW_TLS_SNI_MAX;
-	len = round8(sizeof(*r) + ja3 + ja4 + sni + sig + os + 4);
-	r = reserve(q, len);
-	if (!r)
-		return;
-	r->key = *key;
-	r->has_tls = fp->has_tls;
-	r->tls_grease = fp->tls_grease;
-	r->tls_alpn_h2 = fp->tls_alpn_h2;
-	r->quic = fp->quic;
-	r->present =
-		(uint8_t)((fp->ja3 ? HAS_JA3 : 0) | (fp->ja4 ? HAS_JA4 : 0) |
-			  (fp->sni ? HAS_SNI : 0) |
-			  (fp->syn_sig ? HAS_SIG : 0) |
-			  (fp->os_class ? HAS_OS : 0));
-	r->ja3_len = (uint8_t)ja3;
-	r->ja4_len = (uint8_t)ja4;
-	r->sni_len = (uint16_t)sni;
-	r->sig_len = (uint8_t)sig;
-	r->os_len = (uint8_t)os;
-	memset(r->pad, 0, sizeof(r->pad));
-	off += put_str(r->data + off, fp->ja3, ja3);
-	off += put_str(r->data + off, fp->ja4, ja4);
-	if (sni)
-		memcpy(r->data + off, fp->sni, sni);
-	off += sni;
-	off += put_str(r->data + off, fp->syn_sig, sig);
-	put_str(r->data + off, fp->os_class, os);
-	commit(q, r, REC_FP, len, client_is_b, ts_ns);
-}
-
-void sw_detq_http(struct sw_detq *q, const struct sw_flow_key *key,
-		  int client_is_b, uint64_t ts_ns,
-		  const struct sw_detect_http *req)
-{
-	size_t ua = req->ua ? req->ua_len : 0;
-	size_t host = req->host ? req->host_len : 0;
-	struct detq_http *r;
-	uint32_t len;
-
-	if (ua > SW_HTTP_UA_MAX)
-		ua = SW_HTTP_UA_MAX;
-	if (host > SW_HTTP_HOST_MAX)
-		host = SW_HTTP_HOST_MAX;
-	len = round8(sizeof(*r) + ua + host);
-	r = reserve(q, len);
-	if (!r)
-		return;
-	r->key = *key;
-	r->path_hash = req->path_hash;
-	r->ua_len = (uint16_t)ua;
-	r->host_len = (uint16_t)host;
-	r->kind = req->kind;
-	r->present =
-		(uint8_t)((req->ua ? HAS_UA : 0) | (req->host ? HAS_HOST : 0));
-	memset(r->pad, 0, sizeof(r->pad));
-	if (ua)
-		memcpy(r->data, req->ua, ua);
-	if (host)
-		memcpy(r->data + ua, req->host, host);
-	commit(q, r, REC_HTTP, len, client_is_b, ts_ns);
-}
-
-void sw_detq_idle(struct sw_detq *q, uint64_t bound_ns)
-{
-	sw_detq_clock(q, bound_ns);
-	publish(q);
-}
-
-void sw_detq_close(struct sw_detq *q)
-{
-	sw_detq_idle(q, SW_DETQ_NEVER);
-	atomic_store_explicit(&q->closed, 1, memory_order_release);
-}
-
-void sw_detq_stats(const struct sw_detq *q, struct sw_detq_stats *st)
-{
-	st->records = q->r_records;
-	st->dropped = atomic_load_explicit(&q->dropped, memory_order_relaxed);
-	st->waits = atomic_load_explicit(&q->waits, memory_order_relaxed);
-}
 
 /* ---- reader -------------------------------------------------------------- */
 
@@ -493,73 +83,99 @@ static const struct detq_hdr *peek(struct sw_detq *q)
 	return NULL;
 }
 
-static void dispatch(struct sw_detect *d, const struct detq_hdr *h)
+/*
+ * Unpacking, one function per shape: the event's arguments back from its
+ * record, passed to fn, the detector's entry point for that event.
+ */
+static void unpack_time(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_time))
 {
-	const struct detq_flow *f = (const void *)h;
-	const struct detq_snap *s = (const void *)h;
+	fn(d, h->ts_ns);
+}
+
+static void unpack_flow(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_flow))
+{
+	const struct detq_flow *r = (const void *)h;
+
+	fn(d, &r->key, h->client_is_b, h->ts_ns);
+}
+
+static void unpack_snap(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_snap))
+{
+	const struct detq_snap *r = (const void *)h;
 	struct sw_detect_snap snap;
 
-	switch (h->type) {
-	case REC_ADVANCE:
-		sw_detect_advance(d, h->ts_ns);
-		break;
-	case REC_START:
-		sw_detect_flow_start(d, &f->key, h->client_is_b, h->ts_ns);
-		break;
-	case REC_SYN:
-		sw_detect_flow_syn(d, &f->key, h->client_is_b, h->ts_ns);
-		break;
-	case REC_PROGRESS:
-	case REC_END:
-		snap.ts_ns = h->ts_ns;
-		snap.turns = s->turns;
-		snap.up_bytes = s->up_bytes;
-		snap.down_bytes = s->down_bytes;
-		snap.tls_hint = s->tls_hint;
-		if (h->type == REC_PROGRESS)
-			sw_detect_flow_progress(d, &s->key, h->client_is_b,
-						&snap);
-		else
-			sw_detect_flow_end(d, &s->key, h->client_is_b, &snap);
-		break;
-	case REC_FP: {
-		const struct detq_fp *r = (const void *)h;
-		struct sw_detect_fp fp;
-		const char *p = r->data;
+	snap.ts_ns = h->ts_ns;
+	snap.turns = r->turns;
+	snap.up_bytes = r->up_bytes;
+	snap.down_bytes = r->down_bytes;
+	snap.tls_hint = r->tls_hint;
+	fn(d, &r->key, h->client_is_b, &snap);
+}
 
-		memset(&fp, 0, sizeof(fp));
-		fp.has_tls = r->has_tls;
-		fp.tls_grease = r->tls_grease;
-		fp.tls_alpn_h2 = r->tls_alpn_h2;
-		fp.quic = r->quic;
-		fp.ja3 = r->present & HAS_JA3 ? p : NULL;
-		p += r->ja3_len + 1;
-		fp.ja4 = r->present & HAS_JA4 ? p : NULL;
-		p += r->ja4_len + 1;
-		fp.sni = r->present & HAS_SNI ? (const uint8_t *)p : NULL;
-		fp.sni_len = r->sni_len;
-		p += r->sni_len;
-		fp.syn_sig = r->present & HAS_SIG ? p : NULL;
-		p += r->sig_len + 1;
-		fp.os_class = r->present & HAS_OS ? p : NULL;
-		sw_detect_flow_fp(d, &r->key, h->client_is_b, h->ts_ns, &fp);
-		break;
-	}
-	case REC_HTTP: {
-		const struct detq_http *r = (const void *)h;
-		struct sw_detect_http req;
+static void unpack_fp(struct sw_detect *d, const struct detq_hdr *h,
+		      void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_fp))
+{
+	const struct detq_fp *r = (const void *)h;
+	struct sw_detect_fp fp;
+	const char *p = r->data;
 
-		memset(&req, 0, sizeof(req));
-		req.path_hash = r->path_hash;
-		req.kind = r->kind;
-		req.ua = r->present & HAS_UA ? r->data : NULL;
-		req.ua_len = r->ua_len;
-		req.host = r->present & HAS_HOST ? r->data + r->ua_len : NULL;
-		req.host_len = r->host_len;
-		sw_detect_http(d, &r->key, h->client_is_b, h->ts_ns, &req);
-		break;
+	memset(&fp, 0, sizeof(fp));
+	fp.has_tls = r->has_tls;
+	fp.tls_grease = r->tls_grease;
+	fp.tls_alpn_h2 = r->tls_alpn_h2;
+	fp.quic = r->quic;
+	fp.ja3 = r->present & HAS_JA3 ? p : NULL;
+	p += r->ja3_len + 1;
+	fp.ja4 = r->present & HAS_JA4 ? p : NULL;
+	p += r->ja4_len + 1;
+	fp.sni = r->present & HAS_SNI ? (const uint8_t *)p : NULL;
+	fp.sni_len = r->sni_len;
+	p += r->sni_len;
+	fp.syn_sig = r->present & HAS_SIG ? p : NULL;
+	p += r->sig_len + 1;
+	fp.os_class = r->present & HAS_OS ? p : NULL;
+	fn(d, &r->key, h->client_is_b, h->ts_ns, &fp);
+}
+
+static void unpack_http(struct sw_detect *d, const struct detq_hdr *h,
+			void (*fn)(struct sw_detect *, SW_DETECT_PARAMS_http))
+{
+	const struct detq_http *r = (const void *)h;
+	struct sw_detect_http req;
+
+	memset(&req, 0, sizeof(req));
+	req.path_hash = r->path_hash;
+	req.kind = r->kind;
+	req.ua = r->present & HAS_UA ? r->data : NULL;
+	req.ua_len = r->ua_len;
+	req.host = r->present & HAS_HOST ? r->data + r->ua_len : NULL;
+	req.host_len = r->host_len;
+	fn(d, &r->key, h->client_is_b, h->ts_ns, &req);
+}
+
+/* Each record type back to its event, by its shape. */
+#define DETQ_TAKE(name, kind, shape)                                           \
+	static void take_##name(struct sw_detect *d, const struct detq_hdr *h) \
+	{                                                                      \
+		unpack_##shape(d, h, sw_detect_##name);                        \
 	}
-	}
+SW_DETECT_EVENTS(DETQ_TAKE)
+#undef DETQ_TAKE
+
+static void (*const take[REC_MAX])(struct sw_detect *,
+				   const struct detq_hdr *) = {
+#define DETQ_TAKE_ENTRY(name, kind, shape) [REC_##kind] = take_##name,
+	SW_DETECT_EVENTS(DETQ_TAKE_ENTRY)
+#undef DETQ_TAKE_ENTRY
+};
+
+static void dispatch(struct sw_detect *d, const struct detq_hdr *h)
+{
+	if (h->type < REC_MAX && take[h->type])
+		take[h->type](d, h);
 }
 
 /*

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect/detect-ops.h"
 #include "detect/detect.h"
 
 #define SW_DETQ_BYTES_DEFAULT (2u << 20) /* per shard */
@@ -93,25 +94,20 @@ void sw_detq_stats(const struct sw_detq *q, struct sw_detq_stats *st);
 /*
  * Producer side, on the shard's thread only. sw_detq_clock() sets the
  * packet time of the records that follow (the shard's clock only moves
- * forward); the rest mirror sw_detect_*() in detect.h, taking the same
- * arguments (strings are copied into the record).
+ * forward); the rest mirror sw_detect_*() in detect.h, one for each event
+ * of SW_DETECT_EVENTS (detect-ops.h), taking the same arguments (strings
+ * are copied into the record): sw_detq_advance(), sw_detq_flow_start(),
+ * sw_detq_flow_syn(), sw_detq_flow_progress(), sw_detq_flow_end(),
+ * sw_detq_flow_fp() and sw_detq_http().
  */
 void sw_detq_clock(struct sw_detq *q, uint64_t ts_ns);
-void sw_detq_flow_start(struct sw_detq *q, const struct sw_flow_key *key,
-			int client_is_b, uint64_t ts_ns);
-void sw_detq_flow_syn(struct sw_detq *q, const struct sw_flow_key *key,
-		      int client_is_b, uint64_t ts_ns);
-void sw_detq_flow_progress(struct sw_detq *q, const struct sw_flow_key *key,
-			   int client_is_b, const struct sw_detect_snap *s);
-void sw_detq_flow_end(struct sw_detq *q, const struct sw_flow_key *key,
-		      int client_is_b, const struct sw_detect_snap *s);
-void sw_detq_flow_fp(struct sw_detq *q, const struct sw_flow_key *key,
-		     int client_is_b, uint64_t ts_ns,
-		     const struct sw_detect_fp *fp);
-void sw_detq_http(struct sw_detq *q, const struct sw_flow_key *key,
-		  int client_is_b, uint64_t ts_ns,
-		  const struct sw_detect_http *req);
-void sw_detq_advance(struct sw_detq *q, uint64_t ts_ns);
+#define SW_DETQ_DECLARE(name, kind, shape) \
+	void sw_detq_##name(struct sw_detq *q, SW_DETECT_PARAMS_##shape);
+SW_DETECT_EVENTS(SW_DETQ_DECLARE)
+#undef SW_DETQ_DECLARE
+/* The same as an operations table: ctx is a struct sw_detq, and its clock
+ * entry is sw_detq_clock(). */
+extern const struct sw_detect_ops sw_detq_ops;
 /* Nothing to read now, and no frame before bound_ns will follow (0: not
  * known; SW_DETQ_NEVER: the input ended): publishes what was written. */
 void sw_detq_idle(struct sw_detq *q, uint64_t bound_ns);

@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The detector's event handling, tables and alert lifecycle (see
- * detect.h). Three fixed tables sized from the config at start: clients
- * with full state, the flows of those clients (for per-flow deltas), and
- * campaign groups. A Space-Saving sketch stands in front of the client
- * table: a client gets full state only once the sketch has certainly
- * counted cfg->admit_events events from it, so floods of one-packet
- * sources never displace real clients. Nothing is allocated after start,
- * so memory stays what sw_detect_new() accounted.
+ * The detector's events (see detect.h) and the tables they update: the
+ * tracked clients and their flows. A Space-Saving sketch stands in front
+ * of the client table: a client gets full state only once the sketch has
+ * certainly counted cfg->admit_events events from it, so floods of
+ * one-packet sources never displace real clients. The tables and the event
+ * handlers share this file so that the per-packet path stays within one
+ * unit; the alert lifecycle is in detect-alert.c, creation in
+ * detect-setup.c.
  */
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "decode/http.h"
 #include "detect-int.h"
+#include "detect-ops.h"
 #include "scrapewatch/flow_acct.h"
 
 /* ---- addresses and config matching ------------------------------------- */
@@ -125,474 +124,6 @@ static int fp_exempt(const struct sw_detect *d, uint8_t kind, const char *v,
 	return 0;
 }
 
-/* ---- open alert list ---------------------------------------------------- */
-
-struct det_alert *det_open_alert(struct sw_detect *d, uint32_t id)
-{
-	if (id & GROUP_BIT)
-		return &d->groups[id & ~GROUP_BIT].alert;
-	return &d->clients[id].alert;
-}
-
-void det_open_add(struct sw_detect *d, uint32_t id, struct det_alert *a)
-{
-	a->prev_open = NIL;
-	a->next_open = d->open_head;
-	if (d->open_head != NIL)
-		det_open_alert(d, d->open_head)->prev_open = id;
-	d->open_head = id;
-}
-
-void det_open_del(struct sw_detect *d, struct det_alert *a)
-{
-	if (a->prev_open != NIL)
-		det_open_alert(d, a->prev_open)->next_open = a->next_open;
-	else
-		d->open_head = a->next_open;
-	if (a->next_open != NIL)
-		det_open_alert(d, a->next_open)->prev_open = a->prev_open;
-	a->prev_open = a->next_open = NIL;
-}
-
-/* ---- setup -------------------------------------------------------------- */
-
-static uint32_t pow2_at_least(uint64_t n)
-{
-	uint32_t p = 16;
-
-	while (p < n && p < (1u << 30))
-		p <<= 1;
-	return p;
-}
-
-static size_t plan_bytes(uint32_t clients, uint32_t sketch, uint32_t *groups)
-{
-	uint64_t flows = (uint64_t)clients * FLOWS_PER_CLIENT;
-
-	*groups = clients / 16 > 64 ? clients / 16 : 64;
-	return sizeof(struct sw_detect) + sw_sketch_bytes(sketch) +
-	       (size_t)clients * sizeof(struct det_client) +
-	       (size_t)pow2_at_least((uint64_t)clients * 2) * sizeof(uint32_t) +
-	       (size_t)flows * sizeof(struct det_flow) +
-	       (size_t)pow2_at_least(flows * 2) * sizeof(uint32_t) +
-	       (size_t)*groups * sizeof(struct det_group) +
-	       (size_t)pow2_at_least((uint64_t)*groups * 2) * sizeof(uint32_t);
-}
-
-size_t sw_detect_fixed_bytes(uint32_t sketch_capacity)
-{
-	uint32_t groups;
-
-	return plan_bytes(16, sketch_capacity, &groups);
-}
-
-static void *dup_array(const void *p, size_t n, size_t size, int *fail)
-{
-	void *q;
-
-	if (!n)
-		return NULL;
-	q = malloc(n * size);
-	if (!q) {
-		*fail = 1;
-		return NULL;
-	}
-	memcpy(q, p, n * size);
-	return q;
-}
-
-static uint32_t *new_index(uint32_t slots)
-{
-	uint32_t *h = malloc((size_t)slots * sizeof(*h));
-
-	if (h)
-		memset(h, 0xff, (size_t)slots * sizeof(*h));
-	return h;
-}
-
-struct sw_detect *sw_detect_new(const struct sw_detect_cfg *cfg,
-				sw_alert_fn emit, void *ctx, char *err,
-				size_t errlen)
-{
-	struct sw_detect *d;
-	uint32_t clients = cfg->client_capacity, groups;
-	size_t need;
-	int fail = 0, rc;
-
-	if (!clients || !cfg->sketch_capacity) {
-		snprintf(err, errlen,
-			 "detect: client_capacity and sketch_capacity must "
-			 "be at least 1");
-		errno = EINVAL;
-		return NULL;
-	}
-	if (cfg->campaign_prefix4 > 32 || cfg->campaign_prefix6 > 128) {
-		snprintf(err, errlen,
-			 "detect: campaign prefix lengths must be at most "
-			 "32 (IPv4) and 128 (IPv6)");
-		errno = EINVAL;
-		return NULL;
-	}
-	/* Fit the cap: fewer clients rather than more memory. */
-	need = plan_bytes(clients, cfg->sketch_capacity, &groups);
-	while (need > cfg->memory_cap_bytes && clients > 16) {
-		clients = clients * 3 / 4;
-		need = plan_bytes(clients, cfg->sketch_capacity, &groups);
-	}
-	if (need > cfg->memory_cap_bytes) {
-		snprintf(err, errlen,
-			 "detect: memory_cap_bytes %llu is too small for the "
-			 "sketch of %u counters and 16 clients (%zu bytes)",
-			 (unsigned long long)cfg->memory_cap_bytes,
-			 cfg->sketch_capacity, need);
-		errno = EINVAL;
-		return NULL;
-	}
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		goto nomem;
-	rc = det_rules_init(d, cfg, err, errlen);
-	if (rc) {
-		free(d);
-		errno = -rc;
-		return NULL;
-	}
-	d->cfg = *cfg;
-	d->cfg.client_capacity = clients;
-	if (!d->cfg.admit_events)
-		d->cfg.admit_events = 1;
-	d->emit = emit;
-	d->ctx = ctx;
-	d->exempt_nets = dup_array(cfg->exempt_nets, cfg->n_exempt_nets,
-				   sizeof(*cfg->exempt_nets), &fail);
-	d->exempt_fps = dup_array(cfg->exempt_fps, cfg->n_exempt_fps,
-				  sizeof(*cfg->exempt_fps), &fail);
-	d->services = dup_array(cfg->services, cfg->n_services,
-				sizeof(*cfg->services), &fail);
-	d->snis = dup_array(cfg->snis, cfg->n_snis, sizeof(*cfg->snis), &fail);
-	d->cfg.rules = NULL;
-	d->cfg.n_rules = 0;
-
-	d->sketch = sw_sketch_new(cfg->sketch_capacity);
-	d->n_clients = clients;
-	d->clients = calloc(clients, sizeof(*d->clients));
-	d->client_hmask = pow2_at_least((uint64_t)clients * 2) - 1;
-	d->client_hash = new_index(d->client_hmask + 1);
-	d->n_flows = clients * FLOWS_PER_CLIENT;
-	d->flows = calloc(d->n_flows, sizeof(*d->flows));
-	d->flow_hmask = pow2_at_least((uint64_t)d->n_flows * 2) - 1;
-	d->flow_hash = new_index(d->flow_hmask + 1);
-	d->n_groups = groups;
-	d->groups = calloc(groups, sizeof(*d->groups));
-	d->group_hmask = pow2_at_least((uint64_t)groups * 2) - 1;
-	d->group_hash = new_index(d->group_hmask + 1);
-	if (fail || !d->sketch || !d->clients || !d->client_hash || !d->flows ||
-	    !d->flow_hash || !d->groups || !d->group_hash) {
-		sw_detect_free(d);
-		goto nomem;
-	}
-	/* Slots are handed out in order (n_*_used), then recycled through
-	 * the free lists: untouched slots never cost resident memory. */
-	d->client_free = d->flow_free = d->group_free = NIL;
-	d->open_head = NIL;
-	d->stats.client_capacity = clients;
-	d->stats.flow_capacity = d->n_flows;
-	d->stats.group_capacity = groups;
-	d->stats.memory_bytes = need;
-	d->stats.memory_cap_bytes = cfg->memory_cap_bytes;
-	return d;
-nomem:
-	snprintf(err, errlen, "detect: allocating %zu bytes of tables: %s",
-		 need, strerror(ENOMEM));
-	errno = ENOMEM;
-	return NULL;
-}
-
-static int client_exempt_net(const struct sw_detect *d,
-			     const struct sw_det_addr *a);
-
-int sw_detect_reconfigure(struct sw_detect *d, const struct sw_detect_cfg *cfg,
-			  char *err, size_t errlen)
-{
-	struct sw_detect *tmp = calloc(1, sizeof(*tmp));
-	struct sw_detect_cfg keep = d->cfg;
-	int fail = 0, rc, kept = 0;
-	uint32_t i;
-
-	if (!tmp) {
-		snprintf(err, errlen, "detect: %s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	rc = det_rules_init(tmp, cfg, err, errlen);
-	if (rc)
-		goto out;
-	tmp->exempt_nets = dup_array(cfg->exempt_nets, cfg->n_exempt_nets,
-				     sizeof(*cfg->exempt_nets), &fail);
-	tmp->exempt_fps = dup_array(cfg->exempt_fps, cfg->n_exempt_fps,
-				    sizeof(*cfg->exempt_fps), &fail);
-	tmp->services = dup_array(cfg->services, cfg->n_services,
-				  sizeof(*cfg->services), &fail);
-	tmp->snis =
-		dup_array(cfg->snis, cfg->n_snis, sizeof(*cfg->snis), &fail);
-	if (fail) {
-		snprintf(err, errlen, "detect: %s", strerror(ENOMEM));
-		rc = -ENOMEM;
-		goto out;
-	}
-	err[0] = 0;
-	/* The sizes of the tables and the grouping hold the state. */
-	if (cfg->sketch_capacity != keep.sketch_capacity ||
-	    cfg->memory_cap_bytes != d->stats.memory_cap_bytes ||
-	    cfg->campaign_prefix4 != keep.campaign_prefix4 ||
-	    cfg->campaign_prefix6 != keep.campaign_prefix6 ||
-	    (cfg->client_capacity != keep.client_capacity &&
-	     cfg->client_capacity != d->n_clients)) {
-		snprintf(err, errlen,
-			 "detect: client_capacity, sketch_capacity, "
-			 "memory_cap_bytes and campaign_prefix4/6 keep their "
-			 "values until a restart");
-		kept = 1;
-	}
-	memcpy(d->rules, tmp->rules, sizeof(d->rules));
-	d->cfg = *cfg;
-	d->cfg.client_capacity = keep.client_capacity;
-	d->cfg.sketch_capacity = keep.sketch_capacity;
-	d->cfg.memory_cap_bytes = keep.memory_cap_bytes;
-	d->cfg.campaign_prefix4 = keep.campaign_prefix4;
-	d->cfg.campaign_prefix6 = keep.campaign_prefix6;
-	if (!d->cfg.admit_events)
-		d->cfg.admit_events = 1;
-	d->cfg.rules = NULL;
-	d->cfg.n_rules = 0;
-#define SWAP_ARRAY(f)                    \
-	do {                             \
-		void *o_ = (void *)d->f; \
-		d->f = tmp->f;           \
-		tmp->f = o_;             \
-	} while (0)
-	SWAP_ARRAY(exempt_nets);
-	SWAP_ARRAY(exempt_fps);
-	SWAP_ARRAY(services);
-	SWAP_ARRAY(snis);
-#undef SWAP_ARRAY
-	for (i = 0; i < d->clients_used && i < d->n_clients; i++) {
-		struct det_client *c = &d->clients[i];
-		uint8_t ex;
-
-		if (!c->used)
-			continue;
-		ex = (uint8_t)client_exempt_net(d, &c->addr);
-		if (ex && !c->exempt)
-			d->stats.clients_exempt++;
-		c->exempt = ex;
-	}
-	rc = kept;
-out:
-	free(tmp->exempt_nets);
-	free(tmp->exempt_fps);
-	free(tmp->services);
-	free(tmp->snis);
-	free(tmp);
-	return rc;
-}
-
-void sw_detect_free(struct sw_detect *d)
-{
-	if (!d)
-		return;
-	sw_sketch_free(d->sketch);
-	free(d->clients);
-	free(d->client_hash);
-	free(d->flows);
-	free(d->flow_hash);
-	free(d->groups);
-	free(d->group_hash);
-	free(d->exempt_nets);
-	free(d->exempt_fps);
-	free(d->services);
-	free(d->snis);
-	free(d);
-}
-
-const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d)
-{
-	struct sw_detect_stats *s = (struct sw_detect_stats *)&d->stats;
-
-	s->sketch_events = sw_sketch_events(d->sketch);
-	s->sketch_replacements = sw_sketch_replacements(d->sketch);
-	return s;
-}
-
-uint64_t sw_detect_path_hash(const uint8_t *path, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len && path[i] != '#'; i++) {
-		h ^= path[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/* ---- emitting ----------------------------------------------------------- */
-
-static void client_emit(struct sw_detect *d, uint32_t ci, int action,
-			uint64_t ts, const char *why)
-{
-	struct det_client *c = &d->clients[ci];
-	struct sw_reason reasons[SW_REASONS_MAX];
-	struct sw_alert a;
-	uint32_t n, mask;
-	/* An end describes the activity as it last was. */
-	uint64_t at = action == SW_ACTION_END ? c->last_ns : ts;
-
-	memset(&a, 0, sizeof(a));
-	a.kind = SW_ALERT_CLIENT;
-	a.action = (uint8_t)action;
-	a.ts_ns = ts;
-	a.start_ns = c->alert.start_ns;
-	a.alert_seq = c->alert.seq;
-	a.score = det_client_score(d, c, at, reasons, &n, &mask);
-	if (action == SW_ACTION_END && a.score < c->alert.max_score)
-		a.score = c->alert.max_score;
-	a.rule_id = "SW-S001";
-	a.rule_name = "bulk scraping by one client";
-	a.source = c->addr;
-	a.hosts = c->hosts;
-	a.n_related = 1;
-	a.related = &c->addr;
-	a.dest.family = c->dest_family;
-	memcpy(a.dest.a, c->dest, 16);
-	a.dest_port = c->dest_port;
-	a.transport = c->transport;
-	a.ja3 = (const char *)c->ja3;
-	a.ja4 = c->ja4;
-	a.sni = c->sni;
-	a.sni_len = c->sni_len;
-	a.ua = c->ua;
-	a.ua_len = c->ua_len;
-	a.syn_sig = c->syn_sig;
-	a.os_class = c->os_class;
-	a.n_reasons = n;
-	a.reasons = reasons;
-	det_client_counters(c, at, &a.counters);
-	a.end_reason = why;
-	if (d->emit)
-		d->emit(&a, d->ctx);
-	c->alert.last_emit_ns = ts;
-	c->alert.emitted_score = a.score;
-	c->alert.emitted_mask = mask;
-	c->alert.active_since_emit = 0;
-}
-
-static void client_end(struct sw_detect *d, uint32_t ci, uint64_t ts,
-		       const char *why)
-{
-	struct det_client *c = &d->clients[ci];
-
-	if (!c->alert.open)
-		return;
-	client_emit(d, ci, SW_ACTION_END, ts, why);
-	det_open_del(d, &c->alert);
-	c->alert.open = 0;
-	d->stats.alerts_ended++;
-}
-
-static void client_eval(struct sw_detect *d, uint32_t ci, uint64_t now)
-{
-	struct det_client *c = &d->clients[ci];
-	struct sw_reason reasons[SW_REASONS_MAX];
-	struct det_alert *a = &c->alert;
-	uint32_t n, mask, score, g;
-
-	if (c->exempt)
-		return;
-	c->last_eval_ns = now;
-	score = det_client_score(d, c, now, reasons, &n, &mask);
-	c->last_score = score;
-	c->last_mask = mask;
-	if (!a->open) {
-		if (score >= d->cfg.alert_score) {
-			memset(a, 0, sizeof(*a));
-			a->open = 1;
-			a->seq = ++d->alert_seq;
-			a->start_ns = now;
-			a->max_score = score;
-			det_open_add(d, ci, a);
-			d->stats.alerts_started++;
-			client_emit(d, ci, SW_ACTION_START, now, NULL);
-		}
-	} else {
-		a->active_since_emit = 1;
-		if (score > a->max_score)
-			a->max_score = score;
-		if (now - a->last_emit_ns >=
-		    (uint64_t)d->cfg.update_interval_s * NS_PER_S) {
-			d->stats.alert_updates++;
-			client_emit(d, ci, SW_ACTION_UPDATE, now, NULL);
-		}
-	}
-	for (g = 0; g < 2; g++)
-		if (c->groups[g] != NIL)
-			det_group_eval(d, c->groups[g], now);
-}
-
-/* ---- time --------------------------------------------------------------- */
-
-static void sweep(struct sw_detect *d, uint64_t now)
-{
-	uint64_t quiet = (uint64_t)d->cfg.end_after_s * NS_PER_S;
-	uint32_t id = d->open_head;
-
-	while (id != NIL) {
-		struct det_alert *a = det_open_alert(d, id);
-		uint32_t next = a->next_open;
-
-		if (id & GROUP_BIT) {
-			struct det_group *g = &d->groups[id & ~GROUP_BIT];
-
-			if (now >= g->last_ns + quiet)
-				det_group_end(d, id & ~GROUP_BIT, now, "quiet");
-		} else {
-			struct det_client *c = &d->clients[id];
-
-			if (now >= c->last_ns + quiet)
-				client_end(d, id, now, "quiet");
-			else if (a->active_since_emit &&
-				 now - a->last_emit_ns >=
-					 (uint64_t)d->cfg.update_interval_s *
-						 NS_PER_S &&
-				 now - c->last_eval_ns < EVAL_NS * 10)
-				client_eval(d, id, now);
-		}
-		id = next;
-	}
-	d->last_sweep_ns = now;
-}
-
-void sw_detect_advance(struct sw_detect *d, uint64_t ts)
-{
-	if (ts <= d->now_ns)
-		return;
-	d->now_ns = ts;
-	if (ts - d->last_sweep_ns >= SWEEP_NS)
-		sweep(d, ts);
-}
-
-void sw_detect_finish(struct sw_detect *d)
-{
-	uint32_t id;
-
-	while ((id = d->open_head) != NIL) {
-		if (id & GROUP_BIT)
-			det_group_end(d, id & ~GROUP_BIT, d->now_ns,
-				      "end_of_input");
-		else
-			client_end(d, id, d->now_ns, "end_of_input");
-	}
-}
-
 /* ---- clients ------------------------------------------------------------ */
 
 static uint32_t client_find(const struct sw_detect *d,
@@ -673,8 +204,8 @@ static void client_touch(struct sw_detect *d, struct det_client *c, uint64_t ts)
 	epoch_roll(c->ep, ts);
 }
 
-static int client_exempt_net(const struct sw_detect *d,
-			     const struct sw_det_addr *a)
+int det_client_exempt_net(const struct sw_detect *d,
+			  const struct sw_det_addr *a)
 {
 	size_t i;
 
@@ -726,7 +257,7 @@ static uint32_t client_get(struct sw_detect *d, const struct sw_det_addr *a,
 	c->ep[0].idx = ts / EPOCH_NS;
 	c->groups[0] = c->groups[1] = NIL;
 	c->alert.next_open = c->alert.prev_open = NIL;
-	c->exempt = (uint8_t)client_exempt_net(d, a);
+	c->exempt = (uint8_t)det_client_exempt_net(d, a);
 	if (c->exempt)
 		d->stats.clients_exempt++;
 	h = (uint32_t)(sw_det_addr_hash(a) & d->client_hmask);
@@ -840,7 +371,7 @@ static struct det_flow *flow_get(struct sw_detect *d,
 static void maybe_eval(struct sw_detect *d, uint32_t ci, uint64_t ts)
 {
 	if (ts >= d->clients[ci].last_eval_ns + EVAL_NS)
-		client_eval(d, ci, ts);
+		det_client_eval(d, ci, ts);
 }
 
 /* Client and flow of an event: NULL when not tracked or not watched. */
@@ -1153,7 +684,7 @@ void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *k,
 	}
 	if (c->exempt) {
 		d->stats.clients_exempt++;
-		client_end(d, ci, ts, "exempt");
+		det_client_end(d, ci, ts, "exempt");
 		return;
 	}
 	if (!c->fp_grouped && (c->ja4[0] || c->ua_len))
@@ -1163,7 +694,7 @@ void sw_detect_flow_fp(struct sw_detect *d, const struct sw_flow_key *k,
 	 * bring no other event for long. Heads come in packet order, so
 	 * every capture mode scores at the same moments. */
 	if ((fp->has_tls && c->tls_lib + c->tls_browser == 1) || new_sig)
-		client_eval(d, ci, ts);
+		det_client_eval(d, ci, ts);
 }
 
 void sw_detect_http(struct sw_detect *d, const struct sw_flow_key *k,
@@ -1208,7 +739,7 @@ void sw_detect_http(struct sw_detect *d, const struct sw_flow_key *k,
 			      r->ua_len)) {
 			c->exempt = 1;
 			d->stats.clients_exempt++;
-			client_end(d, ci, ts, "exempt");
+			det_client_end(d, ci, ts, "exempt");
 			return;
 		}
 		if (!c->fp_grouped)
@@ -1216,3 +747,21 @@ void sw_detect_http(struct sw_detect *d, const struct sw_flow_key *k,
 	}
 	maybe_eval(d, ci, ts);
 }
+
+/* ---- the events as an operations table ---------------------------------- */
+
+/* Each entry passes its event on with the context as the detector: the
+ * compiler makes these jumps. */
+#define DIRECT_OP(name, kind, shape)                                   \
+	static void direct_##name(void *ctx, SW_DETECT_PARAMS_##shape) \
+	{                                                              \
+		sw_detect_##name(ctx, SW_DETECT_ARGS_##shape);         \
+	}
+SW_DETECT_EVENTS(DIRECT_OP)
+#undef DIRECT_OP
+
+const struct sw_detect_ops sw_detect_direct_ops = {
+#define DIRECT_ENTRY(name, kind, shape) .name = direct_##name,
+	SW_DETECT_EVENTS(DIRECT_ENTRY)
+#undef DIRECT_ENTRY
+};

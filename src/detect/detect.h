@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect/detect-counters.h"
 #include "detect/detect_cfg.h"
 #include "detect/sketch.h"
 #include "scrapewatch/flow_kern_user.h"
@@ -161,24 +162,13 @@ struct sw_alert {
 
 typedef void (*sw_alert_fn)(const struct sw_alert *a, void *ctx);
 
+/* The detector's counters: the fields are those of SW_DETECT_COUNTERS
+ * (detect-counters.h), which documents each. */
 struct sw_detect_stats {
-	uint64_t events;
-	uint64_t clients_admitted;
-	uint64_t clients_evicted;
-	uint64_t admissions_refused; /* table full of active clients */
-	uint64_t clients_exempt;
-	uint64_t shared_addresses; /* clients seen with several hosts */
-	uint64_t flows_tracked;
-	uint64_t flows_dropped; /* flow table of tracked clients full */
-	uint64_t events_unwatched; /* for services not protected */
-	uint64_t sketch_events;
-	uint64_t sketch_replacements;
-	uint64_t alerts_started, alert_updates, alerts_ended;
-	uint64_t campaigns_started;
-	uint32_t clients_active, clients_max;
-	uint32_t client_capacity, flow_capacity, group_capacity;
-	uint64_t memory_bytes; /* everything the detector allocated */
-	uint64_t memory_cap_bytes;
+#define SW_DETECT_COUNTER_FIELD(field, ctype, key, metric, type, help) \
+	ctype field;
+	SW_DETECT_COUNTERS(SW_DETECT_COUNTER_FIELD)
+#undef SW_DETECT_COUNTER_FIELD
 };
 
 struct sw_detect;

@@ -44,31 +44,17 @@ static void add_heads(cJSON *s, const struct sw_heads_stats *hs)
 	sw_json_add_count(o, "alloc_failures", hs->alloc_failures);
 }
 
+/* A detector counter with a key in the record (detect/detect-counters.h). */
+#define ADD_DETECT_COUNTER(field, ctype, key, metric, type, help) \
+	if (key[0])                                               \
+		sw_json_add_count(o, key, d->field);
+
+/* The detector's counters, in the order of their table. */
 static void add_detect(cJSON *s, const struct sw_detect_stats *d)
 {
 	cJSON *o = cJSON_AddObjectToObject(s, "detect");
 
-	sw_json_add_count(o, "events", d->events);
-	sw_json_add_count(o, "clients_admitted", d->clients_admitted);
-	sw_json_add_count(o, "clients_evicted", d->clients_evicted);
-	sw_json_add_count(o, "admissions_refused", d->admissions_refused);
-	sw_json_add_count(o, "clients_exempt", d->clients_exempt);
-	sw_json_add_count(o, "shared_addresses", d->shared_addresses);
-	sw_json_add_count(o, "clients_active_max", d->clients_max);
-	sw_json_add_count(o, "client_capacity", d->client_capacity);
-	sw_json_add_count(o, "flows_tracked", d->flows_tracked);
-	sw_json_add_count(o, "flows_dropped", d->flows_dropped);
-	sw_json_add_count(o, "flow_capacity", d->flow_capacity);
-	sw_json_add_count(o, "group_capacity", d->group_capacity);
-	sw_json_add_count(o, "events_unwatched", d->events_unwatched);
-	sw_json_add_count(o, "sketch_events", d->sketch_events);
-	sw_json_add_count(o, "sketch_replacements", d->sketch_replacements);
-	sw_json_add_count(o, "alerts_started", d->alerts_started);
-	sw_json_add_count(o, "alert_updates", d->alert_updates);
-	sw_json_add_count(o, "alerts_ended", d->alerts_ended);
-	sw_json_add_count(o, "campaigns_started", d->campaigns_started);
-	sw_json_add_count(o, "memory_bytes", d->memory_bytes);
-	sw_json_add_count(o, "memory_cap_bytes", d->memory_cap_bytes);
+	SW_DETECT_COUNTERS(ADD_DETECT_COUNTER)
 }
 
 /* The XDP program's own counters, when it did the accounting. */

@@ -7,8 +7,9 @@
  * order: a flow's first packet, every client packet with payload (the only
  * ones that can start a request turn) as a running snapshot, the heads
  * read (ClientHello, HTTP request heads, with the SYN signature), and the
- * flow's end. A shard of several writes those events into its queue
- * instead (detect/detect-merge.h), for the one detector that merges them.
+ * flow's end. They go through an operations table (detect/detect-ops.h):
+ * to the pipeline's own detector, or, in a shard of several, into its
+ * queue (detect/detect-merge.h) for the one detector that merges them.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,57 +18,11 @@
 #include "output/output.h"
 #include "pipeline/pipeline.h"
 
-/* The detector's entry points, to the pipeline's own detector or into its
- * shard's queue. */
+/* The detector's events go through p->dops: to the pipeline's own detector
+ * (sw_detect_direct_ops) or into its shard's queue (sw_detq_ops). */
 static int detecting(const struct sw_pipeline *p)
 {
-	return p->det || p->detq;
-}
-
-static void det_start(struct sw_pipeline *p, const struct sw_flow *f,
-		      uint64_t ts)
-{
-	if (p->detq)
-		sw_detq_flow_start(p->detq, &f->key, f->acct.client_is_b, ts);
-	else
-		sw_detect_flow_start(p->det, &f->key, f->acct.client_is_b, ts);
-}
-
-static void det_syn(struct sw_pipeline *p, const struct sw_flow *f, uint64_t ts)
-{
-	if (p->detq)
-		sw_detq_flow_syn(p->detq, &f->key, f->acct.client_is_b, ts);
-	else
-		sw_detect_flow_syn(p->det, &f->key, f->acct.client_is_b, ts);
-}
-
-static void det_progress(struct sw_pipeline *p, const struct sw_flow *f,
-			 const struct sw_detect_snap *s)
-{
-	if (p->detq)
-		sw_detq_flow_progress(p->detq, &f->key, f->acct.client_is_b, s);
-	else
-		sw_detect_flow_progress(p->det, &f->key, f->acct.client_is_b,
-					s);
-}
-
-static void det_fp(struct sw_pipeline *p, const struct sw_flow *f,
-		   const struct sw_detect_fp *x)
-{
-	if (p->detq)
-		sw_detq_flow_fp(p->detq, &f->key, f->acct.client_is_b,
-				f->acct.last_ns, x);
-	else
-		sw_detect_flow_fp(p->det, &f->key, f->acct.client_is_b,
-				  f->acct.last_ns, x);
-}
-
-static void det_advance(struct sw_pipeline *p, uint64_t ts)
-{
-	if (p->detq)
-		sw_detq_advance(p->detq, ts);
-	else
-		sw_detect_advance(p->det, ts);
+	return p->dops != NULL;
 }
 
 /* The requests come from the TLS records, which leave the handshake out. */
@@ -118,12 +73,7 @@ void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
 		struct sw_detect_snap s;
 
 		snapshot(f, f->acct.last_ns, &s);
-		if (p->detq)
-			sw_detq_flow_end(p->detq, &f->key, f->acct.client_is_b,
-					 &s);
-		else
-			sw_detect_flow_end(p->det, &f->key, f->acct.client_is_b,
-					   &s);
+		p->dops->flow_end(p->dctx, &f->key, f->acct.client_is_b, &s);
 	}
 	sw_heads_release(p->heads, f);
 }
@@ -139,9 +89,11 @@ void sw_pipeline_flow_seen(struct sw_pipeline *p, const struct sw_flow *f,
 	if (p->on_flow_start)
 		p->on_flow_start(p->flow_start_ctx, f);
 	if (detecting(p) && client_syn)
-		det_syn(p, f, f->acct.first_ns);
+		p->dops->flow_syn(p->dctx, &f->key, f->acct.client_is_b,
+				  f->acct.first_ns);
 	else if (detecting(p))
-		det_start(p, f, f->acct.first_ns);
+		p->dops->flow_start(p->dctx, &f->key, f->acct.client_is_b,
+				    f->acct.first_ns);
 }
 
 void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
@@ -153,7 +105,7 @@ void sw_pipeline_flow_progress(struct sw_pipeline *p, const struct sw_flow *f,
 		return;
 	if (!req_by_tls(snapshot(f, ts_ns, &s)))
 		s.tls_hint = (uint8_t)(tls_hint != 0);
-	det_progress(p, f, &s);
+	p->dops->flow_progress(p->dctx, &f->key, f->acct.client_is_b, &s);
 }
 
 static void syn_facts(const struct sw_flow_fp *fp, struct sw_detect_fp *x)
@@ -179,7 +131,8 @@ static void on_hello(void *ctx, const struct sw_flow *f,
 	x.sni = t->sni;
 	x.sni_len = t->sni_len;
 	syn_facts(fp, &x);
-	det_fp(p, f, &x);
+	p->dops->flow_fp(p->dctx, &f->key, f->acct.client_is_b, f->acct.last_ns,
+			 &x);
 }
 
 static void on_request(void *ctx, const struct sw_flow *f,
@@ -193,7 +146,8 @@ static void on_request(void *ctx, const struct sw_flow *f,
 
 		memset(&y, 0, sizeof(y));
 		syn_facts(fp, &y);
-		det_fp(p, f, &y);
+		p->dops->flow_fp(p->dctx, &f->key, f->acct.client_is_b,
+				 f->acct.last_ns, &y);
 	}
 	memset(&x, 0, sizeof(x));
 	x.path_hash =
@@ -207,12 +161,8 @@ static void on_request(void *ctx, const struct sw_flow *f,
 		x.host = (const uint8_t *)r->host;
 		x.host_len = r->host_len;
 	}
-	if (p->detq)
-		sw_detq_http(p->detq, &f->key, f->acct.client_is_b,
-			     f->acct.last_ns, &x);
-	else
-		sw_detect_http(p->det, &f->key, f->acct.client_is_b,
-			       f->acct.last_ns, &x);
+	p->dops->http(p->dctx, &f->key, f->acct.client_is_b, f->acct.last_ns,
+		      &x);
 }
 
 static struct sw_rule_count *rule_slot(struct sw_rule_count *t, const char *id)
@@ -309,6 +259,8 @@ int sw_pipeline_enable_detect(struct sw_pipeline *p,
 			       err, errlen);
 	if (!p->det)
 		return -errno;
+	p->dops = &sw_detect_direct_ops;
+	p->dctx = p->det;
 	if (p->heads)
 		sw_heads_set_observer(p->heads, &obs);
 	return 0;
@@ -322,7 +274,8 @@ void sw_pipeline_detect_queue(struct sw_pipeline *p, struct sw_detq *q)
 		.ctx = p,
 	};
 
-	p->detq = q;
+	p->dops = &sw_detq_ops;
+	p->dctx = q;
 	sw_heads_set_observer(p->heads, &obs);
 }
 
@@ -333,13 +286,15 @@ static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
 	struct sw_detect_snap s;
 
 	if (a->dir[SW_DIR_C2S].packets + a->dir[SW_DIR_S2C].packets != 1) {
-		det_advance(p, pkt->ts_ns);
+		p->dops->advance(p->dctx, pkt->ts_ns);
 	} else if (dir == SW_DIR_C2S && pkt->proto == SW_IPPROTO_TCP &&
 		   (pkt->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN) {
 		/* Its source port counts the hosts behind an address. */
-		det_syn(p, flow, pkt->ts_ns);
+		p->dops->flow_syn(p->dctx, &flow->key, a->client_is_b,
+				  pkt->ts_ns);
 	} else {
-		det_start(p, flow, pkt->ts_ns);
+		p->dops->flow_start(p->dctx, &flow->key, a->client_is_b,
+				    pkt->ts_ns);
 	}
 	if (dir != SW_DIR_C2S || pkt->payload_len == 0)
 		return;
@@ -351,7 +306,7 @@ static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
 		s.tls_hint = pkt->proto == SW_IPPROTO_TCP ?
 				     pkt->payload[0] == 22 :
 				     (pkt->payload[0] & 0x80) != 0;
-	det_progress(p, flow, &s);
+	p->dops->flow_progress(p->dctx, &flow->key, a->client_is_b, &s);
 }
 
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
@@ -361,8 +316,8 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 	int rc, dir;
 
 	/* A shard's records carry its packet clock, the merge's order. */
-	if (p->detq)
-		sw_detq_clock(p->detq, f->ts_ns);
+	if (p->dops && p->dops->clock)
+		p->dops->clock(p->dctx, f->ts_ns);
 	p->stats.packets++;
 	p->stats.bytes += f->wirelen;
 	if (!p->stats.first_ns)
@@ -410,4 +365,6 @@ void sw_pipeline_destroy(struct sw_pipeline *p)
 	p->heads = NULL;
 	sw_detect_free(p->det);
 	p->det = NULL;
+	p->dops = NULL;
+	p->dctx = NULL;
 }

@@ -17,6 +17,7 @@
 #include "sink/sink.h"
 #include "detect/detect.h"
 #include "detect/detect-merge.h"
+#include "detect/detect-ops.h"
 #include "track/flow_table.h"
 #include "track/heads.h"
 
@@ -38,9 +39,12 @@ struct sw_pipeline {
 	struct sw_flow_table *flows;
 	struct sw_heads *heads;
 	struct sw_detect *det; /* NULL: no detector of its own */
-	/* A shard of several: the detector's events go into this queue, and
-	 * one detector merges every shard's (detect/detect-merge.h). */
-	struct sw_detq *detq;
+	/* Where the detector's events go, NULL: no detection. The
+	 * pipeline's own detector (sw_detect_direct_ops, dctx = det), or in
+	 * a shard of several its queue (sw_detq_ops, dctx the struct
+	 * sw_detq), merged into one detector (detect/detect-merge.h). */
+	const struct sw_detect_ops *dops;
+	void *dctx;
 	/* Optional: told of every new flow (eval notes first packets). */
 	void (*on_flow_start)(void *ctx, const struct sw_flow *f);
 	void *flow_start_ctx;

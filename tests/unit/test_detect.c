@@ -653,6 +653,44 @@ static void test_rotation_joins_hit_and_run_members(void **state)
 	sw_detect_free(d);
 }
 
+/* The counters' table (detect-counters.h): every counter is reported
+ * somewhere, keys and series are unique, and series follow the Prometheus
+ * conventions the metrics endpoint keeps (counters end in _total). */
+static void test_counter_table(void **state)
+{
+	static const struct {
+		const char *field, *key, *metric, *type, *help;
+	} t[] = {
+#define ROW(field, ctype, key, metric, type, help) \
+	{ #field, key, metric, type, help },
+		SW_DETECT_COUNTERS(ROW)
+#undef ROW
+	};
+	size_t i, j, n = sizeof(t) / sizeof(t[0]);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		size_t ml = strlen(t[i].metric);
+
+		assert_true(t[i].key[0] || t[i].metric[0]);
+		assert_true(t[i].help[0] != '\0');
+		if (ml) {
+			assert_int_equal(
+				strncmp(t[i].metric, "scrapewatch_", 12), 0);
+			assert_true(strcmp(t[i].type, "counter") == 0 ||
+				    strcmp(t[i].type, "gauge") == 0);
+			assert_int_equal(strcmp(t[i].type, "counter") == 0,
+					 ml > 6 && strcmp(t[i].metric + ml - 6,
+							  "_total") == 0);
+		}
+		for (j = 0; j < i; j++) {
+			assert_true(!t[i].key[0] || strcmp(t[i].key, t[j].key));
+			assert_true(!t[i].metric[0] ||
+				    strcmp(t[i].metric, t[j].metric));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -671,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_burst_alerts_on_intensity),
 		cmocka_unit_test(test_page_loads_do_not_alert),
 		cmocka_unit_test(test_rotation_joins_hit_and_run_members),
+		cmocka_unit_test(test_counter_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

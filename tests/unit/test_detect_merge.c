@@ -2,8 +2,9 @@
 /*
  * Unit tests of the merge of shards' detector events (detect-merge.h):
  * a workload of many clients whose flows are spread over three producer
- * threads gives, through the merge thread, the very alerts of one
- * detector fed in time order; the clock of an idle queue holds the merge
+ * threads gives, through the queues' operations table (sw_detq_ops) and
+ * the merge thread, the very alerts of one detector fed in time order
+ * through its own table (sw_detect_direct_ops); the clock of an idle queue holds the merge
  * back exactly as far as it should; a full queue drops and counts on a
  * wire, and waits (losing nothing) on a file. Built plain, under
  * ASan/UBSan, and under TSan.
@@ -21,6 +22,7 @@
 
 #include "decode/http.h"
 #include "detect/detect-merge.h"
+#include "detect/detect-ops.h"
 #include "detect/detect.h"
 
 #define S 1000000000ULL
@@ -213,75 +215,42 @@ static void fill_http(const struct ev *e, struct sw_detect_http *r, char *path,
 	r->ua_len = e->ua ? (uint32_t)strlen(e->ua) : 0;
 }
 
-static void feed_direct(struct sw_detect *d, const struct ev *e)
+/* One event through an operations table (detect-ops.h): the detector's
+ * own (sw_detect_direct_ops) or a queue's (sw_detq_ops). */
+static void feed(const struct sw_detect_ops *ops, void *ctx, const struct ev *e)
 {
 	struct sw_detect_snap s;
 	struct sw_detect_http r;
 	struct sw_detect_fp fp;
 	char path[32];
 
+	if (ops->clock)
+		ops->clock(ctx, e->ts);
 	switch (e->type) {
 	case EV_SYN:
-		sw_detect_flow_syn(d, &e->key, 0, e->ts);
+		ops->flow_syn(ctx, &e->key, 0, e->ts);
 		break;
 	case EV_START:
-		sw_detect_flow_start(d, &e->key, 0, e->ts);
+		ops->flow_start(ctx, &e->key, 0, e->ts);
 		break;
 	case EV_PROGRESS:
 		fill_snap(e, &s);
-		sw_detect_flow_progress(d, &e->key, 0, &s);
+		ops->flow_progress(ctx, &e->key, 0, &s);
 		break;
 	case EV_END:
 		fill_snap(e, &s);
-		sw_detect_flow_end(d, &e->key, 0, &s);
+		ops->flow_end(ctx, &e->key, 0, &s);
 		break;
 	case EV_HTTP:
 		fill_http(e, &r, path, sizeof(path));
-		sw_detect_http(d, &e->key, 0, e->ts, &r);
+		ops->http(ctx, &e->key, 0, e->ts, &r);
 		break;
 	case EV_FP:
 		fill_fp(&fp);
-		sw_detect_flow_fp(d, &e->key, 0, e->ts, &fp);
+		ops->flow_fp(ctx, &e->key, 0, e->ts, &fp);
 		break;
 	case EV_ADV:
-		sw_detect_advance(d, e->ts);
-		break;
-	}
-}
-
-static void feed_queue(struct sw_detq *q, const struct ev *e)
-{
-	struct sw_detect_snap s;
-	struct sw_detect_http r;
-	struct sw_detect_fp fp;
-	char path[32];
-
-	sw_detq_clock(q, e->ts);
-	switch (e->type) {
-	case EV_SYN:
-		sw_detq_flow_syn(q, &e->key, 0, e->ts);
-		break;
-	case EV_START:
-		sw_detq_flow_start(q, &e->key, 0, e->ts);
-		break;
-	case EV_PROGRESS:
-		fill_snap(e, &s);
-		sw_detq_flow_progress(q, &e->key, 0, &s);
-		break;
-	case EV_END:
-		fill_snap(e, &s);
-		sw_detq_flow_end(q, &e->key, 0, &s);
-		break;
-	case EV_HTTP:
-		fill_http(e, &r, path, sizeof(path));
-		sw_detq_http(q, &e->key, 0, e->ts, &r);
-		break;
-	case EV_FP:
-		fill_fp(&fp);
-		sw_detq_flow_fp(q, &e->key, 0, e->ts, &fp);
-		break;
-	case EV_ADV:
-		sw_detq_advance(q, e->ts);
+		ops->advance(ctx, e->ts);
 		break;
 	}
 }
@@ -359,7 +328,7 @@ static void *produce(void *arg)
 		 * spreads a client's connections to several servers. */
 		if (e->flow % PRODUCERS != p->id)
 			continue;
-		feed_queue(p->q, e);
+		feed(&sw_detq_ops, p->q, e);
 		/* Now and then, nothing to read: the next frame is later. */
 		if (++p->written % 97 == 0)
 			sw_detq_idle(p->q, e->ts);
@@ -384,7 +353,7 @@ static void test_merged_alerts_equal_one_detector(void **state)
 	make_workload(&w);
 	d1 = new_detector(&ref);
 	for (i = 0; i < w.n; i++)
-		feed_direct(d1, &w.ev[i]);
+		feed(&sw_detect_direct_ops, d1, &w.ev[i]);
 	sw_detect_finish(d1);
 	/* The workload is worth comparing: clients and campaigns alert. */
 	assert_true(ref.n >= 10);
