@@ -174,7 +174,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 # The config loader links the flow table it fills and the detector, whose
 # rule catalogue it checks rule IDs against.
 CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) $(sort $(wildcard src/detect/*.c)) \
-	src/track/flow_table.c src/sink/sink-uri.c src/base/log.c $(DECODE_SRC)
+	src/track/flow_table.c src/sink/sink-uri.c src/base/log.c src/base/units.c $(DECODE_SRC)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
