@@ -6,11 +6,13 @@
 
 #include "base/log.h"
 
+/* Read by every thread that logs (the sink writers too), set on reload:
+ * relaxed atomics, no lock. */
 static int log_level = SW_LOG_INFO;
 
 void sw_log_set_level(int level)
 {
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
 void sw_log(int level, const char *fmt, ...)
@@ -20,15 +22,20 @@ void sw_log(int level, const char *fmt, ...)
 	static int journal = -1;
 	char line[1024];
 	va_list ap;
+	int j = __atomic_load_n(&journal, __ATOMIC_RELAXED);
 
-	if (level > log_level || level < 0 || level > SW_LOG_DEBUG)
+	if (level > __atomic_load_n(&log_level, __ATOMIC_RELAXED) ||
+	    level < 0 || level > SW_LOG_DEBUG)
 		return;
-	if (journal < 0)
-		journal = getenv("JOURNAL_STREAM") != NULL;
+	if (j < 0) {
+		/* Two threads may both look: they find the same answer. */
+		j = getenv("JOURNAL_STREAM") != NULL;
+		__atomic_store_n(&journal, j, __ATOMIC_RELAXED);
+	}
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (journal)
+	if (j)
 		fprintf(stderr, "<%d>", prio[level]);
 	fprintf(stderr, "scrapewatch: %s%s\n",
 		level == SW_LOG_WARNING ? "warning: " : "", line);
