@@ -50,6 +50,7 @@ LIB_SRC  := $(filter-out src/cli/%,$(SRC))
 OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC))
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst src/%.c,$(BUILD)/asan/%.o,$(LIB_SRC))
+TSAN_OBJ := $(patsubst src/%.c,$(BUILD)/tsan/obj/%.o,$(SRC))
 HDRS     := $(shell find src include -name '*.h')
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -64,10 +65,10 @@ BPF_SKEL := $(BUILD)/scrapewatch.skel.h
 AFXDP_OBJ  := $(BUILD)/bpf/afxdp_redirect.bpf.o
 AFXDP_SKEL := $(BUILD)/afxdp_redirect.skel.h
 
-.PHONY: FORCE all deps test demo bench bench-peers corpus eval thresholds fuzz fuzz-build format format-check clean man
+.PHONY: FORCE all deps tsan test demo bench bench-peers corpus eval thresholds fuzz fuzz-build format format-check clean man
 # Objects made by pattern rules for the test binaries are kept, so a second
 # `make test` does not rebuild the sanitizer build from scratch.
-.SECONDARY: $(LIB_OBJ) $(ASAN_OBJ)
+.SECONDARY: $(LIB_OBJ) $(ASAN_OBJ) $(TSAN_OBJ)
 
 all: $(BUILD)/scrapewatch $(BUILD)/sw_pcapgen $(BUILD)/sw_scengen $(BPF_SKEL)
 
@@ -82,20 +83,39 @@ $(BUILD)/asan/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
+# The whole binary under ThreadSanitizer (tests/cli/test_tsan_binary.sh):
+# the sink writers and spoolers, the shards, the live loop and the metrics
+# thread all share state with the packet path.
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+$(BUILD)/tsan/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(ALL_CFLAGS) -O1 $(TSAN) -c $< -o $@
+
 # Only the DPDK backend sees DPDK's headers (and their forced includes).
 # The build remembers whether DPDK was in, so switching rebuilds it.
 $(BUILD)/dpdk.flag: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DPDK)' | cmp -s - $@ || echo '$(DPDK)' > $@
-$(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: $(BUILD)/dpdk.flag
-$(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: CPPFLAGS += $(DPDK_CFLAGS)
-$(BUILD)/obj/capture/source-afxdp.o $(BUILD)/asan/capture/source-afxdp.o: $(AFXDP_SKEL)
+DPDK_OBJS := $(foreach d,obj asan tsan/obj,$(BUILD)/$(d)/capture/source-dpdk.o)
+$(DPDK_OBJS): $(BUILD)/dpdk.flag
+$(DPDK_OBJS): CPPFLAGS += $(DPDK_CFLAGS)
+# Under TSan, DPDK's rings (inlined from its headers into this object)
+# take their C11 form: acquire/release atomics TSan understands, where
+# the default x86 form orders with plain accesses and compiler barriers
+# TSan cannot see. The same ring algorithm; only this build.
+$(BUILD)/tsan/obj/capture/source-dpdk.o: CPPFLAGS += -DRTE_USE_C11_MEM_MODEL
+$(foreach d,obj asan tsan/obj,$(BUILD)/$(d)/capture/source-afxdp.o): $(AFXDP_SKEL)
 
 # The XDP source embeds the program through its skeleton.
-$(BUILD)/obj/xdp/xdp.o $(BUILD)/asan/xdp/xdp.o: $(BPF_SKEL)
+$(foreach d,obj asan tsan/obj,$(BUILD)/$(d)/xdp/xdp.o): $(BPF_SKEL)
 
 $(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
 	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)
+
+$(BUILD)/tsan/scrapewatch: $(TSAN_OBJ) $(BUILD)/dpdk.flag
+	$(CC) $(ALL_CFLAGS) -O1 $(TSAN) $(TSAN_OBJ) -o $@ $(LDLIBS)
+
+tsan: $(BUILD)/tsan/scrapewatch
 
 $(BUILD)/sw_pcapgen: tests/gen/sw_pcapgen.c
 	@mkdir -p $(@D)
@@ -182,7 +202,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(DECODE_SRC) $(HDRS)
 # The config loader links the flow table it fills and the detector, whose
 # rule catalogue it checks rule IDs against.
 CONFIG_FUZZ_SRC := $(sort $(wildcard src/config/*.c)) $(sort $(wildcard src/detect/*.c)) \
-	src/track/flow_table.c src/sink/sink-uri.c src/base/log.c $(DECODE_SRC)
+	src/track/flow_table.c src/sink/sink-uri.c src/base/log.c src/base/units.c $(DECODE_SRC)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_FUZZ_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -202,7 +222,7 @@ $(BUILD)/fuzz/fuzz_pcap_walk: tests/fuzz/fuzz_pcap_walk.c src/capture/pcap-walk.
 
 fuzz-build: $(FUZZ_BIN)
 
-test-build: all $(BUILD)/sw_config_keys $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(TSAN_BIN) $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
+test-build: all $(BUILD)/sw_config_keys $(SINK_TOOLS) $(BUILD)/sw_sinkfeed-asan $(UNIT_BIN) $(ASAN_BIN) $(TSAN_BIN) $(BUILD)/tsan/scrapewatch $(BUILD)/tests/test_xdp_skel $(BUILD)/tests/test_xdp_adaptive $(BUILD)/tests/test_xdp_stage $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build

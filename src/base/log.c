@@ -6,11 +6,13 @@
 
 #include "base/log.h"
 
+/* Read by every thread that logs (the sink writers too), set on reload:
+ * relaxed atomics, no lock. */
 static int log_level = SW_LOG_INFO;
 
 void sw_log_set_level(int level)
 {
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
 static void vlog(int level, const char *who, const char *fmt, va_list ap)
@@ -22,13 +24,18 @@ static void vlog(int level, const char *who, const char *fmt, va_list ap)
 	static const int prio[] = { 3, 4, 6, 7 };
 	static int journal = -1;
 	char line[1024];
+	int j = __atomic_load_n(&journal, __ATOMIC_RELAXED);
 
-	if (level > log_level || level < 0 || level > SW_LOG_DEBUG)
+	if (level > __atomic_load_n(&log_level, __ATOMIC_RELAXED) ||
+	    level < 0 || level > SW_LOG_DEBUG)
 		return;
-	if (journal < 0)
-		journal = getenv("JOURNAL_STREAM") != NULL;
+	if (j < 0) {
+		/* Two threads may both look: they find the same answer. */
+		j = getenv("JOURNAL_STREAM") != NULL;
+		__atomic_store_n(&journal, j, __ATOMIC_RELAXED);
+	}
 	vsnprintf(line, sizeof(line), fmt, ap);
-	if (journal)
+	if (j)
 		fprintf(stderr, "<%d>", prio[level]);
 	fprintf(stderr, "scrapewatch%s%s: %s%s\n", who ? " " : "",
 		who ? who : "", level == SW_LOG_WARNING ? "warning: " : "",

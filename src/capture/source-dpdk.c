@@ -1234,18 +1234,55 @@ static void dpdk_progress(struct sw_capture *c, struct sw_capture_progress *pr)
 	pr->bytes_total = 0;
 }
 
+/*
+ * ThreadSanitizer builds only (tests/cli/test_tsan_binary.sh): the EAL
+ * launches a worker and reports its end through atomics inside
+ * librte_eal, which is not instrumented, so TSan would see no order
+ * between what the main thread set up and the worker read, nor between
+ * the worker's last writes and the main thread's reads after
+ * rte_eal_wait_lcore. A trampoline states both edges.
+ */
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+struct tsan_launch {
+	sw_capture_worker_fn fn;
+	void *arg;
+};
+
+static int tsan_trampoline(void *arg)
+{
+	struct tsan_launch *l = arg;
+	int rc;
+
+	__tsan_acquire(l);
+	rc = l->fn(l->arg);
+	__tsan_release(l);
+	return rc;
+}
+#endif
+
 static int dpdk_run_workers(struct sw_capture *c, sw_capture_worker_fn fn,
 			    void *const *args, char *errbuf)
 {
 	struct dpdk_priv *p = c->priv;
 	unsigned lcore, w = 1;
 	int rc, status = 0;
+#if defined(__SANITIZE_THREAD__)
+	struct tsan_launch tl[SW_CAPTURE_QUEUES_MAX];
+#endif
 
 	RTE_LCORE_FOREACH_WORKER(lcore)
 	{
 		if (w >= p->nworkers)
 			break;
+#if defined(__SANITIZE_THREAD__)
+		tl[w].fn = fn;
+		tl[w].arg = args[w];
+		__tsan_release(&tl[w]);
+		rc = rte_eal_remote_launch(tsan_trampoline, &tl[w], lcore);
+#else
 		rc = rte_eal_remote_launch(fn, args[w], lcore);
+#endif
 		if (rc) {
 			snprintf(errbuf, SW_ERRBUF_SIZE,
 				 "DPDK lcore %u for worker %u: %s", lcore, w,
@@ -1257,9 +1294,15 @@ static int dpdk_run_workers(struct sw_capture *c, sw_capture_worker_fn fn,
 	}
 	if (status == 0)
 		status = fn(args[0]);
+	w = 1;
 	RTE_LCORE_FOREACH_WORKER(lcore)
 	{
 		rc = rte_eal_wait_lcore(lcore);
+#if defined(__SANITIZE_THREAD__)
+		if (w < p->nworkers)
+			__tsan_acquire(&tl[w]);
+		w++;
+#endif
 		if (rc && !status)
 			status = rc;
 	}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/units.h"
 #include "config/config-int.h"
 #include "sink/sink-backend.h"
 #include "scrapewatch/flow_kern_user.h"
@@ -85,68 +86,15 @@ int sw_cfg_parse_u64(const char *s, const char **end, uint64_t *out)
 	return 0;
 }
 
+/* The grammar is shared with the command line and the sink URIs. */
 int sw_config_parse_size(const char *s, uint64_t *bytes)
 {
-	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
-		{ "", 1 },
-		{ "B", 1 },
-		{ "KiB", 1ULL << 10 },
-		{ "MiB", 1ULL << 20 },
-		{ "GiB", 1ULL << 30 },
-		{ "TiB", 1ULL << 40 },
-		{ "kB", 1000ULL },
-		{ "MB", 1000000ULL },
-		{ "GB", 1000000000ULL },
-		{ "TB", 1000000000000ULL },
-	};
-	const char *u;
-	uint64_t v;
-	size_t i;
-
-	if (sw_cfg_parse_u64(s, &u, &v))
-		return -EINVAL;
-	if (*u == ' ')
-		u++;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(u, units[i].unit) != 0)
-			continue;
-		if (v > UINT64_MAX / units[i].mult)
-			return -EINVAL;
-		*bytes = v * units[i].mult;
-		return 0;
-	}
-	return -EINVAL;
+	return sw_parse_size(s, bytes);
 }
 
 int sw_config_parse_duration(const char *s, uint64_t *ns)
 {
-	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
-		{ "", NS_PER_S }, /* a bare number is seconds */
-		{ "ms", NS_PER_MS },	   { "s", NS_PER_S },
-		{ "m", 60 * NS_PER_S },	   { "h", 3600 * NS_PER_S },
-		{ "d", 86400 * NS_PER_S },
-	};
-	const char *u;
-	uint64_t v;
-	size_t i;
-
-	if (sw_cfg_parse_u64(s, &u, &v))
-		return -EINVAL;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(u, units[i].unit) != 0)
-			continue;
-		if (v > UINT64_MAX / units[i].mult)
-			return -EINVAL;
-		*ns = v * units[i].mult;
-		return 0;
-	}
-	return -EINVAL;
+	return sw_parse_duration(s, ns);
 }
 
 /* Why a prefix is refused, for the message; NULL if it is fine. */

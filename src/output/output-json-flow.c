@@ -12,49 +12,6 @@
 
 #include "output.h"
 
-/* Write v as exactly n decimal digits, zero-padded, at p. */
-static char *put_digits(char *p, unsigned int v, int n)
-{
-	int i;
-
-	for (i = n - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + n;
-}
-
-void sw_format_time(uint64_t ts_ns, char *buf, size_t len)
-{
-	time_t sec = (time_t)(ts_ns / 1000000000ULL);
-	unsigned usec = (unsigned)(ts_ns % 1000000000ULL / 1000);
-	struct tm tm;
-	char *p = buf;
-
-	/* Three per record: snprintf here cost more than the timestamps
-	 * were worth. "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" is 27 bytes + NUL. */
-	if (len < 28 || !gmtime_r(&sec, &tm) || tm.tm_year + 1900 > 9999) {
-		if (len)
-			buf[0] = '\0';
-		return;
-	}
-	p = put_digits(p, (unsigned)(tm.tm_year + 1900), 4);
-	*p++ = '-';
-	p = put_digits(p, (unsigned)tm.tm_mon + 1, 2);
-	*p++ = '-';
-	p = put_digits(p, (unsigned)tm.tm_mday, 2);
-	*p++ = 'T';
-	p = put_digits(p, (unsigned)tm.tm_hour, 2);
-	*p++ = ':';
-	p = put_digits(p, (unsigned)tm.tm_min, 2);
-	*p++ = ':';
-	p = put_digits(p, (unsigned)tm.tm_sec, 2);
-	*p++ = '.';
-	p = put_digits(p, usec, 6);
-	*p++ = 'Z';
-	*p = '\0';
-}
-
 void sw_format_addr(int family, const uint8_t *addr, char *buf, size_t len)
 {
 	if (!inet_ntop(family == SW_FAMILY_IPV4 ? AF_INET : AF_INET6, addr, buf,
@@ -117,22 +74,6 @@ void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
 	}
 	out[o] = '\0';
 	cJSON_AddStringToObject(obj, name, out);
-}
-
-void sw_json_add_count(cJSON *obj, const char *name, uint64_t v)
-{
-	/* A raw item, formatted here: cJSON prints numbers as doubles with
-	 * sprintf and reads them back, which was a third of a flow record's
-	 * cost, and loses integers above 2^53. */
-	char t[24];
-	int n = (int)sizeof(t) - 1;
-
-	t[n] = '\0';
-	do {
-		t[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	cJSON_AddRawToObject(obj, name, t + n);
 }
 
 static const char *tls_version_name(uint16_t v)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/format.h" /* sw_format_time, sw_json_add_count */
 #include "sink/sink.h"
 #include "detect/detect.h"
 #include "track/flow_table.h"
@@ -20,15 +21,11 @@
 
 struct sw_stats;
 
-/* RFC 3339 UTC with microseconds, e.g. 2026-11-28T19:57:18.123456Z. */
-void sw_format_time(uint64_t ts_ns, char *buf, size_t len);
 /* Textual address of a key address (4 or 16 bytes by family). */
 void sw_format_addr(int family, const uint8_t *addr, char *buf, size_t len);
 
 /* An ECS flow record (event.dataset scrapewatch.flow); fp may be NULL. */
 cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp);
-/* Add a non-negative integer, exact to 2^64. */
-void sw_json_add_count(cJSON *obj, const char *name, uint64_t v);
 /* Add an untrusted wire string: escaped, capped, one line. */
 void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
 		      size_t len);

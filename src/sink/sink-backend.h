@@ -161,9 +161,6 @@ uint64_t sw_now_ns(void); /* CLOCK_MONOTONIC */
  * waits, so a backend waits in short slices and asks again. Any thread.
  */
 uint64_t sw_sink_deadline_ns(const struct sw_sink *s);
-/* Parse a byte size with optional k/m/g suffix. 0, or -EINVAL. */
-int sw_parse_size(const char *s, uint64_t *out);
-/* Parse a bounded unsigned integer. 0, or -EINVAL. */
-int sw_parse_uint(const char *s, uint64_t max, uint64_t *out);
+/* Sizes and counts in options: base/units.h. */
 
 #endif /* SW_SINK_BACKEND_H */

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "sink/sink-backend.h"
 
 #define SW_FILE_IOV 128
@@ -163,8 +164,7 @@ static void file_reopen(struct sw_sink *s)
 		return;
 	file_disconnect(s);
 	if (file_connect(s, errbuf))
-		fprintf(stderr, "scrapewatch: sink %s: reopen: %s\n", s->name,
-			errbuf);
+		sw_log(SW_LOG_ERROR, "sink %s: reopen: %s", s->name, errbuf);
 }
 
 static void file_cleanup(struct sw_sink *s)

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/log.h"
+#include "base/units.h"
 #include "sink/sink-backend.h"
 
 #ifdef SW_HAVE_CURL
@@ -417,8 +419,7 @@ static long http_send(struct sw_sink *s, struct sw_rec *r, size_t n,
 		s->tune.retry_after_ns = h->retry_after_s * 1000000000ull;
 		return -EAGAIN;
 	}
-	fprintf(stderr, "scrapewatch: sink %s: %s; batch rejected\n", s->name,
-		errbuf);
+	sw_log(SW_LOG_ERROR, "sink %s: %s; batch rejected", s->name, errbuf);
 	return -EPERM;
 }
 

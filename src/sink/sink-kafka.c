@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "sink/sink-backend.h"
 
 #ifdef SW_HAVE_KAFKA
@@ -200,8 +201,8 @@ static int kafka_poll(struct sw_sink *s, char *errbuf)
 		return -EIO;
 	}
 	if (k->last_err[0]) {
-		fprintf(stderr, "scrapewatch: sink %s: delivery failed: %s\n",
-			s->name, k->last_err);
+		sw_log(SW_LOG_ERROR, "sink %s: delivery failed: %s", s->name,
+		       k->last_err);
 		k->last_err[0] = '\0';
 	}
 	return 0;

@@ -40,7 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output/output.h"
+#include "base/format.h"
+#include "base/units.h"
 #include "sink/sink-backend.h"
 
 #define SW_SYSLOG_UDP_MAX_DEFAULT 8192
