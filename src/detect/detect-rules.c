@@ -170,6 +170,8 @@ int det_rules_init(struct sw_detect *d, const struct sw_detect_cfg *cfg,
 		for (r = 0; r < R_COUNT; r++)
 			if (strncmp(c->id, rule_info[r].id, sizeof(c->id)) == 0)
 				break;
+		if (r == R_COUNT)
+			continue; /* the config refuses unknown IDs already */
 		d->rules[r].enabled = c->enabled;
 		d->rules[r].threshold = c->threshold;
 		d->rules[r].points = c->points;

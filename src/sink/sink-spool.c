@@ -237,7 +237,10 @@ struct sw_rec *sw_spool_read(struct sw_sink_state *st, size_t max,
 			struct sw_rec hdr, *r;
 			size_t n;
 
-			memcpy(&hdr.len, buf + off, SW_REC_DISK_HDR);
+			/* The on-disk header spans len to ts. */
+			memcpy((unsigned char *)&hdr +
+				       offsetof(struct sw_rec, len),
+			       buf + off, SW_REC_DISK_HDR);
 			n = SW_REC_DISK_HDR + hdr.len + hdr.keylen;
 			if (n > SW_SPOOL_RCHUNK) {
 				/* Cannot happen with records we wrote:

@@ -79,7 +79,7 @@ static void printable(char *s, size_t max)
 {
 	size_t i;
 
-	for (i = 0; s[i] && i < max; i++)
+	for (i = 0; i < max && s[i]; i++)
 		if (s[i] < 33 || s[i] > 126)
 			s[i] = '_';
 	s[i] = '\0';
