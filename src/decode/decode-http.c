@@ -11,10 +11,7 @@
  */
 #include <string.h>
 
-#include <openssl/evp.h>
-
-#include "crypto.h"
-#include "http.h"
+#include "http-int.h"
 
 /* 9112 2.2 asks servers to skip at least one empty line before a request
  * (old clients sent CRLF after a POST body); more is not a client. */
@@ -63,11 +60,6 @@ static const char *const http_document_ext[] = {
 };
 
 static const char *const http_api_ext[] = { "json" };
-
-static uint8_t http_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c | 0x20) : c;
-}
 
 /* Case-insensitive compare of n bytes with a lowercase literal. */
 static int http_ieq(const uint8_t *s, uint32_t n, const char *lit)
@@ -573,126 +565,6 @@ static int http_field_line(const uint8_t *p, uint32_t lim, uint32_t *off,
 	return SW_HTTP_OK;
 }
 
-struct http_hasher {
-	EVP_MD_CTX *ctx;
-	uint32_t n;
-	int ok;
-	uint8_t buf[256];
-};
-
-static void http_hash_byte(struct http_hasher *h, uint8_t c)
-{
-	if (h->n == sizeof(h->buf)) {
-		h->ok = h->ok && EVP_DigestUpdate(h->ctx, h->buf, h->n);
-		h->n = 0;
-	}
-	h->buf[h->n++] = c;
-}
-
-static void http_hash_hex(const unsigned char *md, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	uint32_t i;
-
-	for (i = 0; i < SW_HTTP_HDR_HASH_LEN / 2; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	out[SW_HTTP_HDR_HASH_LEN] = '\0';
-}
-
-/*
- * Hash the field names of a head already validated: every line from off
- * up to the blank line holds a ':'. Names go through a small buffer so a
- * typical head costs one digest update. For heads whose names did not fit
- * in struct http_names.
- */
-static void http_hash_names(const uint8_t *p, uint32_t off, uint32_t end,
-			    struct sw_http_req *r)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
-	struct http_hasher h = { .ctx = EVP_MD_CTX_new() };
-
-	h.ok = h.ctx && EVP_DigestInit_ex(h.ctx, sw_crypto_sha256(), NULL);
-	while (off < end && p[off] != '\r' && p[off] != '\n') {
-		for (; off < end && p[off] != ':'; off++)
-			http_hash_byte(&h, http_lower(p[off]));
-		while (off < end && p[off] != '\n')
-			off++;
-		off++;
-		if (off < end && p[off] != '\r' && p[off] != '\n')
-			http_hash_byte(&h, ',');
-	}
-	h.ok = h.ok && EVP_DigestUpdate(h.ctx, h.buf, h.n) &&
-	       EVP_DigestFinal_ex(h.ctx, md, &md_len) &&
-	       md_len * 2 >= SW_HTTP_HDR_HASH_LEN;
-	EVP_MD_CTX_free(h.ctx);
-	if (h.ok)
-		http_hash_hex(md, r->hdr_order_hash);
-}
-
-/*
- * The last hashes computed, by name list. A site sees few distinct header
- * orders (one per client build) over and over, and the SHA-256 of a short
- * list costs more than the rest of the head; a hit costs a compare. Kept
- * per thread, so parsing stays free of locks; it only ever holds results
- * of the pure function below, so it changes no output.
- */
-#define HTTP_HASH_CACHE_SLOTS 64 /* a power of two */
-#define HTTP_HASH_CACHE_NAMES 200 /* longer lists are not kept */
-
-struct http_hash_cache_slot {
-	uint16_t n; /* 0: empty (the empty list is never kept) */
-	char hash[SW_HTTP_HDR_HASH_LEN + 1];
-	uint8_t names[HTTP_HASH_CACHE_NAMES];
-};
-
-static __thread struct http_hash_cache_slot
-	http_hash_cache[HTTP_HASH_CACHE_SLOTS];
-
-/* A cheap mix of the name list, for the slot index only. */
-static uint32_t http_names_slot(const uint8_t *b, uint32_t n)
-{
-	uint64_t h = n, w;
-	uint32_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, b + i, sizeof(w));
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	}
-	for (; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	h ^= h >> 29;
-	return (uint32_t)h & (HTTP_HASH_CACHE_SLOTS - 1);
-}
-
-static void http_hash_list(const struct http_names *nm, struct sw_http_req *r)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
-	struct http_hash_cache_slot *slot = NULL;
-
-	if (nm->n && nm->n <= HTTP_HASH_CACHE_NAMES) {
-		slot = &http_hash_cache[http_names_slot(nm->buf, nm->n)];
-		if (slot->n == nm->n && !memcmp(slot->names, nm->buf, nm->n)) {
-			memcpy(r->hdr_order_hash, slot->hash,
-			       sizeof(r->hdr_order_hash));
-			return;
-		}
-	}
-	if (!EVP_Digest(nm->buf, nm->n, md, &md_len, sw_crypto_sha256(),
-			NULL) ||
-	    md_len * 2 < SW_HTTP_HDR_HASH_LEN)
-		return;
-	http_hash_hex(md, r->hdr_order_hash);
-	if (slot) {
-		slot->n = (uint16_t)nm->n;
-		memcpy(slot->names, nm->buf, nm->n);
-		memcpy(slot->hash, r->hdr_order_hash, sizeof(slot->hash));
-	}
-}
-
 static void http_method(const uint8_t *m, uint32_t n, struct sw_http_req *r)
 {
 	uint32_t i;
@@ -808,9 +680,9 @@ int sw_http_parse_request(const uint8_t *p, uint32_t len, struct sw_http_req *r,
 	}
 	r->kind = (uint8_t)http_kind(r, path_class);
 	if (nm.over)
-		http_hash_names(p, fields_off, off, r);
+		sw_http_hash_names(p, fields_off, off, r);
 	else
-		http_hash_list(&nm, r);
+		sw_http_hash_list(nm.buf, nm.n, r);
 	*head_len = off;
 	return SW_HTTP_OK;
 }
