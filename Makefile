@@ -92,7 +92,8 @@ $(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: CPPFLAGS
 $(BUILD)/obj/capture/source-afxdp.o $(BUILD)/asan/capture/source-afxdp.o: $(AFXDP_SKEL)
 
 # The XDP source embeds the program through its skeleton.
-$(BUILD)/obj/xdp/xdp.o $(BUILD)/asan/xdp/xdp.o: $(BPF_SKEL)
+XDP_SRC := $(sort $(wildcard src/xdp/*.c))
+$(patsubst src/%.c,$(BUILD)/obj/%.o,$(XDP_SRC)) $(patsubst src/%.c,$(BUILD)/asan/%.o,$(XDP_SRC)): $(BPF_SKEL)
 
 $(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
 	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)
