@@ -82,13 +82,17 @@ $(BUILD)/asan/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
-# Only the DPDK backend sees DPDK's headers (and their forced includes).
-# The build remembers whether DPDK was in, so switching rebuilds it.
+# Only the DPDK backend's files (src/capture/source-dpdk.c and
+# src/capture/dpdk-*.c) see DPDK's headers (and their forced includes).
+# The build remembers whether DPDK was in, so switching rebuilds them.
 $(BUILD)/dpdk.flag: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DPDK)' | cmp -s - $@ || echo '$(DPDK)' > $@
-$(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: $(BUILD)/dpdk.flag
-$(BUILD)/obj/capture/source-dpdk.o $(BUILD)/asan/capture/source-dpdk.o: CPPFLAGS += $(DPDK_CFLAGS)
+DPDK_SRC := src/capture/source-dpdk.c $(sort $(wildcard src/capture/dpdk-*.c))
+DPDK_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(DPDK_SRC)) \
+	     $(patsubst src/%.c,$(BUILD)/asan/%.o,$(DPDK_SRC))
+$(DPDK_OBJS): $(BUILD)/dpdk.flag
+$(DPDK_OBJS): CPPFLAGS += $(DPDK_CFLAGS)
 $(BUILD)/obj/capture/source-afxdp.o $(BUILD)/asan/capture/source-afxdp.o: $(AFXDP_SKEL)
 
 # The XDP source embeds the program through its skeleton.
