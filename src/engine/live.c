@@ -35,7 +35,7 @@ int sw_live_pcap_poll(struct sw_capture *caps, int n, struct sw_pipeline *pl,
 void sw_live_pcap_publish(struct sw_metrics *m, struct sw_capture *caps, int n,
 			  const struct sw_pipeline *pl)
 {
-	struct sw_metrics_iface ifs[SW_METRICS_IFACES_MAX];
+	struct sw_capture_iface_stats ifs[SW_METRICS_IFACES_MAX];
 	int i;
 
 	if (n > SW_METRICS_IFACES_MAX)
@@ -47,7 +47,7 @@ void sw_live_pcap_publish(struct sw_metrics *m, struct sw_capture *caps, int n,
 
 void sw_live_pcap_report(struct sw_capture *caps, int n)
 {
-	struct sw_metrics_iface s;
+	struct sw_capture_iface_stats s;
 	int i;
 
 	for (i = 0; i < n; i++) {
