@@ -91,23 +91,26 @@ $(BUILD)/tsan/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(ALL_CFLAGS) -O1 $(TSAN) -c $< -o $@
 
-# Only the DPDK backend sees DPDK's headers (and their forced includes).
-# The build remembers whether DPDK was in, so switching rebuilds it.
+# Only the DPDK backend's files (src/capture/source-dpdk.c and
+# src/capture/dpdk-*.c) see DPDK's headers (and their forced includes).
+# The build remembers whether DPDK was in, so switching rebuilds them.
 $(BUILD)/dpdk.flag: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DPDK)' | cmp -s - $@ || echo '$(DPDK)' > $@
-DPDK_OBJS := $(foreach d,obj asan tsan/obj,$(BUILD)/$(d)/capture/source-dpdk.o)
+DPDK_SRC := src/capture/source-dpdk.c $(sort $(wildcard src/capture/dpdk-*.c))
+DPDK_OBJS := $(foreach d,obj asan tsan/obj,$(patsubst src/%.c,$(BUILD)/$(d)/%.o,$(DPDK_SRC)))
 $(DPDK_OBJS): $(BUILD)/dpdk.flag
 $(DPDK_OBJS): CPPFLAGS += $(DPDK_CFLAGS)
-# Under TSan, DPDK's rings (inlined from its headers into this object)
+# Under TSan, DPDK's rings (inlined from its headers into these objects)
 # take their C11 form: acquire/release atomics TSan understands, where
 # the default x86 form orders with plain accesses and compiler barriers
 # TSan cannot see. The same ring algorithm; only this build.
-$(BUILD)/tsan/obj/capture/source-dpdk.o: CPPFLAGS += -DRTE_USE_C11_MEM_MODEL
+$(patsubst src/%.c,$(BUILD)/tsan/obj/%.o,$(DPDK_SRC)): CPPFLAGS += -DRTE_USE_C11_MEM_MODEL
 $(foreach d,obj asan tsan/obj,$(BUILD)/$(d)/capture/source-afxdp.o): $(AFXDP_SKEL)
 
 # The XDP source embeds the program through its skeleton.
-$(foreach d,obj asan tsan/obj,$(BUILD)/$(d)/xdp/xdp.o): $(BPF_SKEL)
+XDP_SRC := $(sort $(wildcard src/xdp/*.c))
+$(foreach d,obj asan tsan/obj,$(patsubst src/%.c,$(BUILD)/$(d)/%.o,$(XDP_SRC))): $(BPF_SKEL)
 
 $(BUILD)/scrapewatch: $(OBJ) $(BUILD)/dpdk.flag
 	$(CC) $(ALL_CFLAGS) $(OBJ) -o $@ $(LDLIBS)

@@ -64,6 +64,16 @@ struct sw_capture_queue_stats {
 	uint64_t invalid; /* AF_XDP: invalid descriptors */
 };
 
+/* Counters of one capture interface, as its backend reports them (the
+ * metrics serve them per interface). */
+struct sw_capture_iface_stats {
+	char name[16];
+	uint64_t packets; /* received by the backend */
+	uint64_t bytes;
+	uint64_t drops; /* dropped by the kernel: buffer full */
+	uint64_t if_drops; /* dropped by the interface or driver */
+};
+
 struct sw_capture_stats {
 	const char *backend;
 	const char *sharding; /* "none", "rss" or "software" */

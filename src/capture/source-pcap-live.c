@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "capture/source-pcap-live.h"
 #include "decode/decode.h"
 
@@ -65,8 +66,8 @@ int sw_pcap_live_open(struct sw_capture *c, const char *ifname,
 		goto out_close;
 	}
 	if (rc > 0)
-		fprintf(stderr, "scrapewatch: %s: warning: %s\n", ifname,
-			pcap_statustostr(rc));
+		sw_log(SW_LOG_ERROR, "%s: warning: %s", ifname,
+		       pcap_statustostr(rc));
 	if (o->filter && o->filter[0]) {
 		if (pcap_compile(p->pcap, &prog, o->filter, 1,
 				 PCAP_NETMASK_UNKNOWN) < 0) {
@@ -179,7 +180,8 @@ int sw_pcap_live_wait(struct sw_capture *caps, int n, int timeout_ms)
 	return 0;
 }
 
-void sw_pcap_live_stats(struct sw_capture *c, struct sw_metrics_iface *out)
+void sw_pcap_live_stats(struct sw_capture *c,
+			struct sw_capture_iface_stats *out)
 {
 	struct pcap_live *p = c->priv;
 	struct pcap_stat ps;

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #include "capture/capture.h"
-#include "daemon/metrics.h"
 
 #define SW_PCAP_LIVE_BUFFER_DEFAULT (32u << 20) /* bytes */
 #define SW_PCAP_LIVE_SNAPLEN_DEFAULT 65535u
@@ -37,6 +36,7 @@ int sw_pcap_live_open(struct sw_capture *c, const char *ifname,
 /* Wait up to timeout_ms until one of the n captures has frames. */
 int sw_pcap_live_wait(struct sw_capture *caps, int n, int timeout_ms);
 /* The interface's counters: frames and bytes seen here, kernel drops. */
-void sw_pcap_live_stats(struct sw_capture *c, struct sw_metrics_iface *out);
+void sw_pcap_live_stats(struct sw_capture *c,
+			struct sw_capture_iface_stats *out);
 
 #endif /* SW_SOURCE_PCAP_LIVE_H */

@@ -34,7 +34,7 @@ struct metrics_snap {
 	struct sw_rule_count alerts[SW_PIPELINE_RULE_SLOTS];
 	struct sw_rule_count reasons[SW_PIPELINE_RULE_SLOTS];
 	int n_ifaces;
-	struct sw_metrics_iface ifaces[SW_METRICS_IFACES_MAX];
+	struct sw_capture_iface_stats ifaces[SW_METRICS_IFACES_MAX];
 	uint64_t published; /* snapshots so far */
 	double published_at; /* unix seconds */
 };
@@ -70,8 +70,8 @@ int sw_metrics_due(struct sw_metrics *m)
 }
 
 void sw_metrics_publish(struct sw_metrics *m, const struct sw_pipeline *pl,
-			const char *source, const struct sw_metrics_iface *ifs,
-			int n)
+			const char *source,
+			const struct sw_capture_iface_stats *ifs, int n)
 {
 	if (!m)
 		return;
@@ -85,7 +85,7 @@ void sw_metrics_publish_parts(struct sw_metrics *m,
 			      const struct sw_stats *st,
 			      const struct sw_flow_table_stats *flows,
 			      uint32_t flow_capacity, const char *source,
-			      const struct sw_metrics_iface *ifs, int n)
+			      const struct sw_capture_iface_stats *ifs, int n)
 {
 	struct metrics_snap *s;
 	struct timespec now;
@@ -162,7 +162,7 @@ static void render_capture(FILE *f, const struct metrics_snap *s)
 	     "(kernel buffer, interface, XDP flow map full).");
 	if (s->n_ifaces) {
 		for (i = 0; i < s->n_ifaces; i++) {
-			const struct sw_metrics_iface *x = &s->ifaces[i];
+			const struct sw_capture_iface_stats *x = &s->ifaces[i];
 
 			fprintf(f,
 				"scrapewatch_packets_total{interface=\"%s\"} "

@@ -14,18 +14,10 @@
 
 #include <stdint.h>
 
+#include "capture/capture.h"
 #include "pipeline/pipeline.h"
 
 #define SW_METRICS_IFACES_MAX 16
-
-/* Counters of one capture interface, as its backend reports them. */
-struct sw_metrics_iface {
-	char name[16];
-	uint64_t packets; /* received by the backend */
-	uint64_t bytes;
-	uint64_t drops; /* dropped by the kernel: buffer full */
-	uint64_t if_drops; /* dropped by the interface or driver */
-};
 
 struct sw_metrics;
 
@@ -48,8 +40,8 @@ int sw_metrics_due(struct sw_metrics *m);
  * "xdp", "pcap"); ifs (n of them, may be 0) are per-interface counters.
  */
 void sw_metrics_publish(struct sw_metrics *m, const struct sw_pipeline *pl,
-			const char *source, const struct sw_metrics_iface *ifs,
-			int n);
+			const char *source,
+			const struct sw_capture_iface_stats *ifs, int n);
 
 /*
  * The same from parts gathered elsewhere (the shards of a multi-queue
@@ -61,6 +53,6 @@ void sw_metrics_publish_parts(struct sw_metrics *m,
 			      const struct sw_stats *st,
 			      const struct sw_flow_table_stats *flows,
 			      uint32_t flow_capacity, const char *source,
-			      const struct sw_metrics_iface *ifs, int n);
+			      const struct sw_capture_iface_stats *ifs, int n);
 
 #endif /* SW_METRICS_H */

@@ -168,7 +168,7 @@ static int pcap_pump(struct sw_source *s, unsigned q, struct sw_pipeline *pl,
 static void pcap_publish(struct sw_source *s, struct sw_metrics *m,
 			 struct sw_pipeline *pl)
 {
-	struct sw_metrics_iface ifs[SW_METRICS_IFACES_MAX];
+	struct sw_capture_iface_stats ifs[SW_METRICS_IFACES_MAX];
 	int i, n = s->npcaps;
 
 	if (n > SW_METRICS_IFACES_MAX)
@@ -181,7 +181,7 @@ static void pcap_publish(struct sw_source *s, struct sw_metrics *m,
 /* One line per interface: frames, kernel and interface drops. */
 static void pcap_finish(struct sw_source *s, struct sw_pipeline *pl)
 {
-	struct sw_metrics_iface st;
+	struct sw_capture_iface_stats st;
 	int i;
 
 	(void)pl;
