@@ -44,7 +44,10 @@ void sw_flow_table_default_cfg(struct sw_flow_table_cfg *cfg)
 	cfg->max_flows = 196608;
 	cfg->tcp_new_timeout_ns = 30ULL * 1000000000ULL;
 	cfg->tcp_established_timeout_ns = 300ULL * 1000000000ULL;
-	cfg->tcp_closing_timeout_ns = 10ULL * 1000000000ULL;
+	/* Half-closed (one FIN): the open side may still send for as long
+	 * as an established flow may idle (a TLS close_notify minutes after
+	 * the server's FIN), so the same 300 s, like Suricata and Zeek. */
+	cfg->tcp_closing_timeout_ns = 300ULL * 1000000000ULL;
 	cfg->tcp_closed_timeout_ns = 2ULL * 1000000000ULL;
 	cfg->udp_timeout_ns = 60ULL * 1000000000ULL;
 	cfg->acct.udp_turn_gap_ns = SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
