@@ -73,19 +73,21 @@ static unsigned int flow_class(const struct sw_flow *f)
 	return 1 + (f->acct.state & 3);
 }
 
-/* Slot and link arrays of nslots, lists empty. 0, or -1 out of memory. */
+/*
+ * Slot and link arrays of nslots, lists empty, in one allocation (links
+ * after the slots): from the first size on it is large enough for its own
+ * mapping, so growing leaves no holes in the heap. 0, or -1 out of memory.
+ */
 static int arrays_new(struct sw_flow **slots, struct link **links,
 		      uint32_t nslots)
 {
 	uint32_t c;
 
-	*slots = calloc(nslots, sizeof(**slots));
-	*links = malloc(((size_t)nslots + NCLASS) * sizeof(**links));
-	if (!*slots || !*links) {
-		free(*slots);
-		free(*links);
+	*slots = calloc(1, (size_t)nslots * sizeof(**slots) +
+				   ((size_t)nslots + NCLASS) * sizeof(**links));
+	if (!*slots)
 		return -1;
-	}
+	*links = (struct link *)(*slots + nslots);
 	for (c = 0; c < NCLASS; c++) {
 		(*links)[nslots + c].prev = nslots + c;
 		(*links)[nslots + c].next = nslots + c;
@@ -138,8 +140,7 @@ void sw_flow_table_free(struct sw_flow_table *t)
 {
 	if (!t)
 		return;
-	free(t->slots);
-	free(t->links);
+	free(t->slots); /* the links with them */
 	free(t);
 }
 
@@ -171,7 +172,7 @@ static uint32_t list_head(const struct sw_flow_table *t, unsigned int c)
 	return t->mask + 1 + c;
 }
 
-static void list_unlink(struct sw_flow_table *t, uint32_t i)
+static inline void list_unlink(struct sw_flow_table *t, uint32_t i)
 {
 	struct link *l = &t->links[i];
 
@@ -181,7 +182,8 @@ static void list_unlink(struct sw_flow_table *t, uint32_t i)
 
 /* Put slot i on list c, after the last flow whose last packet is not
  * later than its own: the tail, unless packet time stepped back. */
-static void list_insert(struct sw_flow_table *t, uint32_t i, unsigned int c)
+static inline void list_insert(struct sw_flow_table *t, uint32_t i,
+			       unsigned int c)
 {
 	uint32_t h = list_head(t, c), at = t->links[h].prev;
 	uint64_t last = t->slots[i].acct.last_ns;
@@ -350,7 +352,6 @@ static int grow(struct sw_flow_table *t)
 		}
 	}
 	free(t->slots);
-	free(t->links);
 	t->slots = slots;
 	t->links = links;
 	t->mask = nmask;
@@ -424,7 +425,8 @@ static uint32_t place_new(struct sw_flow_table *t,
 
 /* The flow of slot i was touched: keep it in last-packet order on the
  * list of its class (cls before the packet). Usually already the tail. */
-static void requeue(struct sw_flow_table *t, uint32_t i, unsigned int cls)
+static inline void requeue(struct sw_flow_table *t, uint32_t i,
+			   unsigned int cls)
 {
 	unsigned int c = flow_class(&t->slots[i]);
 
