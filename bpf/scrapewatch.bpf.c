@@ -68,7 +68,7 @@ volatile __u64 sw_replay_ns;
  * looks here, by a hash symmetric in the two endpoints of the raw
  * addresses and ports (sw_fin_slot): a slot holds the epoch (packet time
  * >> 30) until which pure ACKs of the flows hashing to it are accounted,
- * 0 none. A collision only costs another flow its sampling for a while.
+ * 0 none; an odd epoch keeps one ACK only, a handshake's (sw_fin_hold). A collision only costs another flow its sampling for a while.
  * An array map, not a global array: a helper's key needs no bounds that
  * the verifier would track back through the hash into the flow key.
  */
@@ -269,25 +269,35 @@ static __always_inline __u32 sw_fin_slot(__u32 a0, __u32 a3, __u32 b0, __u32 b3,
 /*
  * After a flow's update: move sw_epoch on, and keep the flow's pure ACKs
  * out of sampling for sw_fin_hold_epochs if it has a FIN in either
- * direction. A function of its own: inlined, its branches multiply the
- * verifier's paths through the heads code after it past the 1M limit.
+ * direction (an even mark). A TCP flow still in its handshake gets an odd
+ * mark instead, good for one pure ACK, the handshake's: it establishes
+ * the flow, and so sets its idle timeout as userspace's does; sampled out,
+ * a handshake-only flow would idle out at the new-flow timeout. An odd
+ * mark never replaces a FIN's that still holds. A function of its own:
+ * inlined, its branches multiply the verifier's paths through the heads
+ * code after it past the 1M limit.
  */
 static __noinline int sw_fin_hold(const struct sw_flow_key *key,
 				  const struct sw_flow_acct *a, __u64 now)
 {
 	__u32 w[10], slot, e = (__u32)(now >> 30), *m;
+	int fin = ((a->dir[0].flags | a->dir[1].flags) & SW_DIRF_FIN) != 0;
 
 	if (!sw_ack_sample_mask)
 		return 0;
 	if (!sw_epoch || (__s32)(e - sw_epoch) > 0)
 		sw_epoch = e;
-	if (!((a->dir[0].flags | a->dir[1].flags) & SW_DIRF_FIN))
+	if (!fin && (key->proto != SW_IPPROTO_TCP || a->state != SW_STATE_NEW))
 		return 0;
 	__builtin_memcpy(w, key, sizeof(w));
 	slot = sw_fin_slot(w[0], w[3], w[4], w[7], key->port_a, key->port_b);
 	m = bpf_map_lookup_elem(&sw_fin_marks, &slot);
-	if (m)
-		*m = e + sw_fin_hold_epochs;
+	if (!m)
+		return 0;
+	if (fin)
+		*m = (e + sw_fin_hold_epochs + 1) & ~1u;
+	else if (!*m || (*m & 1) || (__s32)(*m - e) < 0)
+		*m = (e + 2) | 1;
 	return 0;
 }
 
@@ -753,7 +763,10 @@ int sw_xdp_main(struct xdp_md *ctx)
 				st->acks_sampled_out++;
 				return XDP_PASS;
 			}
-			st->acks_after_fin++;
+			if (*m & 1)
+				*m = 0; /* the handshake's ACK: one only */
+			else
+				st->acks_after_fin++;
 		}
 		src_is_b = sw_key_fill(&key, x.family, x.saddr, x.daddr,
 				       x.sport, x.dport, x.proto);

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Flow table: open addressing with linear probing over a power-of-two slot
- * array kept at most 3/4 full, backward-shift deletion (no tombstones), and
- * an incremental sweep driven by packet time that visits every slot once
- * per SWEEP_PASS_NS, so expiry costs O(1) per packet and replays expire
- * flows exactly as live capture would. When max_flows are held, the
- * stalest flow near the new key's home slot is evicted and emitted.
+ * array kept at most 3/4 full, backward-shift deletion (no tombstones).
+ * Expiry follows the work, not the clock: every flow sits on the list of
+ * its timeout class (UDP, and each TCP state), ordered by its last packet,
+ * and moves to the tail when a packet touches it; as packet time passes,
+ * the heads whose timeout has run out end. So a flow expires exactly at
+ * its timeout, in time order, at O(1) per packet, and an idle table costs
+ * nothing. The slot array starts small and doubles up to the size its
+ * capacity needs, so a capture of a few clients touches little memory.
+ * When max_flows are held, the stalest flow near the new key's home slot
+ * is evicted and emitted.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,23 +20,30 @@
 #include "scrapewatch/flow_key.h"
 #include "scrapewatch/tls_records.h"
 
-#define SWEEP_TICK_NS 100000000ULL /* 100 ms of packet time */
-#define SWEEP_PASS_NS 10000000000ULL /* every slot visited each 10 s */
 #define EVICT_WINDOW 16 /* slots examined to choose a victim */
+#define START_SLOTS 1024 /* first size of the slot array */
+#define NCLASS 5 /* timeout classes: UDP, then TCP by state */
+
+/*
+ * A slot's place on its class list. Indices past the slot array are the
+ * lists' heads (nslots + class), so a list is a ring and unlinking needs
+ * no class.
+ */
+struct link {
+	uint32_t prev;
+	uint32_t next;
+};
 
 struct sw_flow_table {
 	struct sw_flow *slots;
-	/* One bit a slot, set while it holds a flow: the sweep and the
-	 * flush skip empty stretches without touching their entries, so a
-	 * table sized for the most costs only the memory it uses. */
-	uint64_t *used;
+	struct link *links; /* nslots + NCLASS entries */
 	uint32_t mask;
+	uint32_t max_mask; /* the mask the capacity needs */
 	uint32_t count;
 	uint32_t max_flows;
-	uint32_t sweep_cursor;
-	uint32_t sweep_per_tick;
 	uint64_t now_ns;
-	uint64_t next_sweep_ns;
+	uint64_t next_due; /* no flow is due before this */
+	uint64_t timeout[NCLASS];
 	struct sw_flow_table_cfg cfg;
 	struct sw_flow_table_stats stats;
 	sw_flow_end_fn on_end;
@@ -44,17 +56,52 @@ void sw_flow_table_default_cfg(struct sw_flow_table_cfg *cfg)
 	cfg->max_flows = 196608;
 	cfg->tcp_new_timeout_ns = 30ULL * 1000000000ULL;
 	cfg->tcp_established_timeout_ns = 300ULL * 1000000000ULL;
-	cfg->tcp_closing_timeout_ns = 10ULL * 1000000000ULL;
+	/* Half-closed (one FIN): the open side may still send for as long
+	 * as an established flow may idle (a TLS close_notify minutes after
+	 * the server's FIN), so the same 300 s, like Suricata and Zeek. */
+	cfg->tcp_closing_timeout_ns = 300ULL * 1000000000ULL;
 	cfg->tcp_closed_timeout_ns = 2ULL * 1000000000ULL;
 	cfg->udp_timeout_ns = 60ULL * 1000000000ULL;
 	cfg->acct.udp_turn_gap_ns = SW_ACCT_DEFAULT_UDP_TURN_GAP_NS;
+}
+
+/* The timeout class of a flow: what sw_flow_timeout() depends on. */
+static unsigned int flow_class(const struct sw_flow *f)
+{
+	if (f->key.proto != SW_IPPROTO_TCP)
+		return 0;
+	return 1 + (f->acct.state & 3);
+}
+
+/*
+ * Slot and link arrays of nslots, lists empty, in one allocation (links
+ * after the slots): from the first size on it is large enough for its own
+ * mapping, so growing leaves no holes in the heap. 0, or -1 out of memory.
+ */
+static int arrays_new(struct sw_flow **slots, struct link **links,
+		      uint32_t nslots)
+{
+	uint32_t c;
+
+	*slots = calloc(1, (size_t)nslots * sizeof(**slots) +
+				   ((size_t)nslots + NCLASS) * sizeof(**links));
+	if (!*slots)
+		return -1;
+	*links = (struct link *)(*slots + nslots);
+	for (c = 0; c < NCLASS; c++) {
+		(*links)[nslots + c].prev = nslots + c;
+		(*links)[nslots + c].next = nslots + c;
+	}
+	return 0;
 }
 
 struct sw_flow_table *sw_flow_table_new(const struct sw_flow_table_cfg *cfg,
 					sw_flow_end_fn on_end, void *ctx)
 {
 	struct sw_flow_table *t;
+	struct sw_flow probe;
 	uint64_t want, nslots = 16;
+	unsigned int c;
 
 	if (!cfg->max_flows || cfg->max_flows > (1u << 30)) {
 		errno = EINVAL;
@@ -66,21 +113,26 @@ struct sw_flow_table *sw_flow_table_new(const struct sw_flow_table_cfg *cfg,
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->slots = calloc(nslots, sizeof(*t->slots));
-	t->used = calloc((nslots + 63) / 64, sizeof(*t->used));
-	if (!t->slots || !t->used) {
-		free(t->slots);
-		free(t->used);
+	t->max_mask = (uint32_t)(nslots - 1);
+	if (nslots > START_SLOTS)
+		nslots = START_SLOTS;
+	if (arrays_new(&t->slots, &t->links, (uint32_t)nslots)) {
 		free(t);
 		return NULL;
 	}
 	t->mask = (uint32_t)(nslots - 1);
+	t->next_due = UINT64_MAX;
 	t->max_flows = cfg->max_flows;
 	t->cfg = *cfg;
 	t->on_end = on_end;
 	t->ctx = ctx;
-	t->sweep_per_tick =
-		(uint32_t)(nslots * SWEEP_TICK_NS / SWEEP_PASS_NS) + 1;
+	/* Each class's timeout, as sw_flow_timeout() gives it. */
+	memset(&probe, 0, sizeof(probe));
+	for (c = 0; c < NCLASS; c++) {
+		probe.key.proto = c ? SW_IPPROTO_TCP : SW_IPPROTO_UDP;
+		probe.acct.state = (uint8_t)(c ? c - 1 : 0);
+		t->timeout[c] = sw_flow_timeout(cfg, &probe);
+	}
 	return t;
 }
 
@@ -88,8 +140,7 @@ void sw_flow_table_free(struct sw_flow_table *t)
 {
 	if (!t)
 		return;
-	free(t->slots);
-	free(t->used);
+	free(t->slots); /* the links with them */
 	free(t);
 }
 
@@ -116,29 +167,44 @@ static int slot_used(const struct sw_flow *f)
 	return f->key.family != SW_FAMILY_NONE;
 }
 
-static void used_set(struct sw_flow_table *t, uint32_t i)
+static uint32_t list_head(const struct sw_flow_table *t, unsigned int c)
 {
-	t->used[i / 64] |= 1ULL << (i % 64);
+	return t->mask + 1 + c;
 }
 
-static void used_clear(struct sw_flow_table *t, uint32_t i)
+static inline void list_unlink(struct sw_flow_table *t, uint32_t i)
 {
-	t->used[i / 64] &= ~(1ULL << (i % 64));
+	struct link *l = &t->links[i];
+
+	t->links[l->prev].next = l->next;
+	t->links[l->next].prev = l->prev;
 }
 
-/* The first slot from i on (to the end of the table) that may hold a
- * flow, or mask + 1. */
-static uint32_t used_next(const struct sw_flow_table *t, uint32_t i)
+/* Put slot i on list c, after the last flow whose last packet is not
+ * later than its own: the tail, unless packet time stepped back. */
+static inline void list_insert(struct sw_flow_table *t, uint32_t i,
+			       unsigned int c)
 {
-	uint32_t w = i / 64;
-	uint64_t bits = t->used[w] & (~0ULL << (i % 64));
+	uint32_t h = list_head(t, c), at = t->links[h].prev;
+	uint64_t last = t->slots[i].acct.last_ns;
 
-	while (!bits) {
-		if (++w > t->mask / 64)
-			return t->mask + 1;
-		bits = t->used[w];
-	}
-	return w * 64 + (uint32_t)__builtin_ctzll(bits);
+	if (last + t->timeout[c] < t->next_due)
+		t->next_due = last + t->timeout[c];
+	while (at != h && t->slots[at].acct.last_ns > last)
+		at = t->links[at].prev;
+	t->links[i].prev = at;
+	t->links[i].next = t->links[at].next;
+	t->links[t->links[at].next].prev = i;
+	t->links[at].next = i;
+}
+
+/* Slot j's flow now lives in slot i: its neighbours follow it. */
+static void slot_move(struct sw_flow_table *t, uint32_t i, uint32_t j)
+{
+	t->slots[i] = t->slots[j];
+	t->links[i] = t->links[j];
+	t->links[t->links[i].prev].next = i;
+	t->links[t->links[i].next].prev = i;
 }
 
 /* Remove slot i, shifting later members of its probe run back into it. */
@@ -146,6 +212,7 @@ static void slot_delete(struct sw_flow_table *t, uint32_t i)
 {
 	uint32_t j = i;
 
+	list_unlink(t, i);
 	for (;;) {
 		uint32_t home;
 
@@ -155,12 +222,11 @@ static void slot_delete(struct sw_flow_table *t, uint32_t i)
 		home = (uint32_t)sw_flow_key_hash(&t->slots[j].key) & t->mask;
 		/* Entry j may move to i only if its home is not in (i, j]. */
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
-			t->slots[i] = t->slots[j];
+			slot_move(t, i, j);
 			i = j;
 		}
 	}
 	memset(&t->slots[i], 0, sizeof(t->slots[i]));
-	used_clear(t, i);
 	t->count--;
 	t->stats.active = t->count;
 }
@@ -199,7 +265,7 @@ uint64_t sw_flow_timeout(const struct sw_flow_table_cfg *cfg,
 static uint64_t flow_timeout(const struct sw_flow_table *t,
 			     const struct sw_flow *f)
 {
-	return sw_flow_timeout(&t->cfg, f);
+	return t->timeout[flow_class(f)];
 }
 
 /* Why a flow leaving the table ends: its own close if it closed (a
@@ -213,51 +279,83 @@ int sw_flow_end_reason(const struct sw_flow *f, int open_reason)
 	return open_reason;
 }
 
-static void sweep(struct sw_flow_table *t, uint32_t nslots)
+/*
+ * End the flows idle at t->now_ns, earliest deadline first across the
+ * classes: each list is in last-packet order, so only its head can be due.
+ */
+static void expire(struct sw_flow_table *t)
 {
-	uint32_t n;
+	t->next_due = UINT64_MAX;
+	while (t->count) {
+		uint64_t best = UINT64_MAX;
+		uint32_t victim = 0;
+		unsigned int c;
 
-	for (n = 0; n < nslots && t->count; n++) {
-		uint32_t i = t->sweep_cursor, next = used_next(t, i);
-		struct sw_flow *f;
+		for (c = 0; c < NCLASS; c++) {
+			uint32_t h = t->links[list_head(t, c)].next;
+			uint64_t due;
 
-		if (next != i) {
-			/* Empty slots: count them against the budget and
-			 * pass them without a look. */
-			n += (next - i) - 1;
-			t->sweep_cursor = next & t->mask;
-			continue;
+			if (h > t->mask)
+				continue;
+			due = t->slots[h].acct.last_ns + t->timeout[c];
+			if (due < best) {
+				best = due;
+				victim = h;
+			}
 		}
-		f = &t->slots[i];
-		if (slot_used(f) &&
-		    f->acct.last_ns + flow_timeout(t, f) <= t->now_ns) {
-			/* Deletion may shift another entry into slot i:
-			 * look at it again before moving on. */
-			flow_end(t, i, sw_flow_end_reason(f, SW_CLOSE_IDLE));
-			continue;
+		if (best > t->now_ns) {
+			t->next_due = best;
+			return;
 		}
-		t->sweep_cursor = (i + 1) & t->mask;
+		flow_end(t, victim,
+			 sw_flow_end_reason(&t->slots[victim], SW_CLOSE_IDLE));
 	}
 }
 
 static void advance_time(struct sw_flow_table *t, uint64_t ts)
 {
-	uint64_t ticks;
-
 	if (ts <= t->now_ns)
 		return;
 	t->now_ns = ts;
-	if (!t->next_sweep_ns) {
-		t->next_sweep_ns = ts + SWEEP_TICK_NS;
-		return;
+	if (ts >= t->next_due)
+		expire(t);
+}
+
+/*
+ * Double the slot array (up to what the capacity needs) once it is 1/4
+ * full. Flows keep their order on their lists. 0, or -1 out of memory:
+ * the table then stays as it is, and evicts sooner.
+ */
+static int grow(struct sw_flow_table *t)
+{
+	uint32_t nslots = (t->mask + 1) * 2, nmask = nslots - 1, c;
+	struct sw_flow *slots;
+	struct link *links;
+
+	if (arrays_new(&slots, &links, nslots))
+		return -1;
+	for (c = 0; c < NCLASS; c++) {
+		uint32_t h = list_head(t, c), i;
+
+		for (i = t->links[h].next; i != h; i = t->links[i].next) {
+			uint32_t j =
+				(uint32_t)sw_flow_key_hash(&t->slots[i].key) &
+				nmask;
+
+			while (slot_used(&slots[j]))
+				j = (j + 1) & nmask;
+			slots[j] = t->slots[i];
+			links[j].prev = links[nslots + c].prev;
+			links[j].next = nslots + c;
+			links[links[nslots + c].prev].next = j;
+			links[nslots + c].prev = j;
+		}
 	}
-	if (ts < t->next_sweep_ns)
-		return;
-	ticks = (ts - t->next_sweep_ns) / SWEEP_TICK_NS + 1;
-	t->next_sweep_ns += ticks * SWEEP_TICK_NS;
-	if (ticks > SWEEP_PASS_NS / SWEEP_TICK_NS)
-		ticks = SWEEP_PASS_NS / SWEEP_TICK_NS;
-	sweep(t, (uint32_t)(ticks * t->sweep_per_tick));
+	free(t->slots);
+	t->slots = slots;
+	t->links = links;
+	t->mask = nmask;
+	return 0;
 }
 
 /* Make room: end the stalest flow among those near slot home. */
@@ -265,6 +363,7 @@ static void evict_near(struct sw_flow_table *t, uint32_t home)
 {
 	uint32_t i, victim = UINT32_MAX, n;
 	uint64_t oldest = UINT64_MAX;
+	unsigned int c;
 
 	for (n = 0, i = home; n < EVICT_WINDOW; n++, i = (i + 1) & t->mask) {
 		if (slot_used(&t->slots[i]) &&
@@ -273,10 +372,13 @@ static void evict_near(struct sw_flow_table *t, uint32_t home)
 			victim = i;
 		}
 	}
-	/* Nothing near home (a sparse spot): take the sweep cursor's next. */
-	for (i = t->sweep_cursor; victim == UINT32_MAX; i = (i + 1) & t->mask)
-		if (slot_used(&t->slots[i]))
-			victim = i;
+	/* Nothing near home (a sparse spot): the stalest at a list head. */
+	for (c = 0; victim == UINT32_MAX && c < NCLASS; c++) {
+		uint32_t h = t->links[list_head(t, c)].next;
+
+		if (h <= t->mask)
+			victim = h;
+	}
 	t->stats.evicted++;
 	flow_end(t, victim, SW_CLOSE_EVICTED);
 }
@@ -294,20 +396,58 @@ static void flow_start(struct sw_flow *f, const struct sw_flow_key *key,
 	sw_acct_init(&f->acct, pkt->ts_ns, client_is_b, origin);
 }
 
+/* The slot of key, or the empty slot where it would go. */
+static inline uint32_t find(const struct sw_flow_table *t,
+			    const struct sw_flow_key *key)
+{
+	uint32_t i = (uint32_t)sw_flow_key_hash(key) & t->mask;
+
+	while (slot_used(&t->slots[i]) && !key_eq(&t->slots[i].key, key))
+		i = (i + 1) & t->mask;
+	return i;
+}
+
+/* An empty slot for a new flow of key: room made first if need be. */
+static uint32_t place_new(struct sw_flow_table *t,
+			  const struct sw_flow_key *key, uint32_t i)
+{
+	if (t->count >= t->max_flows) {
+		evict_near(t, (uint32_t)sw_flow_key_hash(key) & t->mask);
+		return find(t, key);
+	}
+	/* Below its full size the array is kept at most 1/4 full: probe
+	 * runs as short as in the full-size array of a light load. */
+	if (t->mask < t->max_mask &&
+	    (uint64_t)(t->count + 1) * 4 > (uint64_t)(t->mask + 1) && !grow(t))
+		return find(t, key);
+	return i;
+}
+
+/* The flow of slot i was touched: keep it in last-packet order on the
+ * list of its class (cls before the packet). Usually already the tail. */
+static inline void requeue(struct sw_flow_table *t, uint32_t i,
+			   unsigned int cls)
+{
+	unsigned int c = flow_class(&t->slots[i]);
+
+	if (c == cls && t->links[i].next == list_head(t, c))
+		return;
+	list_unlink(t, i);
+	list_insert(t, i, c);
+}
+
 struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 				     const struct sw_packet *pkt, int *dir)
 {
 	struct sw_flow_key key;
 	struct sw_acct_pkt ap;
 	struct sw_flow *f;
-	uint32_t home, i;
+	uint32_t i;
+	unsigned int cls;
 	int src_is_b = sw_flow_key_from_packet(pkt, &key);
 
 	advance_time(t, pkt->ts_ns);
-	home = (uint32_t)sw_flow_key_hash(&key) & t->mask;
-	for (i = home; slot_used(&t->slots[i]); i = (i + 1) & t->mask)
-		if (key_eq(&t->slots[i].key, &key))
-			break;
+	i = find(t, &key);
 	f = &t->slots[i];
 
 	ap.ts_ns = pkt->ts_ns;
@@ -319,6 +459,7 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 	ap.pad = 0;
 
 	if (slot_used(f)) {
+		cls = flow_class(f);
 		ap.dir =
 			(uint8_t)(src_is_b == f->acct.client_is_b ? SW_DIR_C2S :
 								    SW_DIR_S2C);
@@ -339,17 +480,14 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 			flow_start(f, &key, pkt, src_is_b);
 			t->stats.created++;
 			ap.dir = SW_DIR_C2S;
+			cls = NCLASS; /* requeue it whatever its class */
 		}
 	} else {
-		if (t->count >= t->max_flows) {
-			evict_near(t, home);
-			for (i = home; slot_used(&t->slots[i]);
-			     i = (i + 1) & t->mask)
-				;
-			f = &t->slots[i];
-		}
+		i = place_new(t, &key, i);
+		f = &t->slots[i];
 		flow_start(f, &key, pkt, src_is_b);
-		used_set(t, (uint32_t)(f - t->slots));
+		list_insert(t, i, flow_class(f));
+		cls = flow_class(f);
 		t->count++;
 		t->stats.created++;
 		t->stats.active = t->count;
@@ -364,6 +502,7 @@ struct sw_flow *sw_flow_table_packet(struct sw_flow_table *t,
 	    f->acct.tls_state < SW_TLS_OFF)
 		sw_tls_walk(&f->acct, &ap, pkt->payload, pkt->payload_caplen);
 	sw_acct_update(&f->acct, &ap, &t->cfg.acct);
+	requeue(t, i, cls);
 	*dir = ap.dir;
 	return f;
 }
@@ -435,9 +574,9 @@ static int cmp_first_seen(const void *a, const void *b)
 }
 
 /*
- * A flow already idle past its timeout when the input ends ended idle,
- * whether or not the incremental sweep had reached its slot yet: the
- * record must not depend on where the flow happened to sit.
+ * A flow already idle past its timeout when the input ends ended idle:
+ * the last packet moved the clock, but expiry ran before it, so a flow
+ * due at exactly that time is still here.
  */
 static int flush_reason(const struct sw_flow_table *t, const struct sw_flow *f,
 			int reason)
@@ -450,15 +589,18 @@ static int flush_reason(const struct sw_flow_table *t, const struct sw_flow *f,
 void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 {
 	struct sw_flow **order;
-	uint32_t i, n = 0;
+	uint32_t i, n = 0, c;
 
 	if (!t->count)
 		return;
 	order = malloc((size_t)t->count * sizeof(*order));
 	if (order) {
-		for (i = used_next(t, 0); i <= t->mask; i = used_next(t, i + 1))
-			if (slot_used(&t->slots[i]))
+		for (c = 0; c < NCLASS; c++) {
+			uint32_t h = list_head(t, c);
+
+			for (i = t->links[h].next; i != h; i = t->links[i].next)
 				order[n++] = &t->slots[i];
+		}
 		qsort(order, n, sizeof(*order), cmp_first_seen);
 		for (i = 0; i < n; i++) {
 			struct sw_flow *f = order[i];
@@ -471,9 +613,11 @@ void sw_flow_table_flush(struct sw_flow_table *t, int reason)
 		}
 		/* Clear what was used, not the whole table: at the end of
 		 * input that is a few flows in a table sized for the most. */
-		for (i = 0; i < n; i++) {
-			used_clear(t, (uint32_t)(order[i] - t->slots));
+		for (i = 0; i < n; i++)
 			memset(order[i], 0, sizeof(*order[i]));
+		for (c = 0; c < NCLASS; c++) {
+			t->links[list_head(t, c)].next = list_head(t, c);
+			t->links[list_head(t, c)].prev = list_head(t, c);
 		}
 		free(order);
 		t->count = 0;
@@ -500,7 +644,8 @@ sw_flow_table_stats(const struct sw_flow_table *t)
 
 size_t sw_flow_table_bytes(const struct sw_flow_table *t)
 {
-	return sizeof(*t) + ((size_t)t->mask + 1) * sizeof(*t->slots);
+	return sizeof(*t) + ((size_t)t->mask + 1) * sizeof(*t->slots) +
+	       ((size_t)t->mask + 1 + NCLASS) * sizeof(*t->links);
 }
 
 uint32_t sw_flow_table_capacity(const struct sw_flow_table *t)

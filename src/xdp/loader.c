@@ -47,14 +47,19 @@ static uint64_t realtime_offset_ns(void)
 
 /*
  * How long the kernel keeps the pure ACKs of a flow past a FIN from being
- * sampled out, in its epochs of 2^30 ns: past the longest a closing or
- * closed flow can stay quiet and still be in the map (its timeout, plus a
- * sweep period before the sweeper ends it), plus two: one for rounding
- * down, one for the epoch the mark was set in.
+ * sampled out, in its epochs of 2^30 ns: past the longest a closed flow
+ * can stay quiet and still be in the map (its timeout, plus a sweep period
+ * before the sweeper ends it) and past the ACK that answers a FIN (at most
+ * 10 s of the half-close timeout: a longer hold would mark most slots on a
+ * busy link), plus two: one for rounding down, one for the epoch the mark
+ * was set in.
  */
 static uint32_t fin_hold_epochs(const struct sw_xdp_opts *o)
 {
 	uint64_t ns = o->table.tcp_closing_timeout_ns;
+
+	if (ns > 10000000000ULL)
+		ns = 10000000000ULL;
 
 	if (o->table.tcp_closed_timeout_ns > ns)
 		ns = o->table.tcp_closed_timeout_ns;

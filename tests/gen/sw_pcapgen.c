@@ -1455,6 +1455,73 @@ static void fx_passive_close(const char *dir)
 	fx_free(&f);
 }
 
+/*
+ * Handshake only, 44 s of silence, then the client closes: the flow is
+ * established by the handshake's ACK, so it idles like any established
+ * flow and ends with the FINs (the XDP path once ended it idle).
+ */
+static void fx_handshake_idle(const char *dir)
+{
+	struct fx f;
+	struct conn *c;
+	uint64_t t;
+
+	fx_init(&f, dir, 20);
+	c = conn_new(&f, IPP_TCP, "198.18.0.21", 40020, "198.18.1.1", 80,
+		     0x2d2d0001, 0x2d2d8001);
+	t = hs(&f, c, f.t0);
+	fin_close(&f, c, CL, t + MS(44000));
+	fx_write(&f, "handshake_idle", 0);
+	fx_free(&f);
+}
+
+/* One TLS request and response; the client acknowledges. */
+static uint64_t tls_turn(struct fx *f, struct conn *c, uint64_t t, uint32_t len,
+			 uint32_t rlen, uint64_t *rng)
+{
+	struct segrec rec[MAX_SEGS];
+	int n;
+
+	app_tls(c, CL, len, rng);
+	n = send_all(f, c, CL, t, US(30), rec);
+	got(c, SV);
+	app_tls(c, SV, rlen, rng);
+	n = send_all(f, c, SV, rec[n - 1].t + MS(2), US(100), rec);
+	return acks(f, c, CL, rec, n, 1);
+}
+
+/*
+ * The server closes (FIN), the client acknowledges and keeps its half
+ * open, and five minutes later sends a 24-byte TLS close_notify alert,
+ * which the closed server answers with a RST: one connection, one record.
+ */
+static void fx_half_close(const char *dir)
+{
+	struct segrec rec[MAX_SEGS];
+	static const uint8_t close_notify[24] = { 21, 3, 3, 0, 19 };
+	struct fx f;
+	struct conn *c;
+	uint64_t t, rng = 0x6861;
+
+	fx_init(&f, dir, 21);
+	c = conn_new(&f, IPP_TCP, "198.18.0.22", 40021, "198.18.1.1", 443,
+		     0x3e3e0001, 0x3e3e8001);
+	t = hs(&f, c, f.t0);
+	t = tls_turn(&f, c, t + US(25), 517, 3100, &rng);
+	t = tls_turn(&f, c, t + MS(400), 460, 5200, &rng);
+	t += MS(2000);
+	tctl(&f, c, SV, t, F_FIN | F_ACK);
+	got(c, CL);
+	t += c->rtt;
+	tctl(&f, c, CL, t, F_ACK);
+	app_put(c, CL, close_notify, sizeof(close_notify));
+	t = f.t0 + MS(300000) + MS(2000);
+	send_all(&f, c, CL, t, US(30), rec);
+	tctl(&f, c, SV, t + SRV_TURN, F_RST);
+	fx_write(&f, "half_close", 0);
+	fx_free(&f);
+}
+
 /* Both ISNs just below 2^32: SEQ and ACK wrap inside a segment. */
 static void fx_wraparound(const char *dir)
 {
@@ -2384,6 +2451,9 @@ static const char readme[] =
 	"header: exit 1 |\n"
 	"| not_a_capture, empty | exit 2 |\n"
 	"| header_only | a valid file with no packets |\n"
+	"| handshake_idle | handshake, 44 s idle, then the client closes |\n"
+	"| half_close | server FIN, client half open 5 min, then a TLS "
+	"close_notify and the server's RST: one flow |\n"
 	"| unknown_linktype | link type 147 (USER0): every frame skipped |\n";
 
 static int cmd_fixtures(const char *dir)
@@ -2406,6 +2476,8 @@ static int cmd_fixtures(const char *dir)
 	fx_skipped(dir);
 	fx_udp(dir);
 	fx_broken_files(dir);
+	fx_handshake_idle(dir);
+	fx_half_close(dir);
 	write_text(dir, "README", ".md", readme, sizeof(readme) - 1);
 	return 0;
 }
