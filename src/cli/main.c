@@ -366,6 +366,8 @@ static struct sw_config *load_config(const char *path)
 		cfg = sw_config_load(path, errbuf);
 		if (!cfg)
 			fprintf(stderr, "%s\n", errbuf);
+		else
+			sw_decode_configure(&cfg->decode);
 		return cfg;
 	}
 	cfg = calloc(1, sizeof(*cfg));
@@ -374,6 +376,7 @@ static struct sw_config *load_config(const char *path)
 		return NULL;
 	}
 	sw_config_default(cfg);
+	sw_decode_configure(&cfg->decode);
 	return cfg;
 }
 
@@ -1219,6 +1222,13 @@ static int cmd_live(int argc, char **argv)
 		}
 		sw_log(SW_LOG_INFO, "pcap capturing on %d interface(s)", nif);
 		goto run;
+	}
+	/* The XDP program follows VXLAN and GENEVE unless the file says. */
+	if (!cfg->decode_tunnels_set) {
+		struct sw_decode_cfg dc = cfg->decode;
+
+		dc.tunnels &= SW_TUNB_VXLAN | SW_TUNB_GENEVE;
+		sw_decode_configure(&dc);
 	}
 	sw_xdp_default_opts(&xo);
 	xo.table = cfg->flows;
