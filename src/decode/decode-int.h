@@ -30,9 +30,10 @@ struct sw_decode_cfg;
 /* decode-tunnel.c: the configuration in force, read on every packet. */
 extern struct sw_decode_cfg sw_decode_g;
 
-/* 1 if UDP to this port is VXLAN or GENEVE as configured. */
+/* SW_TUN_VXLAN or SW_TUN_GENEVE if UDP to this port is one, else 0. */
 int sw_tun_udp_port(uint16_t dport);
-/* Decapsulate the UDP payload of pkt (to a port sw_tun_udp_port() took). */
+/* Decapsulate the UDP payload of pkt, whose destination port is in the
+ * span of tunnel ports; SW_DR_OK and pkt untouched if no tunnel's. */
 int sw_tun_udp(struct sw_packet *pkt);
 /* An IP payload of protocol pkt->proto other than TCP and UDP. */
 int sw_tun_ip(const uint8_t *p, uint32_t cap, uint32_t len,

@@ -132,9 +132,10 @@ int sw_decode_l4(const uint8_t *p, uint32_t caplen, uint32_t l4len,
 		return decode_tcp(p, caplen, l4len, pkt);
 	case SW_IPPROTO_UDP:
 		rc = decode_udp(p, caplen, l4len, pkt);
+		/* One comparison keeps most UDP off the tunnel path. */
 		if (rc == SW_DR_OK &&
-		    (sw_decode_g.tunnels & (SW_TUNB_VXLAN | SW_TUNB_GENEVE)) &&
-		    sw_tun_udp_port(pkt->dport))
+		    (uint16_t)(pkt->dport - sw_decode_g.port_lo) <=
+			    sw_decode_g.port_span)
 			return sw_tun_udp(pkt);
 		return rc;
 	default:

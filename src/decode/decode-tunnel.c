@@ -34,12 +34,36 @@ enum {
 
 struct sw_decode_cfg sw_decode_g = {
 	.tunnels = SW_TUNB_ALL,
+	.port_lo = 4789,
+	.port_span = 6081 - 4789,
 	.max_depth = SW_TUNNEL_DEFAULT_DEPTH,
 	.n_vxlan_ports = 1,
 	.vxlan_ports = { 4789 },
 	.n_geneve_ports = 1,
 	.geneve_ports = { 6081 },
 };
+
+/* The span of UDP ports that may be tunnels, so that most UDP packets are
+ * told apart by one comparison (0 alone when none: never a tunnel). */
+static void port_range(struct sw_decode_cfg *c)
+{
+	unsigned lo = 65535, hi = 0, i;
+
+	if (c->tunnels & SW_TUNB_VXLAN)
+		for (i = 0; i < c->n_vxlan_ports; i++) {
+			lo = c->vxlan_ports[i] < lo ? c->vxlan_ports[i] : lo;
+			hi = c->vxlan_ports[i] > hi ? c->vxlan_ports[i] : hi;
+		}
+	if (c->tunnels & SW_TUNB_GENEVE)
+		for (i = 0; i < c->n_geneve_ports; i++) {
+			lo = c->geneve_ports[i] < lo ? c->geneve_ports[i] : lo;
+			hi = c->geneve_ports[i] > hi ? c->geneve_ports[i] : hi;
+		}
+	if (lo > hi)
+		lo = hi = 0;
+	c->port_lo = (uint16_t)lo;
+	c->port_span = (uint16_t)(hi - lo);
+}
 
 void sw_decode_default_cfg(struct sw_decode_cfg *cfg)
 {
@@ -50,6 +74,7 @@ void sw_decode_default_cfg(struct sw_decode_cfg *cfg)
 	cfg->vxlan_ports[0] = 4789;
 	cfg->n_geneve_ports = 1;
 	cfg->geneve_ports[0] = 6081;
+	port_range(cfg);
 }
 
 void sw_decode_configure(const struct sw_decode_cfg *cfg)
@@ -61,6 +86,7 @@ void sw_decode_configure(const struct sw_decode_cfg *cfg)
 		sw_decode_g.n_vxlan_ports = SW_TUNNEL_PORTS_MAX;
 	if (sw_decode_g.n_geneve_ports > SW_TUNNEL_PORTS_MAX)
 		sw_decode_g.n_geneve_ports = SW_TUNNEL_PORTS_MAX;
+	port_range(&sw_decode_g);
 }
 
 const struct sw_decode_cfg *sw_decode_config(void)
@@ -94,47 +120,55 @@ int sw_tun_udp_port(uint16_t dport)
 {
 	const struct sw_decode_cfg *c = &sw_decode_g;
 
-	return ((c->tunnels & SW_TUNB_VXLAN) &&
-		port_in(dport, c->vxlan_ports, c->n_vxlan_ports)) ||
-	       ((c->tunnels & SW_TUNB_GENEVE) &&
-		port_in(dport, c->geneve_ports, c->n_geneve_ports));
+	if ((c->tunnels & SW_TUNB_VXLAN) &&
+	    port_in(dport, c->vxlan_ports, c->n_vxlan_ports))
+		return SW_TUN_VXLAN;
+	if ((c->tunnels & SW_TUNB_GENEVE) &&
+	    port_in(dport, c->geneve_ports, c->n_geneve_ports))
+		return SW_TUN_GENEVE;
+	return SW_TUN_NONE;
 }
 
 /*
  * Step into a tunnel whose payload starts at p and ends, on the wire, at
  * p + len: note the outermost one, refuse one level too many, and clear
- * what the outer layers left in pkt so the inner packet is decoded as if
- * it had arrived plain.
+ * what the outer layers set that the inner ones may leave alone, so the
+ * inner packet is decoded as if it had arrived plain. (Outer layers are
+ * never TCP, so the TCP fields are still clear.)
  */
 static int enter(struct sw_packet *pkt, const uint8_t *p, uint32_t len,
 		 int type, uint32_t id, int has_id)
 {
-	struct sw_tunnel t = pkt->tunnel;
-	const uint8_t *frame = pkt->frame;
-	uint64_t ts = pkt->ts_ns;
-	uint32_t caplen = pkt->caplen, wirelen = pkt->wirelen;
+	struct sw_tunnel *t = &pkt->tunnel;
 
-	if (t.type == SW_TUN_NONE) {
-		t.type = (uint8_t)type;
-		t.depth = 0;
-		t.family = pkt->family;
-		t.id = id;
-		t.has_id = (uint8_t)has_id;
-		memcpy(t.saddr, pkt->saddr, sizeof(t.saddr));
-		memcpy(t.daddr, pkt->daddr, sizeof(t.daddr));
+	if (t->type == SW_TUN_NONE) {
+		t->type = (uint8_t)type;
+		t->depth = 0;
+		t->family = pkt->family;
+		t->id = id;
+		t->has_id = (uint8_t)has_id;
+		memcpy(t->saddr, pkt->saddr, sizeof(t->saddr));
+		memcpy(t->daddr, pkt->daddr, sizeof(t->daddr));
 	}
-	if (t.depth >= sw_decode_g.max_depth)
+	if (t->depth >= sw_decode_g.max_depth)
 		return SW_DR_TUNNEL_TOO_DEEP;
-	t.depth++;
-	memset(pkt, 0, offsetof(struct sw_packet, tunnel));
-	pkt->tunnel = t;
-	pkt->ts_ns = ts;
-	pkt->frame = frame;
-	pkt->caplen = caplen;
+	t->depth++;
+	memset(pkt->saddr, 0, sizeof(pkt->saddr));
+	memset(pkt->daddr, 0, sizeof(pkt->daddr));
+	pkt->family = SW_FAMILY_NONE;
+	pkt->ip_id = 0;
+	pkt->ip_df = 0;
+	pkt->ip_opt_len = 0;
+	pkt->ip6_flow = 0;
+	pkt->fragment = 0;
+	pkt->vlan_count = 0;
+	pkt->anomaly = SW_DR_OK;
+	pkt->sport = pkt->dport = 0;
+	pkt->payload = NULL;
+	pkt->payload_len = pkt->payload_caplen = 0;
 	/* The inner packet ends where the tunnel's payload does. */
-	if (frame && (uint64_t)(p - frame) + len < wirelen)
-		wirelen = (uint32_t)(p - frame) + len;
-	pkt->wirelen = wirelen;
+	if (pkt->frame && (uint64_t)(p - pkt->frame) + len < pkt->wirelen)
+		pkt->wirelen = (uint32_t)(p - pkt->frame) + len;
 	return SW_DR_OK;
 }
 
@@ -189,20 +223,23 @@ static int geneve(const uint8_t *p, uint32_t cap, uint32_t len,
 		    inner_by_type(sw_rd16(p + 2), p + hlen, cap - hlen, pkt);
 }
 
-/* The UDP payload of a packet to a VXLAN or GENEVE port. */
+/* The UDP payload of a packet to a port in the tunnels' span. */
 int sw_tun_udp(struct sw_packet *pkt)
 {
-	const struct sw_decode_cfg *c = &sw_decode_g;
 	const uint8_t *p = pkt->payload;
 	uint32_t cap = pkt->payload_caplen, len = pkt->payload_len;
 
 	/* A first fragment carries only part of the tunnel's payload. */
 	if (pkt->fragment)
 		return SW_DR_OK;
-	if ((c->tunnels & SW_TUNB_VXLAN) &&
-	    port_in(pkt->dport, c->vxlan_ports, c->n_vxlan_ports))
+	switch (sw_tun_udp_port(pkt->dport)) {
+	case SW_TUN_VXLAN:
 		return vxlan(p, cap, len, pkt);
-	return geneve(p, cap, len, pkt);
+	case SW_TUN_GENEVE:
+		return geneve(p, cap, len, pkt);
+	default:
+		return SW_DR_OK;
+	}
 }
 
 /*

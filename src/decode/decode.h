@@ -142,6 +142,8 @@ struct sw_decode_cfg {
 	uint8_t n_vxlan_ports, n_geneve_ports;
 	uint16_t vxlan_ports[SW_TUNNEL_PORTS_MAX];
 	uint16_t geneve_ports[SW_TUNNEL_PORTS_MAX];
+	/* Derived: the ports above span port_lo..port_lo + port_span. */
+	uint16_t port_lo, port_span;
 };
 
 /* Every encapsulation, VXLAN on 4789, GENEVE on 6081, depth 2, no key. */
