@@ -356,6 +356,16 @@ static void xdp_replay_frame(struct sw_xdp *xdp, struct sw_pipeline *pl,
 	sw_xdp_replay_frame(xdp, fr);
 }
 
+/* The XDP program does not decapsulate (yet): the heads it sends up are
+ * decoded as it parsed them, by their outer headers. */
+static void decode_as_xdp(const struct sw_config *cfg)
+{
+	struct sw_decode_cfg dc = cfg->decode;
+
+	dc.tunnels = 0;
+	sw_decode_configure(&dc);
+}
+
 /* The config file, or the defaults when there is none. NULL: reported. */
 static struct sw_config *load_config(const char *path)
 {
@@ -516,6 +526,7 @@ static int run_files(const struct run_opts *o, char **files, int nfiles)
 		}
 	}
 	if (o->through_xdp) {
+		decode_as_xdp(o->cfg);
 		xdp = xdp_open_replay(&pl, &cfg, o->emit, o->ack_sample,
 				      errbuf);
 		if (!xdp) {
@@ -1223,13 +1234,7 @@ static int cmd_live(int argc, char **argv)
 		sw_log(SW_LOG_INFO, "pcap capturing on %d interface(s)", nif);
 		goto run;
 	}
-	/* The XDP program follows VXLAN and GENEVE unless the file says. */
-	if (!cfg->decode_tunnels_set) {
-		struct sw_decode_cfg dc = cfg->decode;
-
-		dc.tunnels &= SW_TUNB_VXLAN | SW_TUNB_GENEVE;
-		sw_decode_configure(&dc);
-	}
+	decode_as_xdp(cfg);
 	sw_xdp_default_opts(&xo);
 	xo.table = cfg->flows;
 	xo.max_flows = cfg->flows.max_flows;
