@@ -356,13 +356,21 @@ static void xdp_replay_frame(struct sw_xdp *xdp, struct sw_pipeline *pl,
 	sw_xdp_replay_frame(xdp, fr);
 }
 
-/* The XDP program does not decapsulate (yet): the heads it sends up are
- * decoded as it parsed them, by their outer headers. */
+/*
+ * The XDP program follows VXLAN and GENEVE only (unless the file lists
+ * fewer), one port each, at most 2 deep, and keys by the inner 5-tuple:
+ * the heads it sends up are decoded the same way.
+ */
 static void decode_as_xdp(const struct sw_config *cfg)
 {
 	struct sw_decode_cfg dc = cfg->decode;
 
-	dc.tunnels = 0;
+	dc.tunnels &= SW_TUNB_VXLAN | SW_TUNB_GENEVE;
+	dc.n_vxlan_ports = dc.n_vxlan_ports ? 1 : 0;
+	dc.n_geneve_ports = dc.n_geneve_ports ? 1 : 0;
+	if (dc.max_depth > 2)
+		dc.max_depth = 2;
+	dc.tunnel_key_vni = 0;
 	sw_decode_configure(&dc);
 }
 

@@ -383,6 +383,7 @@ static int silent_print(enum libbpf_print_level level, const char *fmt,
 struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 			   char *errbuf)
 {
+	const struct sw_decode_cfg *dc;
 	struct sw_xdp_cfg cfg = { 0 };
 	struct sw_xdp *x;
 	uint32_t zero = 0;
@@ -429,6 +430,17 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 		x->o.ack_sample_n = n;
 	}
 	x->skel->rodata->sw_fin_hold_epochs = fin_hold_epochs(o);
+	/* Tunnels as decode: says (bpf/parsing.h: one port each). */
+	dc = sw_decode_config();
+	x->skel->rodata->sw_tun_vxlan_port =
+		(dc->tunnels & SW_TUNB_VXLAN) && dc->n_vxlan_ports ?
+			dc->vxlan_ports[0] :
+			0;
+	x->skel->rodata->sw_tun_geneve_port =
+		(dc->tunnels & SW_TUNB_GENEVE) && dc->n_geneve_ports ?
+			dc->geneve_ports[0] :
+			0;
+	x->skel->rodata->sw_tun_max_depth = dc->max_depth;
 	bpf_map__set_max_entries(x->skel->maps.sw_flows, o->max_flows);
 	bpf_map__set_max_entries(x->skel->maps.sw_ring, o->ring_bytes);
 	x->skel->rodata->sw_ring_bytes = o->ring_bytes;
