@@ -441,6 +441,14 @@ struct sw_xdp *sw_xdp_open(const struct sw_xdp_opts *o, struct sw_pipeline *pl,
 			dc->geneve_ports[0] :
 			0;
 	x->skel->rodata->sw_tun_max_depth = dc->max_depth;
+	/* A head's frame carries its tunnel headers too: room for two
+	 * levels over IPv6 (70 bytes each) past the plain snap length. */
+	if (x->skel->rodata->sw_tun_vxlan_port ||
+	    x->skel->rodata->sw_tun_geneve_port)
+		x->skel->rodata->sw_head_snap =
+			o->head_snap + 140 < SW_XDP_HEAD_SNAP_MAX ?
+				o->head_snap + 140 :
+				SW_XDP_HEAD_SNAP_MAX;
 	bpf_map__set_max_entries(x->skel->maps.sw_flows, o->max_flows);
 	bpf_map__set_max_entries(x->skel->maps.sw_ring, o->ring_bytes);
 	x->skel->rodata->sw_ring_bytes = o->ring_bytes;
