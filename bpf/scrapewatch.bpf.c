@@ -738,7 +738,7 @@ int sw_xdp_main(struct xdp_md *ctx)
 		wire_len = sw_replay_wire_len;
 	st->packets++;
 	st->bytes += wire_len;
-	rc = sw_parse(data, end, wire_len, &x);
+	rc = sw_parse(ctx, data, end, wire_len, &x);
 	if (rc != SW_DR_OK) {
 		if (rc > 0 && rc < SW_DR_MAX)
 			st->reasons[rc]++;

@@ -36,10 +36,34 @@ enum sw_decode_reason {
 	SW_DR_UDP_BAD_LEN = 22, /* length field disagrees with IP: kept */
 	SW_DR_BAD_CAPLEN = 23, /* captured length above wire length */
 	SW_DR_NULL_FAMILY = 24, /* NULL/LOOP header names no IP family */
+	/* Tunnels (VXLAN, GENEVE, GRE, ERSPAN, MPLS, IP in IP). */
+	SW_DR_TRUNC_TUNNEL = 25, /* an encapsulation header cut short */
+	SW_DR_TUNNEL_UNKNOWN = 26, /* skipped: a tunnel's payload, version
+				    * or flags not understood */
+	SW_DR_TUNNEL_TOO_DEEP = 27, /* skipped: more than the configured
+				     * nesting of tunnels */
+	SW_DR_MPLS_TOO_DEEP = 28, /* more than SW_MAX_MPLS_LABELS labels */
 	SW_DR_MAX,
+};
+
+/* Which encapsulation a packet came in (the outermost one). Stable. */
+enum sw_tunnel_type {
+	SW_TUN_NONE = 0,
+	SW_TUN_VXLAN = 1,
+	SW_TUN_GENEVE = 2,
+	SW_TUN_GRE = 3, /* IP or Ethernet (0x6558) in GRE */
+	SW_TUN_ERSPAN2 = 4,
+	SW_TUN_ERSPAN3 = 5,
+	SW_TUN_MPLS = 6,
+	SW_TUN_IPIP = 7, /* IPv4/IPv6 in IPv4/IPv6 */
+	SW_TUN_MAX,
 };
 
 #define SW_MAX_VLAN_TAGS 4
 #define SW_MAX_IPV6_EXTHDRS 8
+#define SW_MAX_MPLS_LABELS 8
+/* Nesting of tunnels followed at most, whatever the configuration says. */
+#define SW_MAX_TUNNEL_DEPTH 4
+#define SW_TUNNEL_DEFAULT_DEPTH 2
 
 #endif /* SCRAPEWATCH_DECODE_KERN_USER_H */

@@ -32,7 +32,8 @@ struct sw_flow_key {
 	__u16 port_b; /* host order */
 	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	__u8 family; /* enum sw_family */
-	__u8 pad[2]; /* zero */
+	__u16 zone; /* host order: 0, or the tunnel's VNI folded to 16 bits
+		     * when decode.tunnel_key is vni (tenants apart) */
 };
 _Static_assert(sizeof(struct sw_flow_key) == 40, "sw_flow_key size");
 

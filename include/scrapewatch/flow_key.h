@@ -128,8 +128,7 @@ static inline int sw_key_fill(struct sw_flow_key *key, __u8 family,
 	}
 	key->proto = proto;
 	key->family = family;
-	key->pad[0] = 0;
-	key->pad[1] = 0;
+	key->zone = 0;
 	return src_is_b;
 }
 

@@ -90,6 +90,8 @@ static int pick_source(struct live *l, struct sw_source *src, int nfiles)
 
 	if (strcmp(l->capture, "xdp") == 0 || strcmp(l->capture, "pcap") == 0) {
 		if (l->capture[0] == 'x')
+			sw_xdp_decode_configure(&l->cfg->decode);
+		if (l->capture[0] == 'x')
 			sw_source_xdp(src, a->ifaces, a->nif, l->xdp_mode,
 				      a->ack_sample, &sw_cli_stop);
 		else

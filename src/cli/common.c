@@ -19,6 +19,8 @@ struct sw_config *sw_cli_load_config(const char *path)
 		cfg = sw_config_load(path, errbuf);
 		if (!cfg)
 			fprintf(stderr, "%s\n", errbuf);
+		else
+			sw_decode_configure(&cfg->decode);
 		return cfg;
 	}
 	cfg = calloc(1, sizeof(*cfg));
@@ -27,6 +29,7 @@ struct sw_config *sw_cli_load_config(const char *path)
 		return NULL;
 	}
 	sw_config_default(cfg);
+	sw_decode_configure(&cfg->decode);
 	return cfg;
 }
 

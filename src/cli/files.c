@@ -72,6 +72,7 @@ static struct sw_xdp *xdp_open_replay(const struct sw_files_opts *o,
 	xo.max_flows = o->cfg->flows.max_flows;
 	xo.replay = 1;
 	xo.heads = !(o->emit & SW_NO_HEADS);
+	sw_xdp_decode_configure(&o->cfg->decode);
 	return sw_xdp_open(&xo, pl, errbuf);
 }
 

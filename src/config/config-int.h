@@ -20,6 +20,19 @@
 #define PATH_MAX_LEN 128
 #define RULES_MAX 256
 
+/* The decode: section as libcyaml reads it: every leaf a string. */
+struct raw_decode {
+	char **tunnels;
+	unsigned tunnels_count;
+	char **vxlan_ports;
+	unsigned vxlan_ports_count;
+	char **geneve_ports;
+	unsigned geneve_ports_count;
+	char *max_depth;
+	char *tunnel_key;
+	char *mpls_pseudowire;
+};
+
 struct key_line {
 	char path[PATH_MAX_LEN];
 	unsigned line; /* 1-based */
@@ -57,6 +70,9 @@ const struct key_line *sw_cfg_find_line(const struct loader *ld,
  */
 int sw_cfg_walk(struct loader *ld, const void *data, size_t len,
 		const cyaml_schema_value_t *top_schema);
+
+/* config-decode.c: the decode: section into ld->cfg. */
+int sw_cfg_conv_decode(struct loader *ld, const struct raw_decode *raw);
 
 /* Value syntaxes: 0 or -EINVAL unless said otherwise. */
 int sw_cfg_parse_u64(const char *s, const char **end, uint64_t *out);

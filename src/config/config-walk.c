@@ -729,7 +729,8 @@ int sw_cfg_walk(struct loader *ld, const void *data, size_t len,
 	if (root->type != YAML_MAPPING_NODE)
 		return shape_error(ld, root, "(top level)",
 				   "a mapping of sections (general, outputs, "
-				   "live, metrics, flows, detect)");
+				   "live, metrics, flows, decode, "
+				   "detect)");
 	ld->seen[0] = 1;
 	rc = walk_value(ld, root, top_schema, "");
 	return rc ? rc : 1;

@@ -108,6 +108,7 @@ struct raw_top {
 	struct raw_metrics metrics;
 	struct raw_flows flows;
 	struct raw_detect detect;
+	struct raw_decode decode;
 };
 
 #define OPT CYAML_FLAG_OPTIONAL
@@ -201,6 +202,16 @@ static const cyaml_schema_field_t detect_fields[] = {
 	CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t decode_fields[] = {
+	LIST("tunnels", struct raw_decode, tunnels),
+	LIST("vxlan_ports", struct raw_decode, vxlan_ports),
+	LIST("geneve_ports", struct raw_decode, geneve_ports),
+	STR("max_depth", struct raw_decode, max_depth),
+	STR("tunnel_key", struct raw_decode, tunnel_key),
+	STR("mpls_pseudowire", struct raw_decode, mpls_pseudowire),
+	CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING("general", OPT, struct raw_top, general,
 			    general_fields),
@@ -209,6 +220,8 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING("metrics", OPT, struct raw_top, metrics,
 			    metrics_fields),
 	CYAML_FIELD_MAPPING("flows", OPT, struct raw_top, flows, flows_fields),
+	CYAML_FIELD_MAPPING("decode", OPT, struct raw_top, decode,
+			    decode_fields),
 	CYAML_FIELD_MAPPING("detect", OPT, struct raw_top, detect,
 			    detect_fields),
 	CYAML_FIELD_END,
@@ -817,6 +830,8 @@ static int convert(struct loader *ld, const struct raw_top *raw)
 			 sizeof(ld->cfg->metrics_listen), "%s", v);
 	}
 	if (!rc)
+		rc = sw_cfg_conv_decode(ld, &raw->decode);
+	if (!rc)
 		rc = conv_flows(ld, &raw->flows);
 	if (!rc)
 		rc = conv_detect(ld, &raw->detect);
@@ -848,6 +863,7 @@ void sw_config_default(struct sw_config *cfg)
 	cfg->capture = SW_CAPTURE_XDP;
 	cfg->xdp_mode = SW_CONFIG_XDP_NATIVE;
 	sw_flow_table_default_cfg(&cfg->flows);
+	sw_decode_default_cfg(&cfg->decode);
 	sw_detect_default_cfg(&cfg->detect);
 }
 

@@ -59,6 +59,11 @@ struct sw_config {
 	/* metrics: "" is off. */
 	char metrics_listen[SW_CONFIG_ADDR_MAX]; /* "127.0.0.1:9909" */
 
+	/* decode: tunnels (docs/config.md). decode_tunnels_set: the file
+	 * listed decode.tunnels, so no capture mode's default applies. */
+	struct sw_decode_cfg decode;
+	uint8_t decode_tunnels_set;
+
 	/* flows: the userspace flow table. */
 	struct sw_flow_table_cfg flows;
 

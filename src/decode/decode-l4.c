@@ -123,15 +123,23 @@ static int decode_udp(const uint8_t *p, uint32_t caplen, uint32_t l4len,
 int sw_decode_l4(const uint8_t *p, uint32_t caplen, uint32_t l4len,
 		 struct sw_packet *pkt)
 {
+	int rc;
+
 	if (caplen > l4len)
 		caplen = l4len;
 	switch (pkt->proto) {
 	case SW_IPPROTO_TCP:
 		return decode_tcp(p, caplen, l4len, pkt);
 	case SW_IPPROTO_UDP:
-		return decode_udp(p, caplen, l4len, pkt);
+		rc = decode_udp(p, caplen, l4len, pkt);
+		/* One comparison keeps most UDP off the tunnel path. */
+		if (rc == SW_DR_OK &&
+		    (uint16_t)(pkt->dport - sw_decode_g.port_lo) <=
+			    sw_decode_g.port_span)
+			return sw_tun_udp(pkt);
+		return rc;
 	default:
-		return SW_DR_OTHER_L4;
+		return sw_tun_ip(p, caplen, l4len, pkt);
 	}
 }
 
@@ -161,6 +169,10 @@ static const char *const reason_names[SW_DR_MAX] = {
 	[SW_DR_UDP_BAD_LEN] = "udp_bad_len",
 	[SW_DR_BAD_CAPLEN] = "bad_caplen",
 	[SW_DR_NULL_FAMILY] = "null_bad_family",
+	[SW_DR_TRUNC_TUNNEL] = "trunc_tunnel",
+	[SW_DR_TUNNEL_UNKNOWN] = "tunnel_unknown",
+	[SW_DR_TUNNEL_TOO_DEEP] = "tunnel_too_deep",
+	[SW_DR_MPLS_TOO_DEEP] = "mpls_too_deep",
 };
 
 const char *sw_decode_reason_name(int reason)
@@ -172,6 +184,10 @@ const char *sw_decode_reason_name(int reason)
 
 int sw_decode_reason_is_error(int reason)
 {
+	/* A tunnel's payload not understood, or nested deeper than asked
+	 * for, is traffic skipped, not malformed. */
+	if (reason == SW_DR_TUNNEL_UNKNOWN || reason == SW_DR_TUNNEL_TOO_DEEP)
+		return 0;
 	return reason >= SW_DR_TRUNC_LINK && reason < SW_DR_MAX;
 }
 
@@ -180,10 +196,15 @@ int sw_flow_key_from_packet(const struct sw_packet *pkt,
 {
 	uint32_t s[4] = { 0 }, d[4] = { 0 };
 	size_t alen = pkt->family == SW_FAMILY_IPV4 ? 4 : 16;
+	int b;
 
 	/* The rule lives in flow_key.h, shared with the XDP program. */
 	memcpy(s, pkt->saddr, alen);
 	memcpy(d, pkt->daddr, alen);
-	return sw_key_fill(key, pkt->family, s, d, pkt->sport, pkt->dport,
-			   pkt->proto);
+	b = sw_key_fill(key, pkt->family, s, d, pkt->sport, pkt->dport,
+			pkt->proto);
+	/* decode.tunnel_key: vni. Folded: VNIs below 65536 stay apart. */
+	if (pkt->tunnel.type && sw_decode_g.tunnel_key_vni)
+		key->zone = (uint16_t)(pkt->tunnel.id ^ (pkt->tunnel.id >> 16));
+	return b;
 }

@@ -4,12 +4,14 @@
  * cooked capture (SLL and SLL2), raw IP, and BSD NULL/LOOP. Each strips its
  * header and hands the rest to the IP decoder.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "decode.h"
 #include "decode-int.h"
 
-/* Hand an Ethernet-typed payload on, unwrapping VLAN tags first. */
+/* Hand an Ethernet-typed payload on, unwrapping VLAN tags first. MPLS
+ * runs to the frame's end on the wire (UINT32_MAX). */
 static int decode_ethertype(uint16_t type, const uint8_t *p, uint32_t len,
 			    struct sw_packet *pkt)
 {
@@ -28,6 +30,9 @@ static int decode_ethertype(uint16_t type, const uint8_t *p, uint32_t len,
 		return sw_decode_ipv4(p, len, pkt);
 	if (type == SW_ETH_P_IPV6)
 		return sw_decode_ipv6(p, len, pkt);
+	if ((type == SW_ETH_P_MPLS_UC || type == SW_ETH_P_MPLS_MC) &&
+	    (sw_decode_g.tunnels & SW_TUNB_MPLS))
+		return sw_tun_mpls(p, len, UINT32_MAX, 0, pkt);
 	return SW_DR_NON_IP;
 }
 
@@ -87,7 +92,8 @@ int sw_decode(int linktype, const uint8_t *data, uint32_t caplen,
 {
 	uint64_t ts = pkt->ts_ns;
 
-	memset(pkt, 0, sizeof(*pkt));
+	memset(pkt, 0, offsetof(struct sw_packet, tunnel));
+	pkt->tunnel.type = SW_TUN_NONE;
 	pkt->ts_ns = ts;
 	pkt->frame = data;
 	pkt->caplen = caplen;

@@ -61,6 +61,20 @@ struct sw_tcp_opts {
 	uint32_t ts_ecr;
 };
 
+/*
+ * The tunnel a packet came in: the outermost encapsulation, its endpoints
+ * and its identifier. Valid only when type is not SW_TUN_NONE.
+ */
+struct sw_tunnel {
+	uint8_t type; /* enum sw_tunnel_type */
+	uint8_t depth; /* encapsulations unwrapped */
+	uint8_t family; /* enum sw_family of the outer endpoints */
+	uint8_t has_id; /* id is meaningful (GRE: a key was present) */
+	uint32_t id; /* VNI, GRE key, ERSPAN session or MPLS label */
+	uint8_t saddr[16]; /* outer source, network order */
+	uint8_t daddr[16]; /* outer destination, network order */
+};
+
 /* A decoded packet. Pointers point into the caller's buffer. */
 struct sw_packet {
 	uint64_t ts_ns; /* ns since the Unix epoch */
@@ -98,7 +112,50 @@ struct sw_packet {
 
 	uint8_t anomaly; /* non-fatal enum sw_decode_reason, or SW_DR_OK */
 	const uint8_t *frame; /* start of the frame, to find wire offsets */
+
+	/* Last: sw_decode() clears what precedes it and sets only
+	 * tunnel.type, so plain packets pay nothing for it. */
+	struct sw_tunnel tunnel;
 };
+
+/* Bits of sw_decode_cfg.tunnels: the encapsulations followed. */
+enum sw_tunnel_bit {
+	SW_TUNB_VXLAN = 1 << SW_TUN_VXLAN,
+	SW_TUNB_GENEVE = 1 << SW_TUN_GENEVE,
+	SW_TUNB_GRE = 1 << SW_TUN_GRE, /* also ERSPAN, MPLS in GRE */
+	SW_TUNB_ERSPAN = 1 << SW_TUN_ERSPAN2, /* II and III, over GRE */
+	SW_TUNB_MPLS = 1 << SW_TUN_MPLS,
+	SW_TUNB_IPIP = 1 << SW_TUN_IPIP,
+	SW_TUNB_ALL = SW_TUNB_VXLAN | SW_TUNB_GENEVE | SW_TUNB_GRE |
+		      SW_TUNB_ERSPAN | SW_TUNB_MPLS | SW_TUNB_IPIP,
+};
+
+#define SW_TUNNEL_PORTS_MAX 8
+
+/* How tunnels are decoded (the config's decode: section). */
+struct sw_decode_cfg {
+	uint32_t tunnels; /* enum sw_tunnel_bit */
+	uint8_t max_depth; /* 0: no tunnel followed */
+	uint8_t tunnel_key_vni; /* the VNI joins the flow key (key.zone) */
+	uint8_t mpls_pw; /* an Ethernet frame after a pseudowire control
+			  * word follows the MPLS stack (first nibble 0) */
+	uint8_t n_vxlan_ports, n_geneve_ports;
+	uint16_t vxlan_ports[SW_TUNNEL_PORTS_MAX];
+	uint16_t geneve_ports[SW_TUNNEL_PORTS_MAX];
+	/* Derived: the ports above span port_lo..port_lo + port_span. */
+	uint16_t port_lo, port_span;
+};
+
+/* Every encapsulation, VXLAN on 4789, GENEVE on 6081, depth 2, no key. */
+void sw_decode_default_cfg(struct sw_decode_cfg *cfg);
+/*
+ * Set how every later sw_decode() in the process treats tunnels. Call it
+ * before the capture threads start: they read it without a lock.
+ */
+void sw_decode_configure(const struct sw_decode_cfg *cfg);
+const struct sw_decode_cfg *sw_decode_config(void);
+/* Name of an enum sw_tunnel_type as written in config and records. */
+const char *sw_tunnel_name(int type);
 
 /*
  * Decode one frame of the given link type. Returns SW_DR_OK when pkt holds

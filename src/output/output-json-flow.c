@@ -279,3 +279,35 @@ cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp)
 		add_fingerprints(rec, sw, fp);
 	return rec;
 }
+
+void sw_json_flow_tunnel(cJSON *rec, const struct sw_tunnel *t)
+{
+	static const char *const id_names[SW_TUN_MAX] = {
+		[SW_TUN_VXLAN] = "vni",
+		[SW_TUN_GENEVE] = "vni",
+		[SW_TUN_GRE] = "key",
+		[SW_TUN_ERSPAN2] = "session_id",
+		[SW_TUN_ERSPAN3] = "session_id",
+		[SW_TUN_MPLS] = "label",
+	};
+	cJSON *sw = cJSON_GetObjectItemCaseSensitive(rec, "scrapewatch");
+	cJSON *o;
+	char ip[64];
+
+	if (!sw)
+		return;
+	o = cJSON_AddObjectToObject(sw, "tunnel");
+	cJSON_AddStringToObject(o, "type", sw_tunnel_name(t->type));
+	sw_json_add_count(o, "depth", t->depth);
+	/* MPLS straight over Ethernet has no outer IP endpoints. */
+	if (t->family) {
+		sw_format_addr(t->family, t->saddr, ip, sizeof(ip));
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "source"),
+					"ip", ip);
+		sw_format_addr(t->family, t->daddr, ip, sizeof(ip));
+		cJSON_AddStringToObject(
+			cJSON_AddObjectToObject(o, "destination"), "ip", ip);
+	}
+	if (t->has_id && t->type < SW_TUN_MAX && id_names[t->type])
+		sw_json_add_count(o, id_names[t->type], t->id);
+}

@@ -26,6 +26,8 @@ void sw_format_addr(int family, const uint8_t *addr, char *buf, size_t len);
 
 /* An ECS flow record (event.dataset scrapewatch.flow); fp may be NULL. */
 cJSON *sw_json_flow(const struct sw_flow *f, const struct sw_flow_fp *fp);
+/* Add scrapewatch.tunnel (docs/flow-record.md) to a flow record. */
+void sw_json_flow_tunnel(cJSON *rec, const struct sw_tunnel *t);
 /* Add an untrusted wire string: escaped, capped, one line. */
 void sw_json_add_wire(cJSON *obj, const char *name, const uint8_t *s,
 		      size_t len);

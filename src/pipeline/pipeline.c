@@ -17,6 +17,7 @@
 #include "decode/http.h"
 #include "output/output.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/tunnel-map.h"
 
 /* The detector's events go through p->dops: to the pipeline's own detector
  * (sw_detect_direct_ops) or into its shard's queue (sw_detq_ops). */
@@ -61,11 +62,17 @@ static int snapshot(const struct sw_flow *f, uint64_t ts,
  */
 void sw_pipeline_flow_end(struct sw_pipeline *p, const struct sw_flow *f)
 {
-	int rc;
+	struct sw_tunnel tun;
+	int rc, has_tun;
 
+	has_tun = sw_tunnel_map_count(p->tunnels) &&
+		  sw_tunnel_map_take(p->tunnels, &f->key, &tun);
 	if (p->emit & SW_EMIT_FLOWS) {
-		rc = sw_output_record(
-			p->out, sw_json_flow(f, sw_heads_find(p->heads, f)));
+		cJSON *rec = sw_json_flow(f, sw_heads_find(p->heads, f));
+
+		if (rec && has_tun)
+			sw_json_flow_tunnel(rec, &tun);
+		rc = sw_output_record(p->out, rec);
 		if (rc && !p->write_error)
 			p->write_error = rc;
 	}
@@ -309,6 +316,17 @@ static void detect_packet(struct sw_pipeline *p, const struct sw_flow *flow,
 	p->dops->flow_progress(p->dctx, &flow->key, a->client_is_b, &s);
 }
 
+/* A flow's first packet came in a tunnel: keep the tunnel for its
+ * record. Without memory the record just goes without it. */
+static void note_tunnel(struct sw_pipeline *p, const struct sw_flow *flow,
+			const struct sw_tunnel *t)
+{
+	if (!p->tunnels)
+		p->tunnels = sw_tunnel_map_new();
+	if (p->tunnels)
+		sw_tunnel_map_put(p->tunnels, &flow->key, t);
+}
+
 void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 {
 	struct sw_packet pkt;
@@ -338,6 +356,11 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *f)
 	if (pkt.anomaly)
 		p->stats.anomalies[pkt.anomaly]++;
 	flow = sw_flow_table_packet(p->flows, &pkt, &dir);
+	if (pkt.tunnel.type &&
+	    flow->acct.dir[SW_DIR_C2S].packets +
+			    flow->acct.dir[SW_DIR_S2C].packets ==
+		    1)
+		note_tunnel(p, flow, &pkt.tunnel);
 	if (p->on_flow_start &&
 	    flow->acct.dir[SW_DIR_C2S].packets +
 			    flow->acct.dir[SW_DIR_S2C].packets ==
@@ -363,6 +386,8 @@ void sw_pipeline_destroy(struct sw_pipeline *p)
 	p->flows = NULL;
 	sw_heads_free(p->heads);
 	p->heads = NULL;
+	sw_tunnel_map_free(p->tunnels);
+	p->tunnels = NULL;
 	sw_detect_free(p->det);
 	p->det = NULL;
 	p->dops = NULL;

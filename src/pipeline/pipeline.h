@@ -21,6 +21,8 @@
 #include "track/flow_table.h"
 #include "track/heads.h"
 
+struct sw_tunnel_map;
+
 enum sw_pipeline_emit {
 	SW_EMIT_NONE = 0,
 	SW_EMIT_FLOWS = 1 << 0, /* a record per ended flow */
@@ -38,6 +40,8 @@ struct sw_rule_count {
 struct sw_pipeline {
 	struct sw_flow_table *flows;
 	struct sw_heads *heads;
+	/* The tunnel of each flow that came in one (made at the first). */
+	struct sw_tunnel_map *tunnels;
 	struct sw_detect *det; /* NULL: no detector of its own */
 	/* Where the detector's events go, NULL: no detection. The
 	 * pipeline's own detector (sw_detect_direct_ops, dctx = det), or in

@@ -76,6 +76,48 @@ static int silent_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+/*
+ * The XDP program follows VXLAN and GENEVE only (unless the config lists
+ * fewer), one port each, at most 2 deep, and keys by the inner 5-tuple:
+ * the heads it sends up are decoded the same way in userspace.
+ */
+void sw_xdp_decode_configure(const struct sw_decode_cfg *cfg)
+{
+	struct sw_decode_cfg dc = *cfg;
+
+	dc.tunnels &= SW_TUNB_VXLAN | SW_TUNB_GENEVE;
+	dc.n_vxlan_ports = dc.n_vxlan_ports ? 1 : 0;
+	dc.n_geneve_ports = dc.n_geneve_ports ? 1 : 0;
+	if (dc.max_depth > 2)
+		dc.max_depth = 2;
+	dc.tunnel_key_vni = 0;
+	sw_decode_configure(&dc);
+}
+
+/* Tunnels as the decoder follows them (bpf/parsing.h: one port each). */
+static void set_tunnel_knobs(struct sw_xdp *x, const struct sw_xdp_opts *o)
+{
+	const struct sw_decode_cfg *dc = sw_decode_config();
+
+	x->skel->rodata->sw_tun_vxlan_port =
+		(dc->tunnels & SW_TUNB_VXLAN) && dc->n_vxlan_ports ?
+			dc->vxlan_ports[0] :
+			0;
+	x->skel->rodata->sw_tun_geneve_port =
+		(dc->tunnels & SW_TUNB_GENEVE) && dc->n_geneve_ports ?
+			dc->geneve_ports[0] :
+			0;
+	x->skel->rodata->sw_tun_max_depth = dc->max_depth;
+	/* A head's frame carries its tunnel headers too: room for two
+	 * levels over IPv6 (70 bytes each) past the plain snap length. */
+	if (x->skel->rodata->sw_tun_vxlan_port ||
+	    x->skel->rodata->sw_tun_geneve_port)
+		x->skel->rodata->sw_head_snap =
+			o->head_snap + 140 < SW_XDP_HEAD_SNAP_MAX ?
+				o->head_snap + 140 :
+				SW_XDP_HEAD_SNAP_MAX;
+}
+
 /* The program's read-only knobs and map sizes, before it is loaded. */
 static void set_knobs(struct sw_xdp *x, const struct sw_xdp_opts *o)
 {
@@ -93,6 +135,7 @@ static void set_knobs(struct sw_xdp *x, const struct sw_xdp_opts *o)
 		x->o.ack_sample_n = n;
 	}
 	x->skel->rodata->sw_fin_hold_epochs = fin_hold_epochs(o);
+	set_tunnel_knobs(x, o);
 	bpf_map__set_max_entries(x->skel->maps.sw_flows, o->max_flows);
 	bpf_map__set_max_entries(x->skel->maps.sw_ring, o->ring_bytes);
 	x->skel->rodata->sw_ring_bytes = o->ring_bytes;

@@ -59,4 +59,9 @@ void sw_xdp_fill_stats(struct sw_xdp *x, struct sw_stats *st);
 /* Detach, unload, free. */
 void sw_xdp_close(struct sw_xdp *x);
 
+/* Decode as the XDP program does (its tunnels), for the heads it sends
+ * up and the frames userspace decodes beside it. */
+struct sw_decode_cfg;
+void sw_xdp_decode_configure(const struct sw_decode_cfg *cfg);
+
 #endif /* SW_SOURCE_XDP_H */

@@ -4,7 +4,9 @@
  *
  * Input: one selector byte, then frames. The selector's low 3 bits pick the
  * link type; its high 5 bits add (n * 97) bytes to each frame's wire
- * length, to drive the snap-length paths. Each frame is a 16-bit
+ * length, to drive the snap-length paths; the same bits also set the
+ * tunnel configuration (bit 3: decode.mpls_pseudowire, bits 4-5: depth
+ * 1..4, bit 6: tunnel_key vni; every tunnel on). Each frame is a 16-bit
  * big-endian length and that many bytes; the last frame takes whatever is
  * left. Each frame is copied to a buffer of exactly its length, so
  * AddressSanitizer sees any read past the capture.
@@ -138,6 +140,10 @@ static void check_packet(const struct sw_packet *pkt, const uint8_t *buf,
 	CHECK(pkt->payload_caplen <= pkt->payload_len);
 	CHECK(pkt->payload >= buf && pkt->payload <= buf + len);
 	CHECK(pkt->payload_caplen <= (uint32_t)(buf + len - pkt->payload));
+	CHECK(pkt->tunnel.type < SW_TUN_MAX);
+	if (pkt->tunnel.type)
+		CHECK(pkt->tunnel.depth >= 1 &&
+		      pkt->tunnel.depth <= sw_decode_config()->max_depth);
 	if (pkt->proto == SW_IPPROTO_TCP)
 		CHECK(pkt->tcp_doff >= 20 &&
 		      (uint32_t)(pkt->payload - buf) >= pkt->tcp_doff);
@@ -152,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct flow_slot flows[FLOW_SLOTS];
+	struct sw_decode_cfg dc;
 	uint32_t wire_extra;
 	size_t off = 1;
 	uint64_t n = 0;
@@ -162,6 +169,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	linktype = linktypes[data[0] & 7];
 	wire_extra = (uint32_t)(data[0] >> 3) * 97;
 	memset(flows, 0, sizeof(flows));
+	sw_decode_default_cfg(&dc);
+	dc.mpls_pw = (data[0] >> 3) & 1;
+	dc.max_depth = (uint8_t)(1 + ((data[0] >> 4) & 3));
+	dc.tunnel_key_vni = (data[0] >> 6) & 1;
+	sw_decode_configure(&dc);
 
 	while (off < size) {
 		struct sw_packet pkt;
@@ -189,7 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(ret >= 0 && ret < SW_DR_MAX);
 		CHECK(sw_decode_reason_name(ret) != NULL);
 		CHECK(sw_decode_reason_is_error(ret) ==
-		      (ret >= SW_DR_TRUNC_LINK));
+		      (ret >= SW_DR_TRUNC_LINK && ret != SW_DR_TUNNEL_UNKNOWN &&
+		       ret != SW_DR_TUNNEL_TOO_DEEP));
 		CHECK(pkt.anomaly < SW_DR_MAX);
 		if (ret == SW_DR_OK) {
 			check_packet(&pkt, buf, len);

@@ -8,6 +8,11 @@
 # changing a seed; the files are checked in so the fuzzer needs no Python.
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "gen"))
+import tunnel_wrap  # noqa: E402
 
 # Selector low bits: index into fuzz_decode.c's linktypes[].
 ETHERNET, SLL, SLL2, RAW, IPV4, IPV6, NULL, LOOP = range(8)
@@ -161,6 +166,16 @@ def main():
                         opts=bytes.fromhex("020405b4010108") + b"\x0a")),
         ]),
     }
+    # The keep-alive conversation in every tunnel of tests/gen; selector
+    # bit 3 turns decode.mpls_pseudowire on in the harness.
+    conv = http_conversation(lambda ip: eth(0x0800, ip))
+    for kind in tunnel_wrap.KINDS:
+        frames = []
+        for n, f in enumerate(conv):
+            hdr, strip = tunnel_wrap.wrap(kind, f, len(f), n)
+            frames.append(hdr + f[strip:])
+        sel = ETHERNET | (1 << 3 if kind == "mpls_pw" else 0)
+        seeds["tunnel-" + kind] = seed(sel, frames)
     for name, blob in seeds.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(blob)

@@ -569,7 +569,7 @@ static void test_errors(void **state)
 		  "t.yaml:2: expected one YAML document, got a second one" },
 		{ "just text\n",
 		  "t.yaml:1: (top level): expected a mapping of sections "
-		  "(general, outputs, live, metrics, flows, detect), got \"just "
+		  "(general, outputs, live, metrics, flows, decode, detect), got \"just "
 		  "text\"" },
 		{ "flows:\n  max_flows: \"12\\0003\"\n",
 		  "t.yaml:2: flows.max_flows: expected text, got a NUL byte" },
