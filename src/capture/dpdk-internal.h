@@ -26,14 +26,14 @@
 
 #define DPDK_ARGS_MAX 64
 #define DPDK_BURST 32
-#define DPDK_RX_DESC 1024
+#define DPDK_RX_DESC 1024u
 #define DPDK_RING_SIZE 1024
 /* Default pool: the receive ring, a shard ring per extra worker and the
  * lcore caches, with room to spare. Building each mbuf costs startup time
  * (8191 of them take a quarter of a second), so no more than that. */
 #define DPDK_DEFAULT_POOL_MBUFS(workers) (4095u + 2048u * ((workers)-1u))
 #define DPDK_POOL_CACHE 256
-#define DPDK_MIN_POOL_MBUFS 2047
+#define DPDK_MIN_POOL_MBUFS 2047u
 /* Empty polls before the worker starts sleeping between polls, and the
  * longest sleep: a shared machine keeps its cores, a busy port never
  * sleeps. */

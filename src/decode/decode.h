@@ -130,7 +130,7 @@ enum sw_tunnel_bit {
 		      SW_TUNB_ERSPAN | SW_TUNB_MPLS | SW_TUNB_IPIP,
 };
 
-#define SW_TUNNEL_PORTS_MAX 8
+#define SW_TUNNEL_PORTS_MAX 8u
 
 /* How tunnels are decoded (the config's decode: section). */
 struct sw_decode_cfg {
