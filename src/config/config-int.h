@@ -96,4 +96,111 @@ int sw_cfg_user_ok(const char *s);
 int sw_cfg_listen_ok(const char *s);
 int sw_cfg_output_ok(const char *s);
 
+/* The raw config as libcyaml loads it (config.c): every leaf a string,
+ * converted in step 3. */
+struct raw_general {
+	char *log_level;
+	char *run_as;
+};
+
+struct raw_live {
+	char **interfaces;
+	unsigned interfaces_count;
+	char *capture;
+	char *xdp_mode;
+	char *pcap_filter;
+	char *pcap_buffer;
+};
+
+struct raw_metrics {
+	char *listen;
+};
+
+struct raw_timeouts {
+	char *tcp_new;
+	char *tcp_established;
+	char *tcp_closing;
+	char *tcp_closed;
+	char *udp;
+};
+
+struct raw_flows {
+	char *max_flows;
+	struct raw_timeouts timeouts;
+	char *udp_turn_gap;
+};
+
+struct raw_campaign {
+	char *prefix4;
+	char *prefix6;
+	char *min_members;
+	char *history;
+};
+
+struct raw_exempt {
+	char **cidrs;
+	unsigned cidrs_count;
+	char **ja4;
+	unsigned ja4_count;
+	char **ja3;
+	unsigned ja3_count;
+	char **tcp_signatures;
+	unsigned tcp_signatures_count;
+	char **user_agents;
+	unsigned user_agents_count;
+};
+
+struct raw_services {
+	char **servers;
+	unsigned servers_count;
+	char **sni;
+	unsigned sni_count;
+};
+
+struct raw_detect {
+	char *client_capacity;
+	char *sketch_capacity;
+	char *memory_cap;
+	char *alert_score;
+	char *update_interval;
+	char *end_after;
+	char *admit_events;
+	char *per_host_volume;
+	struct raw_campaign campaign;
+	struct raw_exempt exempt;
+	struct raw_services services;
+};
+
+struct raw_top {
+	struct raw_general general;
+	char **outputs;
+	unsigned outputs_count;
+	struct raw_live live;
+	struct raw_metrics metrics;
+	struct raw_flows flows;
+	struct raw_detect detect;
+	struct raw_decode decode;
+};
+
+/* config-conv.c: raw strings into values (step 3). */
+/* A plain ~ / null / empty scalar with its key present reads as "". */
+const char *sw_cfg_value_of(struct loader *ld, const char *path,
+			    const char *raw);
+int sw_cfg_conv_uint(struct loader *ld, const char *path, const char *raw,
+		     uint64_t lo, uint64_t hi, uint64_t *out);
+int sw_cfg_conv_u32(struct loader *ld, const char *path, const char *raw,
+		    uint32_t lo, uint32_t hi, uint32_t *out);
+int sw_cfg_conv_u8(struct loader *ld, const char *path, const char *raw,
+		   uint8_t lo, uint8_t hi, uint8_t *out);
+int sw_cfg_conv_bool(struct loader *ld, const char *path, const char *raw,
+		     int *out);
+void sw_cfg_fmt_duration(uint64_t ns, char *buf, size_t len);
+int sw_cfg_conv_duration(struct loader *ld, const char *path, const char *raw,
+			 uint64_t lo_ns, uint64_t hi_ns, int whole_s,
+			 uint64_t *out_ns);
+int sw_cfg_conv_seconds(struct loader *ld, const char *path, const char *raw,
+			uint32_t lo_s, uint32_t hi_s, uint32_t *out_s);
+int sw_cfg_conv_enum(struct loader *ld, const char *path, const char *raw,
+		     const char *const *names, unsigned n, uint8_t *out);
+
 #endif /* SW_CONFIG_INT_H */

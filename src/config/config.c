@@ -27,90 +27,6 @@
 
 /* ---- The schema: every leaf a string, parsed in step 3. ---- */
 
-struct raw_general {
-	char *log_level;
-	char *run_as;
-};
-
-struct raw_live {
-	char **interfaces;
-	unsigned interfaces_count;
-	char *capture;
-	char *xdp_mode;
-	char *pcap_filter;
-	char *pcap_buffer;
-};
-
-struct raw_metrics {
-	char *listen;
-};
-
-struct raw_timeouts {
-	char *tcp_new;
-	char *tcp_established;
-	char *tcp_closing;
-	char *tcp_closed;
-	char *udp;
-};
-
-struct raw_flows {
-	char *max_flows;
-	struct raw_timeouts timeouts;
-	char *udp_turn_gap;
-};
-
-struct raw_campaign {
-	char *prefix4;
-	char *prefix6;
-	char *min_members;
-	char *history;
-};
-
-struct raw_exempt {
-	char **cidrs;
-	unsigned cidrs_count;
-	char **ja4;
-	unsigned ja4_count;
-	char **ja3;
-	unsigned ja3_count;
-	char **tcp_signatures;
-	unsigned tcp_signatures_count;
-	char **user_agents;
-	unsigned user_agents_count;
-};
-
-struct raw_services {
-	char **servers;
-	unsigned servers_count;
-	char **sni;
-	unsigned sni_count;
-};
-
-struct raw_detect {
-	char *client_capacity;
-	char *sketch_capacity;
-	char *memory_cap;
-	char *alert_score;
-	char *update_interval;
-	char *end_after;
-	char *admit_events;
-	char *per_host_volume;
-	struct raw_campaign campaign;
-	struct raw_exempt exempt;
-	struct raw_services services;
-};
-
-struct raw_top {
-	struct raw_general general;
-	char **outputs;
-	unsigned outputs_count;
-	struct raw_live live;
-	struct raw_metrics metrics;
-	struct raw_flows flows;
-	struct raw_detect detect;
-	struct raw_decode decode;
-};
-
 #define OPT CYAML_FLAG_OPTIONAL
 #define STR(key, st, m) \
 	CYAML_FIELD_STRING_PTR(key, OPT, st, m, 0, CYAML_UNLIMITED)
@@ -233,149 +149,7 @@ static const cyaml_schema_value_t top_schema = {
 
 /* Keys that no command of this build reads yet. */
 
-/* ---- Step 3: values ---- */
-
-/* Treat a plain ~ / null / empty scalar as absent-with-a-key: "nothing". */
-static const char *value_of(struct loader *ld, const char *path,
-			    const char *raw)
-{
-	const struct key_line *kl;
-
-	if (!raw)
-		return NULL;
-	if (raw[0] && strcmp(raw, "~") && strcmp(raw, "null") &&
-	    strcmp(raw, "Null") && strcmp(raw, "NULL"))
-		return raw;
-	kl = sw_cfg_find_line(ld, path);
-	return kl && kl->null ? "" : raw;
-}
-
-/* Each conv_* leaves *out alone when the key is absent. */
-static int conv_uint(struct loader *ld, const char *path, const char *raw,
-		     uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	char want[96];
-	const char *end;
-	uint64_t v;
-
-	raw = value_of(ld, path, raw);
-	if (!raw)
-		return 0;
-	snprintf(want, sizeof(want), "an integer %llu..%llu",
-		 (unsigned long long)lo, (unsigned long long)hi);
-	if (!*raw)
-		return sw_cfg_bad_value(ld, path, NULL, want);
-	if (sw_cfg_parse_u64(raw, &end, &v) || *end || v < lo || v > hi)
-		return sw_cfg_bad_value(ld, path, raw, want);
-	*out = v;
-	return 0;
-}
-
-static int conv_u32(struct loader *ld, const char *path, const char *raw,
-		    uint32_t lo, uint32_t hi, uint32_t *out)
-{
-	uint64_t v = *out;
-	int rc = conv_uint(ld, path, raw, lo, hi, &v);
-
-	*out = (uint32_t)v;
-	return rc;
-}
-
-static int conv_u8(struct loader *ld, const char *path, const char *raw,
-		   uint8_t lo, uint8_t hi, uint8_t *out)
-{
-	uint64_t v = *out;
-	int rc = conv_uint(ld, path, raw, lo, hi, &v);
-
-	*out = (uint8_t)v;
-	return rc;
-}
-
-static int conv_bool(struct loader *ld, const char *path, const char *raw,
-		     int *out)
-{
-	raw = value_of(ld, path, raw);
-	if (!raw)
-		return 0;
-	if (!*raw || sw_cfg_parse_bool(raw, out))
-		return sw_cfg_bad_value(ld, path, *raw ? raw : NULL,
-					"true or false");
-	return 0;
-}
-
-static void fmt_duration(uint64_t ns, char *buf, size_t len)
-{
-	if (ns % (86400 * NS_PER_S) == 0)
-		snprintf(buf, len, "%llud",
-			 (unsigned long long)(ns / (86400 * NS_PER_S)));
-	else if (ns % (3600 * NS_PER_S) == 0)
-		snprintf(buf, len, "%lluh",
-			 (unsigned long long)(ns / (3600 * NS_PER_S)));
-	else if (ns % NS_PER_S == 0)
-		snprintf(buf, len, "%llus",
-			 (unsigned long long)(ns / NS_PER_S));
-	else
-		snprintf(buf, len, "%llums",
-			 (unsigned long long)(ns / NS_PER_MS));
-}
-
-static int conv_duration(struct loader *ld, const char *path, const char *raw,
-			 uint64_t lo_ns, uint64_t hi_ns, int whole_s,
-			 uint64_t *out_ns)
-{
-	char want[128], lo[24], hi[24];
-	uint64_t v;
-
-	raw = value_of(ld, path, raw);
-	if (!raw)
-		return 0;
-	fmt_duration(lo_ns, lo, sizeof(lo));
-	fmt_duration(hi_ns, hi, sizeof(hi));
-	snprintf(want, sizeof(want),
-		 "a duration %s..%s: seconds, or a number with %s", lo, hi,
-		 whole_s ? "s, m, h or d" : "ms, s, m, h or d");
-	if (!*raw)
-		return sw_cfg_bad_value(ld, path, NULL, want);
-	if (sw_config_parse_duration(raw, &v) || v < lo_ns || v > hi_ns ||
-	    (whole_s && v % NS_PER_S))
-		return sw_cfg_bad_value(ld, path, raw, want);
-	*out_ns = v;
-	return 0;
-}
-
-static int conv_seconds(struct loader *ld, const char *path, const char *raw,
-			uint32_t lo_s, uint32_t hi_s, uint32_t *out_s)
-{
-	uint64_t ns = (uint64_t)*out_s * NS_PER_S;
-	int rc = conv_duration(ld, path, raw, lo_s * NS_PER_S, hi_s * NS_PER_S,
-			       1, &ns);
-
-	*out_s = (uint32_t)(ns / NS_PER_S);
-	return rc;
-}
-
-static int conv_enum(struct loader *ld, const char *path, const char *raw,
-		     const char *const *names, unsigned n, uint8_t *out)
-{
-	char want[128];
-	size_t o;
-	unsigned i;
-
-	raw = value_of(ld, path, raw);
-	if (!raw)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (strcmp(raw, names[i]) == 0) {
-			*out = (uint8_t)i;
-			return 0;
-		}
-	}
-	o = (size_t)snprintf(want, sizeof(want), "one of");
-	for (i = 0; i < n && o < sizeof(want); i++)
-		o += (size_t)snprintf(want + o, sizeof(want) - o, "%s %s",
-				      i ? "," : "", names[i]);
-	return sw_cfg_bad_value(ld, path, *raw ? raw : NULL, want);
-}
+/* ---- Step 3: values (the converters are in config-conv.c) ---- */
 
 static const char *const log_level_names[] = { "error", "warning", "info",
 					       "debug" };
@@ -412,7 +186,7 @@ static int conv_outputs(struct loader *ld, const struct raw_top *raw)
 		const char *v;
 
 		snprintf(path, sizeof(path), "outputs[%u]", i);
-		v = value_of(ld, path, raw->outputs[i]);
+		v = sw_cfg_value_of(ld, path, raw->outputs[i]);
 		if (!*v || !sw_cfg_output_ok(v))
 			return sw_cfg_bad_value(
 				ld, path, *v ? v : NULL,
@@ -444,7 +218,7 @@ static int conv_live(struct loader *ld, const struct raw_live *raw)
 	}
 	for (i = 0; i < raw->interfaces_count; i++) {
 		snprintf(path, sizeof(path), "live.interfaces[%u]", i);
-		v = value_of(ld, path, raw->interfaces[i]);
+		v = sw_cfg_value_of(ld, path, raw->interfaces[i]);
 		if (!*v || !sw_cfg_ifname_ok(v))
 			return sw_cfg_bad_value(ld, path, *v ? v : NULL,
 						"an interface name of 1..15 "
@@ -456,12 +230,13 @@ static int conv_live(struct loader *ld, const struct raw_live *raw)
 		snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s", v);
 		c->n_interfaces++;
 	}
-	rc = conv_enum(ld, "live.capture", raw->capture, capture_names, 4,
-		       &c->capture);
+	rc = sw_cfg_conv_enum(ld, "live.capture", raw->capture, capture_names,
+			      4, &c->capture);
 	if (!rc)
-		rc = conv_enum(ld, "live.xdp_mode", raw->xdp_mode,
-			       xdp_mode_names, 2, &c->xdp_mode);
-	v = rc ? NULL : value_of(ld, "live.pcap_filter", raw->pcap_filter);
+		rc = sw_cfg_conv_enum(ld, "live.xdp_mode", raw->xdp_mode,
+				      xdp_mode_names, 2, &c->xdp_mode);
+	v = rc ? NULL :
+		 sw_cfg_value_of(ld, "live.pcap_filter", raw->pcap_filter);
 	if (v) {
 		if (strlen(v) >= sizeof(c->pcap_filter))
 			return sw_cfg_bad_value(ld, "live.pcap_filter", NULL,
@@ -469,7 +244,8 @@ static int conv_live(struct loader *ld, const struct raw_live *raw)
 						"most 1023 characters");
 		snprintf(c->pcap_filter, sizeof(c->pcap_filter), "%s", v);
 	}
-	v = rc ? NULL : value_of(ld, "live.pcap_buffer", raw->pcap_buffer);
+	v = rc ? NULL :
+		 sw_cfg_value_of(ld, "live.pcap_buffer", raw->pcap_buffer);
 	if (v) {
 		uint64_t bytes;
 
@@ -491,30 +267,32 @@ static int conv_flows(struct loader *ld, const struct raw_flows *raw)
 	uint64_t gap;
 	int rc;
 
-	rc = conv_u32(ld, "flows.max_flows", raw->max_flows, 1, 1u << 30,
-		      &f->max_flows);
+	rc = sw_cfg_conv_u32(ld, "flows.max_flows", raw->max_flows, 1, 1u << 30,
+			     &f->max_flows);
 	if (!rc)
-		rc = conv_duration(ld, "flows.timeouts.tcp_new", t->tcp_new, lo,
-				   hi, 0, &f->tcp_new_timeout_ns);
+		rc = sw_cfg_conv_duration(ld, "flows.timeouts.tcp_new",
+					  t->tcp_new, lo, hi, 0,
+					  &f->tcp_new_timeout_ns);
 	if (!rc)
-		rc = conv_duration(ld, "flows.timeouts.tcp_established",
-				   t->tcp_established, lo, hi, 0,
-				   &f->tcp_established_timeout_ns);
+		rc = sw_cfg_conv_duration(ld, "flows.timeouts.tcp_established",
+					  t->tcp_established, lo, hi, 0,
+					  &f->tcp_established_timeout_ns);
 	if (!rc)
-		rc = conv_duration(ld, "flows.timeouts.tcp_closing",
-				   t->tcp_closing, lo, hi, 0,
-				   &f->tcp_closing_timeout_ns);
+		rc = sw_cfg_conv_duration(ld, "flows.timeouts.tcp_closing",
+					  t->tcp_closing, lo, hi, 0,
+					  &f->tcp_closing_timeout_ns);
 	if (!rc)
-		rc = conv_duration(ld, "flows.timeouts.tcp_closed",
-				   t->tcp_closed, lo, hi, 0,
-				   &f->tcp_closed_timeout_ns);
+		rc = sw_cfg_conv_duration(ld, "flows.timeouts.tcp_closed",
+					  t->tcp_closed, lo, hi, 0,
+					  &f->tcp_closed_timeout_ns);
 	if (!rc)
-		rc = conv_duration(ld, "flows.timeouts.udp", t->udp, lo, hi, 0,
-				   &f->udp_timeout_ns);
+		rc = sw_cfg_conv_duration(ld, "flows.timeouts.udp", t->udp, lo,
+					  hi, 0, &f->udp_timeout_ns);
 	gap = f->acct.udp_turn_gap_ns;
 	if (!rc)
-		rc = conv_duration(ld, "flows.udp_turn_gap", raw->udp_turn_gap,
-				   lo, 3600 * NS_PER_S, 0, &gap);
+		rc = sw_cfg_conv_duration(ld, "flows.udp_turn_gap",
+					  raw->udp_turn_gap, lo,
+					  3600 * NS_PER_S, 0, &gap);
 	f->acct.udp_turn_gap_ns = gap;
 	return rc;
 }
@@ -532,7 +310,7 @@ static int add_fps(struct loader *ld, const char *key, char **list, unsigned n,
 		size_t k;
 
 		snprintf(path, sizeof(path), "detect.exempt.%s[%u]", key, i);
-		v = value_of(ld, path, list[i]);
+		v = sw_cfg_value_of(ld, path, list[i]);
 		if (!*v || strlen(v) >= SW_CFG_FP_MAX || !ok(v))
 			return sw_cfg_bad_value(ld, path, *v ? v : NULL, want);
 		fp->kind = kind;
@@ -565,7 +343,7 @@ static int conv_exempt(struct loader *ld, const struct raw_exempt *raw)
 		const char *v, *why;
 
 		snprintf(path, sizeof(path), "detect.exempt.cidrs[%u]", i);
-		v = value_of(ld, path, raw->cidrs[i]);
+		v = sw_cfg_value_of(ld, path, raw->cidrs[i]);
 		why = *v ? sw_cfg_cidr_parse(v, &d->exempt_nets[i], hint,
 					     sizeof(hint)) :
 			   "syntax";
@@ -628,7 +406,7 @@ static int conv_services(struct loader *ld, const struct raw_services *raw)
 		const char *v, *why;
 
 		snprintf(path, sizeof(path), "detect.services.servers[%u]", i);
-		v = value_of(ld, path, raw->servers[i]);
+		v = sw_cfg_value_of(ld, path, raw->servers[i]);
 		why = *v ? sw_cfg_service_parse(v, &d->services[i], hint,
 						sizeof(hint)) :
 			   "syntax";
@@ -658,7 +436,7 @@ static int conv_services(struct loader *ld, const struct raw_services *raw)
 		size_t k;
 
 		snprintf(path, sizeof(path), "detect.services.sni[%u]", i);
-		v = value_of(ld, path, raw->sni[i]);
+		v = sw_cfg_value_of(ld, path, raw->sni[i]);
 		if (!*v || !sw_cfg_sni_ok(v))
 			return sw_cfg_bad_value(
 				ld, path, *v ? v : NULL,
@@ -735,13 +513,14 @@ static int conv_detect(struct loader *ld, const struct raw_detect *raw)
 	const char *v;
 	int rc;
 
-	rc = conv_u32(ld, "detect.client_capacity", raw->client_capacity, 1,
-		      1u << 28, &d->client_capacity);
+	rc = sw_cfg_conv_u32(ld, "detect.client_capacity", raw->client_capacity,
+			     1, 1u << 28, &d->client_capacity);
 	if (!rc)
-		rc = conv_u32(ld, "detect.sketch_capacity",
-			      raw->sketch_capacity, 1, 1u << 28,
-			      &d->sketch_capacity);
-	v = rc ? NULL : value_of(ld, "detect.memory_cap", raw->memory_cap);
+		rc = sw_cfg_conv_u32(ld, "detect.sketch_capacity",
+				     raw->sketch_capacity, 1, 1u << 28,
+				     &d->sketch_capacity);
+	v = rc ? NULL :
+		 sw_cfg_value_of(ld, "detect.memory_cap", raw->memory_cap);
 	if (v) {
 		snprintf(want, sizeof(want),
 			 "a size 1MiB..1TiB like 256MiB (units: B, KiB, MiB, "
@@ -753,34 +532,37 @@ static int conv_detect(struct loader *ld, const struct raw_detect *raw)
 		d->memory_cap_bytes = bytes;
 	}
 	if (!rc)
-		rc = conv_u32(ld, "detect.alert_score", raw->alert_score, 0,
-			      100, &d->alert_score);
+		rc = sw_cfg_conv_u32(ld, "detect.alert_score", raw->alert_score,
+				     0, 100, &d->alert_score);
 	if (!rc)
-		rc = conv_seconds(ld, "detect.update_interval",
-				  raw->update_interval, 1, 86400,
-				  &d->update_interval_s);
+		rc = sw_cfg_conv_seconds(ld, "detect.update_interval",
+					 raw->update_interval, 1, 86400,
+					 &d->update_interval_s);
 	if (!rc)
-		rc = conv_seconds(ld, "detect.end_after", raw->end_after, 1,
-				  7 * 86400, &d->end_after_s);
+		rc = sw_cfg_conv_seconds(ld, "detect.end_after", raw->end_after,
+					 1, 7 * 86400, &d->end_after_s);
 	if (!rc)
-		rc = conv_u32(ld, "detect.admit_events", raw->admit_events, 1,
-			      65536, &d->admit_events);
+		rc = sw_cfg_conv_u32(ld, "detect.admit_events",
+				     raw->admit_events, 1, 65536,
+				     &d->admit_events);
 	if (!rc)
-		rc = conv_bool(ld, "detect.per_host_volume",
-			       raw->per_host_volume, &d->per_host_volume);
+		rc = sw_cfg_conv_bool(ld, "detect.per_host_volume",
+				      raw->per_host_volume,
+				      &d->per_host_volume);
 	if (!rc)
-		rc = conv_u8(ld, "detect.campaign.prefix4", cp->prefix4, 8, 32,
-			     &d->campaign_prefix4);
+		rc = sw_cfg_conv_u8(ld, "detect.campaign.prefix4", cp->prefix4,
+				    8, 32, &d->campaign_prefix4);
 	if (!rc)
-		rc = conv_u8(ld, "detect.campaign.prefix6", cp->prefix6, 16,
-			     128, &d->campaign_prefix6);
+		rc = sw_cfg_conv_u8(ld, "detect.campaign.prefix6", cp->prefix6,
+				    16, 128, &d->campaign_prefix6);
 	if (!rc)
-		rc = conv_u32(ld, "detect.campaign.min_members",
-			      cp->min_members, 2, 65536,
-			      &d->campaign_min_members);
+		rc = sw_cfg_conv_u32(ld, "detect.campaign.min_members",
+				     cp->min_members, 2, 65536,
+				     &d->campaign_min_members);
 	if (!rc)
-		rc = conv_seconds(ld, "detect.campaign.history", cp->history, 1,
-				  7 * 86400, &d->campaign_history_s);
+		rc = sw_cfg_conv_seconds(ld, "detect.campaign.history",
+					 cp->history, 1, 7 * 86400,
+					 &d->campaign_history_s);
 	if (!rc)
 		rc = conv_exempt(ld, &raw->exempt);
 	if (!rc)
@@ -794,9 +576,9 @@ static int conv_general(struct loader *ld, const struct raw_general *raw)
 	const char *v;
 	int rc;
 
-	rc = conv_enum(ld, "general.log_level", raw->log_level, log_level_names,
-		       4, &c->log_level);
-	v = rc ? NULL : value_of(ld, "general.run_as", raw->run_as);
+	rc = sw_cfg_conv_enum(ld, "general.log_level", raw->log_level,
+			      log_level_names, 4, &c->log_level);
+	v = rc ? NULL : sw_cfg_value_of(ld, "general.run_as", raw->run_as);
 	if (v) {
 		/* "" is meaningful here: stay as the starting user. */
 		if (!sw_cfg_user_ok(v))
@@ -819,7 +601,8 @@ static int convert(struct loader *ld, const struct raw_top *raw)
 		rc = conv_outputs(ld, raw);
 	if (!rc)
 		rc = conv_live(ld, &raw->live);
-	v = rc ? NULL : value_of(ld, "metrics.listen", raw->metrics.listen);
+	v = rc ? NULL :
+		 sw_cfg_value_of(ld, "metrics.listen", raw->metrics.listen);
 	if (v) {
 		if (*v && !sw_cfg_listen_ok(v))
 			return sw_cfg_bad_value(
