@@ -6,6 +6,7 @@
  */
 #include <time.h>
 
+#include "base/decimal.h"
 #include "base/format.h"
 
 /* Write v as exactly n decimal digits, zero-padded, at p. */
@@ -56,13 +57,7 @@ void sw_json_add_count(cJSON *obj, const char *name, uint64_t v)
 	/* A raw item, formatted here: cJSON prints numbers as doubles with
 	 * sprintf and reads them back, which was a third of a flow record's
 	 * cost, and loses integers above 2^53. */
-	char t[24];
-	int n = (int)sizeof(t) - 1;
+	char t[SW_U64_DEC_LEN];
 
-	t[n] = '\0';
-	do {
-		t[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	cJSON_AddRawToObject(obj, name, t + n);
+	cJSON_AddRawToObject(obj, name, sw_u64_dec(t, v));
 }

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/decimal.h"
 #include "scrapewatch/flow_acct.h"
 #include "decode-int.h"
 #include "tcp-sig.h"
@@ -108,15 +109,9 @@ static void sig_str(struct tcp_sig_buf *b, const char *str)
 
 static void sig_uint(struct tcp_sig_buf *b, unsigned int v)
 {
-	char t[12];
-	int n = (int)sizeof(t) - 1;
+	char t[SW_U64_DEC_LEN];
 
-	t[n] = '\0';
-	do {
-		t[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sig_str(b, t + n);
+	sig_str(b, sw_u64_dec(t, v));
 }
 
 /*
