@@ -89,6 +89,14 @@ for f in $(find tests/fixtures -name '*.pcap' -o -name '*.pcapng' | sort); do
 		echo "note: $f has frames cut by a snap length; not compared"
 		continue
 	fi
+	if [ "$(SW_PCAP_READER=libpcap $SW flows "$f" 2>/dev/null | grep -c .)" = 0 ] &&
+		[ "$($SW flows "$f" 2>/dev/null | grep -c .)" != 0 ]; then
+		# net_pcap reads through libpcap, which refuses some files
+		# scrapewatch's own reader takes (pcapng with interfaces of
+		# different link types).
+		echo "note: $f is not readable by libpcap (net_pcap); not compared"
+		continue
+	fi
 	$SW flows "$f" >"$tmp/ref.json" 2>/dev/null
 	rc_ref=$?
 	dpdk flows "$f" >"$tmp/dpdk.json" 2>"$tmp/dpdk.err"
